@@ -1,0 +1,42 @@
+// Runs the real k6 binary (bin/k6, or $K6) on a bundled script and captures
+// its exit code and output. Every run is bounded by a wall-clock timeout.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from './target-process.js';
+
+export const K6_BINARY = process.env.K6 && process.env.K6 !== 'bin/k6' ? process.env.K6 : join(REPO_ROOT, 'bin/k6');
+
+export interface K6Run {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface K6RunOptions {
+  /** passed as -e NAME=value, so scripts read them from __ENV */
+  env?: Record<string, string>;
+  /** extra k6 run arguments, e.g. ['--out', 'json=out.json'] */
+  args?: string[];
+  timeoutMs?: number;
+}
+
+export function runK6(script: string, options: K6RunOptions = {}): Promise<K6Run> {
+  const envArgs = Object.entries(options.env ?? {}).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
+  const args = ['run', '--quiet', '--no-color', ...envArgs, ...(options.args ?? []), script];
+  const child = spawn(K6_BINARY, args, {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, K6_NO_USAGE_REPORT: 'true' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.once('close', (exitCode) => {
+      clearTimeout(timer);
+      resolve({ exitCode, stdout, stderr });
+    });
+  });
+}

@@ -7,9 +7,10 @@ SHELL := /bin/bash
 K6 ?= bin/k6
 export K6
 
-# Part-specific targets (analysis, infra, extension) live in mk/*.mk and add
-# their test targets to TEST_TARGETS.
+# Part-specific targets (analysis, infra, extension, ...) live in mk/*.mk; they add
+# their CI test targets to TEST_TARGETS and what the vitest run needs to TEST_PREREQS.
 TEST_TARGETS :=
+TEST_PREREQS :=
 include $(wildcard mk/*.mk)
 
 .PHONY: help setup k6 bundle target demo test test-unit typecheck clean
@@ -46,7 +47,7 @@ typecheck: setup ## strict TypeScript checks of every part
 	npx tsc -p tsconfig.json
 	npx tsc -p scripts/tsconfig.json
 
-test-unit: setup k6 bundle
+test-unit: setup k6 bundle $(TEST_PREREQS)
 	npx vitest run
 
 test: typecheck test-unit $(TEST_TARGETS) ## everything CI runs

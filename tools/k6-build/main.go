@@ -5,6 +5,8 @@ package main
 
 import (
 	k6cmd "go.k6.io/k6/cmd"
+
+	_ "github.com/opensaves-loadkit/xk6-output-cloudwatch"
 )
 
 func main() {

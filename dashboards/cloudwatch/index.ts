@@ -1,0 +1,31 @@
+// Every CloudWatch dashboard of the kit, by short name, built from one configuration.
+import type { InfraConfig } from '../../infra/config.js';
+import { albDashboard } from './alb.js';
+import { cloudFrontDashboard } from './cloudfront.js';
+import { dynamoDbDashboard } from './dynamodb.js';
+import { eksDashboard } from './eks.js';
+import { elastiCacheDashboard } from './elasticache.js';
+import { k6ClientDashboard } from './k6-client.js';
+import { s3Dashboard } from './s3.js';
+import type { DashboardBody } from './widgets.js';
+
+export type DashboardKey = 'k6-client' | 'eks' | 'dynamodb' | 's3' | 'elasticache' | 'alb' | 'cloudfront';
+
+export function buildDashboards(config: InfraConfig): Record<DashboardKey, DashboardBody> {
+  const { region } = config;
+  return {
+    'k6-client': k6ClientDashboard({
+      region,
+      namespace: config.k6Namespace,
+      scenario: config.k6Scenario,
+      protocols: config.k6Protocols,
+      slo: config.slo,
+    }),
+    eks: eksDashboard({ region, cluster: config.eksCluster, namespace: config.eksNamespace, service: config.eksService }),
+    dynamodb: dynamoDbDashboard({ region, tables: config.dynamodbTables, latencyMs: config.backend.dynamodbLatencyMs }),
+    s3: s3Dashboard({ region, bucket: config.s3Bucket }),
+    elasticache: elastiCacheDashboard({ region, clusterIds: config.elasticacheClusterIds, memoryPercent: config.backend.redisMemoryPercent }),
+    alb: albDashboard({ region, loadBalancer: config.albLoadBalancer, targetGroup: config.albTargetGroup, slo: config.slo }),
+    cloudfront: cloudFrontDashboard({ distributionId: config.cloudfrontDistributionId }),
+  };
+}

@@ -1,0 +1,175 @@
+// The one typed, validated configuration of the CDKTF app, read from environment
+// variables (OS_INFRA_*). Defaults follow the AWS port's deployment where
+// shared/spec/open-saves-aws-http.md names them; everything account-specific is required.
+import { K6_METRICS } from './k6-metrics.js';
+import type { Protocol } from './operations.js';
+
+export interface SloThresholds {
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  readonly errorRatePercent: number;
+}
+
+export interface BackendThresholds {
+  readonly dynamodbLatencyMs: number;
+  readonly dynamodbThrottleEvents: number;
+  readonly dynamodbSystemErrors: number;
+  readonly redisMemoryPercent: number;
+  readonly redisConnections: number;
+  readonly redisEvictions: number;
+}
+
+export interface LoadGenerationConfig {
+  readonly namespace: string;
+  readonly runnerImage: string;
+  readonly parallelism: number;
+  readonly archivePath: string;
+  readonly scriptEnv: Readonly<Record<string, string>>;
+}
+
+export interface InfraConfig {
+  readonly region: string;
+  readonly prefix: string;
+  readonly eksCluster: string;
+  readonly eksNamespace: string;
+  readonly eksService: string;
+  readonly dynamodbTables: { readonly stores: string; readonly records: string; readonly metadata: string };
+  readonly s3Bucket: string;
+  readonly elasticacheClusterIds: readonly string[];
+  readonly albLoadBalancer: string;
+  readonly albTargetGroup: string;
+  readonly cloudfrontDistributionId: string;
+  readonly alarmEmail: string;
+  readonly k6Namespace: string;
+  readonly k6Scenario: string;
+  readonly k6Protocols: readonly Protocol[];
+  readonly slo: SloThresholds;
+  readonly backend: BackendThresholds;
+  readonly loadGeneration: LoadGenerationConfig;
+  readonly grafanaAuthProvider: 'AWS_SSO' | 'SAML';
+}
+
+export class InfraConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid infra configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'InfraConfigError';
+    this.problems = problems;
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+// Reads one variable after another and records every problem, so one run names them all.
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  private invalid(name: string, expected: string, got: string): void {
+    this.problems.push(`invalid ${name}; reason: expected ${expected}, got \`${got}\``);
+  }
+
+  string(name: string, expected: string, pattern: RegExp, fallback?: string): string {
+    const value = this.raw(name) ?? fallback;
+    if (value === undefined) {
+      this.problems.push(`missing ${name}; reason: expected ${expected}, got nothing`);
+      return '';
+    }
+    if (!pattern.test(value)) this.invalid(name, expected, value);
+    return value;
+  }
+
+  list(name: string, expected: string, item: RegExp, fallback?: string): string[] {
+    const value = this.string(name, expected, /.*/, fallback);
+    const items = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    if (value !== '' && (items.length === 0 || !items.every((part) => item.test(part)))) {
+      this.invalid(name, expected, value);
+    }
+    return items;
+  }
+
+  number(name: string, expected: string, fallback: number, isValid: (n: number) => boolean): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!/^-?\d+(\.\d+)?$/.test(value) || !isValid(parsed)) {
+      this.invalid(name, expected, value);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  keyValues(name: string): Record<string, string> {
+    const value = this.raw(name);
+    const result: Record<string, string> = {};
+    if (value === undefined) return result;
+    for (const pair of value.split(',')) {
+      const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*?)\s*$/.exec(pair);
+      if (match === null) {
+        this.invalid(name, 'comma-separated KEY=VALUE pairs', value);
+        return {};
+      }
+      result[match[1] as string] = match[2] as string;
+    }
+    return result;
+  }
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const nonNegative = (n: number): boolean => n >= 0;
+const positive = (n: number): boolean => n > 0;
+
+export function loadInfraConfig(env: Env): InfraConfig {
+  const read = new EnvReader(env);
+  const protocols = read.list('OS_INFRA_K6_PROTOCOLS', 'a comma-separated list of grpc and/or http', /^(grpc|http)$/, 'http');
+  const config: InfraConfig = {
+    region: read.string('OS_INFRA_REGION', 'an AWS region such as us-west-2', /^[a-z]{2}(-[a-z]+)+-\d$/, 'us-west-2'),
+    prefix: read.string('OS_INFRA_PREFIX', 'a name prefix of letters, digits, - and _ (at most 64)', /^[A-Za-z0-9_-]{1,64}$/, 'opensaves-loadtest'),
+    eksCluster: read.string('OS_INFRA_EKS_CLUSTER', 'the EKS cluster name running Open Saves', NAME),
+    eksNamespace: read.string('OS_INFRA_EKS_NAMESPACE', 'the Kubernetes namespace of Open Saves', DNS_LABEL, 'default'),
+    eksService: read.string('OS_INFRA_EKS_SERVICE', 'the Kubernetes service (and workload) name of Open Saves', DNS_LABEL, 'open-saves'),
+    dynamodbTables: {
+      stores: read.string('OS_INFRA_DYNAMODB_STORES_TABLE', 'a DynamoDB table name', /^[A-Za-z0-9_.-]{3,255}$/, 'open-saves-stores'),
+      records: read.string('OS_INFRA_DYNAMODB_RECORDS_TABLE', 'a DynamoDB table name', /^[A-Za-z0-9_.-]{3,255}$/, 'open-saves-records'),
+      metadata: read.string('OS_INFRA_DYNAMODB_METADATA_TABLE', 'a DynamoDB table name', /^[A-Za-z0-9_.-]{3,255}$/, 'open-saves-metadata'),
+    },
+    s3Bucket: read.string('OS_INFRA_S3_BUCKET', 'the S3 bucket of the blobs (the AWS port hard-codes an account-specific one)', /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+    elasticacheClusterIds: read.list('OS_INFRA_ELASTICACHE_CLUSTER_IDS', 'comma-separated ElastiCache cache cluster ids such as open-saves-redis-001', /^[A-Za-z][A-Za-z0-9-]{0,49}$/),
+    albLoadBalancer: read.string('OS_INFRA_ALB', 'the ALB dimension value app/<name>/<id>', /^app\/[A-Za-z0-9-]+\/[0-9a-f]+$/),
+    albTargetGroup: read.string('OS_INFRA_ALB_TARGET_GROUP', 'the target group dimension value targetgroup/<name>/<id>', /^targetgroup\/[A-Za-z0-9-]+\/[0-9a-f]+$/),
+    cloudfrontDistributionId: read.string('OS_INFRA_CLOUDFRONT_DISTRIBUTION_ID', 'a CloudFront distribution id such as E2QWRUHAPOMQZL', /^E[A-Z0-9]{5,}$/),
+    alarmEmail: read.string('OS_INFRA_ALARM_EMAIL', 'an e-mail address for the alarm topic', /^[^@\s]+@[^@\s]+\.[^@\s]+$/),
+    k6Namespace: read.string('OS_INFRA_K6_NAMESPACE', 'a CloudWatch namespace (not starting with AWS/)', /^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/, K6_METRICS.namespace),
+    k6Scenario: read.string('OS_INFRA_K6_SCENARIO', 'the k6 scenario tag value the alarms watch', /^[A-Za-z0-9_.-]{1,255}$/, 'mixed'),
+    k6Protocols: [...new Set(protocols)] as Protocol[],
+    slo: {
+      p95Ms: read.number('OS_INFRA_SLO_P95_MS', 'a positive number of milliseconds', 250, positive),
+      p99Ms: read.number('OS_INFRA_SLO_P99_MS', 'a positive number of milliseconds', 500, positive),
+      errorRatePercent: read.number('OS_INFRA_SLO_ERROR_RATE_PERCENT', 'a percentage between 0 and 100', 1, (n) => n >= 0 && n <= 100),
+    },
+    backend: {
+      dynamodbLatencyMs: read.number('OS_INFRA_DYNAMODB_LATENCY_MS', 'a positive number of milliseconds', 20, positive),
+      dynamodbThrottleEvents: read.number('OS_INFRA_DYNAMODB_THROTTLE_EVENTS', 'a count >= 0', 0, nonNegative),
+      dynamodbSystemErrors: read.number('OS_INFRA_DYNAMODB_SYSTEM_ERRORS', 'a count >= 0', 0, nonNegative),
+      redisMemoryPercent: read.number('OS_INFRA_REDIS_MEMORY_PERCENT', 'a percentage between 0 and 100', 80, (n) => n > 0 && n <= 100),
+      redisConnections: read.number('OS_INFRA_REDIS_CONNECTIONS', 'a positive count', 1000, positive),
+      redisEvictions: read.number('OS_INFRA_REDIS_EVICTIONS', 'a count >= 0', 0, nonNegative),
+    },
+    loadGeneration: {
+      namespace: read.string('OS_INFRA_K6_LOADGEN_NAMESPACE', 'a Kubernetes namespace for the k6 runners', DNS_LABEL, 'k6-loadtest'),
+      runnerImage: read.string('OS_INFRA_K6_RUNNER_IMAGE', 'a container image holding the kit\'s k6 (see infra/runner/Dockerfile)', /^[a-z0-9][\w./:@-]*$/),
+      parallelism: read.number('OS_INFRA_K6_PARALLELISM', 'an integer between 1 and 100', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 100),
+      archivePath: read.string('OS_INFRA_K6_ARCHIVE', 'the path of the `make archive` output', /^[^\0]+$/, 'dist/opensaves-k6.tar'),
+      scriptEnv: read.keyValues('OS_INFRA_K6_ENV'),
+    },
+    grafanaAuthProvider: read.string('OS_INFRA_GRAFANA_AUTH', 'AWS_SSO or SAML', /^(AWS_SSO|SAML)$/, 'AWS_SSO') as 'AWS_SSO' | 'SAML',
+  };
+  if (read.problems.length > 0) throw new InfraConfigError(read.problems);
+  return Object.freeze(config);
+}

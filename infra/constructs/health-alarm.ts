@@ -1,0 +1,47 @@
+// Composite alarms: one per group of alarms, and "load test unhealthy" over all groups,
+// so a single notification says the run is no longer meaningful.
+import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-composite-alarm';
+import { Construct } from 'constructs';
+import { ALARM_LIMITS } from '../constants.js';
+
+export interface AlarmRef {
+  readonly alarmName: string;
+}
+
+export interface CompositeAlarmConfig {
+  readonly name: string;
+  readonly description: string;
+  readonly children: readonly AlarmRef[];
+  // Names known at synth time, to check the rule length (children carry tokens).
+  readonly childNames: readonly string[];
+  readonly actions: readonly string[];
+}
+
+export function anyInAlarm(names: readonly string[]): string {
+  return names.map((name) => `ALARM("${name}")`).join(' OR ');
+}
+
+export class CompositeAlarm extends Construct {
+  readonly alarm: CloudwatchCompositeAlarm;
+
+  constructor(scope: Construct, id: string, config: CompositeAlarmConfig) {
+    super(scope, id);
+    if (config.children.length === 0) throw new Error(`composite alarm ${config.name}: no alarms to watch`);
+    const ruleLength = anyInAlarm(config.childNames).length;
+    if (ruleLength > ALARM_LIMITS.maxCompositeRuleLength) {
+      throw new Error(`composite alarm ${config.name}: rule of ${ruleLength} characters, more than ${ALARM_LIMITS.maxCompositeRuleLength}`);
+    }
+    this.alarm = new CloudwatchCompositeAlarm(this, 'alarm', {
+      alarmName: config.name,
+      alarmDescription: config.description,
+      // Referencing the child resources orders creation after them.
+      alarmRule: anyInAlarm(config.children.map((child) => child.alarmName)),
+      alarmActions: [...config.actions],
+      okActions: [...config.actions],
+    });
+  }
+
+  get alarmName(): string {
+    return this.alarm.alarmName;
+  }
+}

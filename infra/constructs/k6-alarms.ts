@@ -1,0 +1,77 @@
+// Client-side SLO alarms on what k6 measured: p95 and p99 of successful calls per
+// operation, and the error rate over all operations.
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { Construct } from 'constructs';
+import type { SloThresholds } from '../config.js';
+import { RECOMMENDED_ALARMS as REC } from '../constants.js';
+import { k6MetricName } from '../k6-metrics.js';
+import { operationSeries, type Protocol } from '../operations.js';
+import { mathAlarm, singleMetricAlarm } from './alarm-definitions.js';
+
+export interface K6AlarmsConfig {
+  readonly prefix: string;
+  readonly namespace: string;
+  readonly scenario: string;
+  readonly protocols: readonly Protocol[];
+  readonly slo: SloThresholds;
+  readonly actions: readonly string[];
+}
+
+const DURATION_METRIC: Record<Protocol, string> = { grpc: 'grpc_req_duration', http: 'http_req_duration' };
+
+export class K6Alarms extends Construct {
+  readonly latencyAlarms: CloudwatchMetricAlarm[] = [];
+  readonly errorRateAlarm: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, config: K6AlarmsConfig) {
+    super(scope, id);
+    const { prefix, namespace, scenario, slo } = config;
+    for (const op of operationSeries(config.protocols)) {
+      for (const [stat, thresholdMs] of [['p95', slo.p95Ms], ['p99', slo.p99Ms]] as const) {
+        const name = `${prefix}-k6-${op.protocol}-${op.op}-${stat}`;
+        this.latencyAlarms.push(
+          new CloudwatchMetricAlarm(
+            this,
+            `${op.protocol}-${op.op}-${stat}`,
+            singleMetricAlarm(
+              {
+                name,
+                description: `${op.protocol} ${op.op} ${stat} above ${thresholdMs} ms in scenario ${scenario}`,
+                recommendation: { ...REC.k6Latency, statistic: stat },
+                threshold: thresholdMs,
+                actions: config.actions,
+              },
+              {
+                namespace,
+                metricName: k6MetricName(DURATION_METRIC[op.protocol]),
+                dimensions: { op: op.op, scenario, status: op.successStatus },
+              },
+            ),
+          ),
+        );
+      }
+    }
+
+    // Metrics Insights adds up every op/status series, which a plain metric alarm cannot.
+    const sumOf = (k6Name: string) => `SELECT SUM(${k6MetricName(k6Name)}) FROM "${namespace}" WHERE scenario = '${scenario}'`;
+    this.errorRateAlarm = new CloudwatchMetricAlarm(
+      this,
+      'error-rate',
+      mathAlarm(
+        {
+          name: `${prefix}-k6-error-rate`,
+          description: `More than ${slo.errorRatePercent} % of k6 requests failed in scenario ${scenario}`,
+          recommendation: REC.k6ErrorRate,
+          threshold: slo.errorRatePercent,
+          actions: config.actions,
+        },
+        [
+          { id: 'errors', insightsQuery: sumOf('opensaves_errors') },
+          { id: 'requests', insightsQuery: sumOf('opensaves_requests') },
+        ],
+        '100 * FILL(errors, 0) / requests',
+        'k6 error %',
+      ),
+    );
+  }
+}

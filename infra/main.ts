@@ -1,0 +1,22 @@
+// Builds the CDKTF app: `npx cdktf synth` runs this file (see cdktf.json).
+import { App } from 'cdktf';
+import { InfraConfigError, loadInfraConfig, type InfraConfig } from './config.js';
+import { ObservabilityStack } from './stacks/observability-stack.js';
+
+function configOrExit(): InfraConfig {
+  try {
+    return loadInfraConfig(process.env);
+  } catch (error) {
+    if (error instanceof InfraConfigError) {
+      console.error(error.message);
+      console.error('See infra/README.md for every OS_INFRA_* variable; infra/example.env has a complete example.');
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+const config = configOrExit();
+const app = new App();
+new ObservabilityStack(app, 'opensaves-observability', config);
+app.synth();

@@ -1,0 +1,111 @@
+// Runs one load generator as a child process, pinned to given CPUs, and
+// records what it costs: total CPU and peak RSS from GNU time, plus periodic
+// /proc samples paired with the target's request counter so that a
+// steady-state window (no start-up, no shut-down) can be cut out afterwards.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { childPids, sampleProcess } from './proc-stats.js';
+import { parseTimeReport, TIME_FORMAT, type TimeTotals } from './time-report.js';
+
+export const GNU_TIME = '/usr/bin/time';
+
+export interface MeasuredRunOptions {
+  /** label used in messages, e.g. "ghz Ping" */
+  label: string;
+  command: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** taskset CPU list the generator may use, e.g. "0" */
+  cpuList?: string;
+  /** the run is killed after this long; every run is bounded */
+  timeoutMs: number;
+  sampleIntervalMs?: number;
+  /** reads the target's request counter; sampled together with CPU */
+  countRequests?: () => Promise<number>;
+}
+
+export interface RunSample {
+  elapsedMs: number;
+  cpuSeconds: number;
+  peakRssKb: number;
+  /** the target's counter at this moment; NaN when no counter was given */
+  requests: number;
+}
+
+export interface MeasuredRun {
+  label: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  totals: TimeTotals;
+  samples: RunSample[];
+}
+
+export async function measureRun(options: MeasuredRunOptions): Promise<MeasuredRun> {
+  const scratch = mkdtempSync(join(tmpdir(), 'bench-time-'));
+  const reportPath = join(scratch, 'time.txt');
+  const pinned = options.cpuList ? ['taskset', '-c', options.cpuList] : [];
+  const child = spawn(GNU_TIME, ['-f', TIME_FORMAT, '-o', reportPath, ...pinned, options.command, ...options.args], {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+  const started = performance.now();
+  const samples: RunSample[] = [];
+  let generatorPid: number | undefined;
+  let sampling = false;
+  const takeSample = async (): Promise<void> => {
+    if (sampling || child.pid === undefined) return;
+    sampling = true;
+    try {
+      // GNU time forks the generator (taskset execs into it), so it is time's only child.
+      generatorPid ??= childPids(child.pid)[0];
+      if (generatorPid === undefined) return;
+      const reading = sampleProcess(generatorPid);
+      if (!reading) return;
+      const requests = options.countRequests ? await options.countRequests() : Number.NaN;
+      samples.push({ elapsedMs: performance.now() - started, ...reading, requests });
+    } finally {
+      sampling = false;
+    }
+  };
+  const sampler = setInterval(() => {
+    takeSample().catch((error: Error) => (stderr += `\n[bench] sampling failed: ${error.message}`));
+  }, options.sampleIntervalMs ?? 500);
+
+  let timedOut = false;
+  const killer = setTimeout(() => {
+    timedOut = true;
+    // Kill the generator itself: killing GNU time alone would orphan it.
+    if (generatorPid !== undefined) process.kill(generatorPid, 'SIGKILL');
+    child.kill('SIGKILL');
+  }, options.timeoutMs);
+
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  clearInterval(sampler);
+  clearTimeout(killer);
+  try {
+    let report: string;
+    try {
+      report = readFileSync(reportPath, 'utf8');
+    } catch {
+      throw new Error(`${options.label}: ${GNU_TIME} wrote no report (is GNU time installed?); stderr:\n${stderr}`);
+    }
+    const totals = parseTimeReport(report, `of ${options.label}`);
+    return { label: options.label, exitCode, timedOut, stdout, stderr, totals, samples };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

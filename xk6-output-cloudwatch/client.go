@@ -21,8 +21,9 @@ type metricDataPutter interface {
 // chain and region (environment, shared files, instance roles), with the
 // configured region and endpoint overrides. The SDK's standard retryer
 // retries throttling (and transient) errors with exponential backoff and
-// jitter; the output bounds its attempts and backoff.
-func newCloudWatchClient(ctx context.Context, cfg Config) (*cloudwatch.Client, error) {
+// jitter; the output bounds its attempts and backoff. extra load options
+// let tests supply static credentials.
+func newCloudWatchClient(ctx context.Context, cfg Config, extra ...func(*awsconfig.LoadOptions) error) (*cloudwatch.Client, error) {
 	options := []func(*awsconfig.LoadOptions) error{
 		awsconfig.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
@@ -34,6 +35,7 @@ func newCloudWatchClient(ctx context.Context, cfg Config) (*cloudwatch.Client, e
 	if cfg.Region != "" {
 		options = append(options, awsconfig.WithRegion(cfg.Region))
 	}
+	options = append(options, extra...)
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, options...)
 	if err != nil {
 		return nil, fmt.Errorf("loading AWS configuration: %w", err)

@@ -1,6 +1,7 @@
 // Builds the CDKTF app: `npx cdktf synth` runs this file (see cdktf.json).
 import { App } from 'cdktf';
 import { InfraConfigError, loadInfraConfig, type InfraConfig } from './config.js';
+import { GrafanaContentStack, GrafanaWorkspaceStack } from './stacks/grafana-stacks.js';
 import { ObservabilityStack } from './stacks/observability-stack.js';
 
 function configOrExit(): InfraConfig {
@@ -19,4 +20,6 @@ function configOrExit(): InfraConfig {
 const config = configOrExit();
 const app = new App();
 new ObservabilityStack(app, 'opensaves-observability', config);
+const workspace = new GrafanaWorkspaceStack(app, 'opensaves-grafana-workspace', config);
+new GrafanaContentStack(app, 'opensaves-grafana-content', { config, workspace });
 app.synth();

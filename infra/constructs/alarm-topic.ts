@@ -1,7 +1,7 @@
 // The SNS topic every alarm notifies, with the configured e-mail subscribed
 // (the address must confirm the subscription once before mail arrives).
-import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
 import { Construct } from 'constructs';
 
 export interface AlarmTopicConfig {

@@ -1,6 +1,6 @@
 // Composite alarms: one per group of alarms, and "load test unhealthy" over all groups,
 // so a single notification says the run is no longer meaningful.
-import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-composite-alarm';
+import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-composite-alarm/index.js';
 import { Construct } from 'constructs';
 import { ALARM_LIMITS } from '../constants.js';
 

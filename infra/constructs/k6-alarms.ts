@@ -1,6 +1,6 @@
 // Client-side SLO alarms on what k6 measured: p95 and p99 of successful calls per
 // operation, and the error rate over all operations.
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { Construct } from 'constructs';
 import type { SloThresholds } from '../config.js';
 import { RECOMMENDED_ALARMS as REC } from '../constants.js';

@@ -1,5 +1,5 @@
 // One CloudWatch dashboard from a typed body built in dashboards/cloudwatch/.
-import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
+import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard/index.js';
 import { Construct } from 'constructs';
 import { assertDashboardWithinLimits } from '../../dashboards/cloudwatch/validate.js';
 import type { DashboardBody } from '../../dashboards/cloudwatch/widgets.js';

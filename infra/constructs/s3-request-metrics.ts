@@ -1,6 +1,6 @@
 // S3 publishes request metrics (AllRequests, 4xxErrors, FirstByteLatency, ...) only for a
 // bucket with a metrics configuration; its id becomes the FilterId dimension.
-import { S3BucketMetric } from '@cdktf/provider-aws/lib/s3-bucket-metric';
+import { S3BucketMetric } from '@cdktf/provider-aws/lib/s3-bucket-metric/index.js';
 import { Construct } from 'constructs';
 import { S3 } from '../constants.js';
 

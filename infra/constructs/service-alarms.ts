@@ -1,6 +1,6 @@
 // Alarms on the service's AWS resources, with AWS's recommended statistic, period and
 // datapoints; thresholds are AWS's where it gives one and configuration where it does not.
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { Construct } from 'constructs';
 import {
   ALB,

@@ -1,7 +1,7 @@
 // CloudWatch side of a load test: dashboards for every tier, alarms with an SNS topic,
 // and the S3 metrics configuration the S3 dashboard needs. Only wires constructs together.
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { buildDashboards } from '../../dashboards/cloudwatch/index.js';
@@ -102,7 +102,7 @@ export class ObservabilityStack extends TerraformStack {
           name: `${prefix}-cloudfront-5xx-rate`,
           description: `More than 5 % of requests to CloudFront ${config.cloudfrontDistributionId} fail with 5xx`,
           recommendation: RECOMMENDED_ALARMS.cloudfront5xxErrorRate,
-          threshold: RECOMMENDED_ALARMS.cloudfront5xxErrorRate.threshold,
+          threshold: RECOMMENDED_ALARMS.cloudfront5xxErrorRate.threshold ?? 5,
           actions: [edgeTopic.arn],
           region: CLOUDFRONT.metricsRegion,
         },

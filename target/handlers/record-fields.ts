@@ -1,0 +1,138 @@
+// Rules shared by the RPCs that write record fields (CreateRecord, UpdateRecord,
+// CommitChunkedUpload with a record): validation, the signature precondition, the
+// record cache after writes, and reading through the cache.
+import { isSetTimestamp, type TimestampMessage } from '../clock.js';
+import { MAX_OPAQUE_STRING_BYTES, MAX_RECORD_ENTITY_BYTES } from '../constants.js';
+import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
+import { recordToMessage, type HintMessage, type RecordMessage } from '../messages.js';
+import { propertiesFromMessage, propertyBytes, type StoredProperty } from '../properties.js';
+import { recordCacheKey, touchRecord, type RecordEntity, type State } from '../state.js';
+import { ENTITY_OVERHEAD_BYTES } from '../constants.js';
+
+/** The client-writable fields UpdateRecord replaces wholesale. */
+export interface WritableFields {
+  ownerId: string;
+  properties: Map<string, StoredProperty>;
+  tags: string[];
+  opaqueString: string;
+  expiresAt: TimestampMessage | null;
+}
+
+export interface CachedRecord {
+  readonly entity: RecordEntity;
+  readonly message: RecordMessage;
+}
+
+export function requireRecordMessage(record: RecordMessage | null | undefined): RecordMessage {
+  if (!record) throw invalidArgument('record is required');
+  return record;
+}
+
+export function readWritableFields(record: RecordMessage): WritableFields {
+  const opaqueString = record.opaqueString ?? '';
+  // Only measure UTF-8 length when the UTF-16 length could exceed the limit.
+  if (opaqueString.length * 3 > MAX_OPAQUE_STRING_BYTES && Buffer.byteLength(opaqueString) > MAX_OPAQUE_STRING_BYTES) {
+    throw invalidArgument(`opaque_string is ${Buffer.byteLength(opaqueString)} bytes; at most ${MAX_OPAQUE_STRING_BYTES} allowed`);
+  }
+  return {
+    ownerId: record.ownerId ?? '',
+    properties: propertiesFromMessage(record.properties),
+    tags: record.tags ?? [],
+    opaqueString,
+    expiresAt: isSetTimestamp(record.expiresAt) ? record.expiresAt : null,
+  };
+}
+
+/** Estimated entity size the way upstream's Datastore limit sees it: fields plus the inline blob. */
+export function estimateFieldBytes(storeKey: string, key: string, fields: WritableFields): number {
+  let bytes = ENTITY_OVERHEAD_BYTES + storeKey.length + key.length + fields.ownerId.length + fields.opaqueString.length;
+  for (const tag of fields.tags) bytes += tag.length + 8;
+  for (const [name, property] of fields.properties) bytes += propertyBytes(name, property);
+  return bytes;
+}
+
+export function checkEntityLimit(bytes: number, inlineBlobBytes: number): void {
+  if (bytes + inlineBlobBytes > MAX_RECORD_ENTITY_BYTES) {
+    throw invalidArgument(
+      `record is about ${bytes + inlineBlobBytes} bytes; a record may be at most ${MAX_RECORD_ENTITY_BYTES} bytes`,
+    );
+  }
+}
+
+/**
+ * A non-empty signature must be 16 bytes; a non-nil one must equal the stored
+ * signature (FAILED_PRECONDITION, which clients do not retry, as upstream).
+ */
+export function checkSignature(record: RecordEntity, signature: Buffer | undefined): void {
+  if (!signature || signature.length === 0) return;
+  if (signature.length !== 16) {
+    throw invalidArgument(`Invalid record proto: signature must be 16 bytes, got ${signature.length}`);
+  }
+  if (isNilUuid(signature)) return;
+  if (!signature.equals(record.signature)) {
+    throw failedPrecondition(`signature mismatch for record "${record.key}": the record was changed since it was read`);
+  }
+}
+
+export function checkSignatureLength(signature: Buffer | undefined): void {
+  if (signature && signature.length !== 0 && signature.length !== 16) {
+    throw invalidArgument(`Invalid record proto: signature must be 16 bytes, got ${signature.length}`);
+  }
+}
+
+function isNilUuid(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+/** Replaces the writable fields after checking the budget; bumps updated_at and signature. */
+export function applyWritableFields(state: State, record: RecordEntity, fields: WritableFields): void {
+  const bytes = estimateFieldBytes(record.storeKey, record.key, fields);
+  checkEntityLimit(bytes, record.blob?.kind === 'inline' ? record.blob.data.length : 0);
+  state.budget.adjust(bytes - record.bytes);
+  record.bytes = bytes;
+  record.ownerId = fields.ownerId;
+  record.properties = fields.properties;
+  record.tags = fields.tags;
+  record.opaqueString = fields.opaqueString;
+  // expires_at cannot be cleared through an update.
+  if (fields.expiresAt) record.expiresAt = fields.expiresAt;
+  touchRecord(record);
+}
+
+/** After a write: cache the new record, or purge its entry with do_not_cache. */
+export function cacheAfterWrite(state: State, record: RecordEntity, hint: HintMessage | null | undefined): RecordMessage {
+  const message = recordToMessage(record);
+  const key = recordCacheKey(record.storeKey, record.key);
+  if (hint?.doNotCache) state.cache.delete(key);
+  else state.cache.set(key, { entity: record, message } satisfies CachedRecord);
+  return message;
+}
+
+/** GetRecord's read path: cache first unless skip_cache; a miss is cached or purged per hint. */
+export function readRecordThroughCache(
+  state: State,
+  storeKey: string,
+  key: string,
+  hint: HintMessage | null | undefined,
+): CachedRecord {
+  const cacheKey = recordCacheKey(storeKey, key);
+  if (!hint?.skipCache) {
+    const cached = state.cache.get(cacheKey) as CachedRecord | undefined;
+    if (cached) return cached;
+  }
+  const entity = state.getRecord(storeKey, key);
+  if (!entity) throw notFound(`record "${key}" not found in store "${storeKey}"`);
+  const message = recordToMessage(entity);
+  const fresh: CachedRecord = { entity, message };
+  if (hint?.doNotCache) state.cache.delete(cacheKey);
+  else state.cache.set(cacheKey, fresh);
+  return fresh;
+}
+
+/** Reads a record that a write needs (no cache): NOT_FOUND when absent. */
+export function requireRecord(state: State, storeKey: string, key: string): RecordEntity {
+  const record = state.getRecord(storeKey, key);
+  if (!record) throw notFound(`record "${key}" not found in store "${storeKey}"`);
+  return record;
+}

@@ -1,0 +1,79 @@
+// Receiving streamed content (CreateBlob, UploadChunk): checks the oneof order of
+// the messages, reserves budget bytes as pieces arrive and verifies checksums.
+import { status } from '@grpc/grpc-js';
+import { crc32c as computeCrc32c, md5 as computeMd5, NO_CHECKSUMS, type Checksums } from '../checksums.js';
+import { dataLoss, invalidArgument, RpcError } from '../errors.js';
+import type { StreamUploadMessage } from '../messages.js';
+import type { State } from '../state.js';
+
+export function requireMetadataFirst<M>(message: StreamUploadMessage<M>, rpc: string): M {
+  if (message.request !== 'metadata' || !message.metadata) {
+    throw invalidArgument(`${rpc}: the first message must carry metadata, got ${message.request ?? 'an empty message'}`);
+  }
+  return message.metadata;
+}
+
+export function requireContent<M>(message: StreamUploadMessage<M>, rpc: string): Buffer {
+  if (message.request !== 'content' || !message.content) {
+    throw invalidArgument(`${rpc}: every message after the first must carry content, got ${message.request ?? 'an empty message'}`);
+  }
+  return message.content;
+}
+
+/** Client checksums from metadata: md5 must be empty or 16 bytes. */
+export function readClientChecksums(meta: { md5?: Buffer; crc32c?: number; hasCrc32c?: boolean }): Checksums {
+  const md5 = meta.md5 ?? NO_CHECKSUMS.md5;
+  if (md5.length !== 0 && md5.length !== 16) throw invalidArgument(`md5 must be empty or 16 bytes, got ${md5.length}`);
+  const hasCrc32c = meta.hasCrc32c ?? false;
+  return { md5, crc32c: hasCrc32c ? (meta.crc32c ?? 0) >>> 0 : 0, hasCrc32c };
+}
+
+/** Throws DATA_LOSS when the content does not match checksums the client supplied. */
+export function verifyChecksums(data: Buffer, expected: Checksums, what: string): void {
+  if (expected.md5.length > 0 && !computeMd5(data).equals(expected.md5)) {
+    throw dataLoss(`${what}: MD5 of the received ${data.length} bytes does not match the md5 sent`);
+  }
+  if (expected.hasCrc32c && computeCrc32c(data) !== expected.crc32c) {
+    throw dataLoss(`${what}: CRC32C of the received ${data.length} bytes does not match the crc32c sent`);
+  }
+}
+
+/** Collects content pieces under the byte budget; release() gives back what was reserved. */
+export class ContentBuffer {
+  private readonly pieces: Buffer[] = [];
+  private reserved = 0;
+
+  constructor(
+    private readonly state: State,
+    private readonly maxBytes: number,
+    private readonly tooLarge: (received: number) => RpcError,
+  ) {}
+
+  get length(): number {
+    return this.reserved;
+  }
+
+  push(piece: Buffer): void {
+    if (this.reserved + piece.length > this.maxBytes) throw this.tooLarge(this.reserved + piece.length);
+    this.state.budget.adjust(piece.length);
+    this.reserved += piece.length;
+    this.pieces.push(piece);
+  }
+
+  /** The content as one buffer; the reservation now belongs to the caller. */
+  take(): Buffer {
+    const data = this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces, this.reserved);
+    this.pieces.length = 0;
+    this.reserved = 0;
+    return data;
+  }
+
+  release(): void {
+    this.state.budget.release(this.reserved);
+    this.pieces.length = 0;
+    this.reserved = 0;
+  }
+}
+
+export const sizeMismatch = (code: status, what: string, expected: number, received: number): RpcError =>
+  new RpcError(code, `${what}: metadata size is ${expected} bytes but ${received} bytes were received`);

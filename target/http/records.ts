@@ -1,0 +1,132 @@
+// /api/stores/{store_id}/records[/{record_id}] of the AWS port, over the shared
+// records (JSON properties mapped as http/json-properties.ts describes).
+import { microsToRfc3339Seconds } from '../clock.js';
+import { newRecordEntity } from '../handlers/records.js';
+import { estimateFieldBytes, type WritableFields } from '../handlers/record-fields.js';
+import { recordCacheKey, touchRecord, type RecordEntity, type State } from '../state.js';
+import { readJsonObject, type HttpContext } from './context.js';
+import { propertiesFromJson, propertiesToJson, stringProperty } from './json-properties.js';
+import { countRecords } from './metadata.js';
+import { HttpError, methodNotAllowed, sendEmpty, sendJson } from './respond.js';
+
+/**
+ * The AWS port's Record JSON. GET record leaves out owner_id and game_id; query
+ * results carry them (`withOwner`), as the AWS port does.
+ */
+export function recordToJson(record: RecordEntity, withOwner: boolean): Record<string, unknown> {
+  const json: Record<string, unknown> = { store_id: record.storeKey, record_id: record.key };
+  if (withOwner) {
+    if (record.ownerId !== '') json.owner_id = record.ownerId;
+    const gameId = stringProperty(record.properties, 'game_id');
+    if (gameId) json.game_id = gameId;
+  }
+  if (record.tags.length > 0) json.tags = record.tags;
+  if (record.properties.size > 0) json.properties = propertiesToJson(record.properties);
+  if (record.namedBlobs && record.namedBlobs.size > 0) json.blob_keys = [...record.namedBlobs.keys()];
+  json.created_at = microsToRfc3339Seconds(record.createdAt);
+  json.updated_at = microsToRfc3339Seconds(record.updatedAt);
+  return json;
+}
+
+function requireStore(state: State, storeId: string): void {
+  if (!state.stores.has(storeId)) throw new HttpError(404, 'store not found');
+}
+
+export function requireHttpRecord(state: State, storeId: string, recordId: string): RecordEntity {
+  const record = state.getRecord(storeId, recordId);
+  if (!record) throw new HttpError(404, 'record not found');
+  return record;
+}
+
+/** The store lookup comes before the method check, as in the AWS port. */
+export async function recordsRoute(context: HttpContext): Promise<void> {
+  const { state, method, response } = context;
+  const storeId = context.params[0]!;
+  requireStore(state, storeId);
+  if (method === 'GET') {
+    sendJson(response, 200, { records: listRecords(state, storeId, context.query) });
+    return;
+  }
+  if (method !== 'POST') throw methodNotAllowed();
+  const body = await readJsonObject(context);
+  const recordId = typeof body.record_id === 'string' ? body.record_id : '';
+  if (recordId === '') throw new HttpError(400, 'record_id is required');
+  // A duplicate record_id is a 500 in the AWS port (its conditional put fails).
+  if (state.getRecord(storeId, recordId)) throw new HttpError(500, 'Failed to create record');
+  const fields = fieldsFromJson(body, undefined);
+  const record = newRecordEntity(storeId, recordId, fields, 0n, estimateFieldBytes(storeId, recordId, fields));
+  state.addRecord(record);
+  countRecords(state, storeId, 1);
+  sendEmpty(response, 201);
+}
+
+/** game_id takes precedence over owner_id; results in record-key order; limit > 0 caps them. */
+function listRecords(state: State, storeId: string, query: URLSearchParams): Record<string, unknown>[] {
+  const gameId = query.get('game_id') ?? '';
+  const ownerId = query.get('owner_id') ?? '';
+  const limit = Number.parseInt(query.get('limit') ?? '', 10);
+  const matches: RecordEntity[] = [];
+  for (const record of state.records.get(storeId)?.values() ?? []) {
+    if (gameId !== '') {
+      if (stringProperty(record.properties, 'game_id') !== gameId) continue;
+    } else if (ownerId !== '' && record.ownerId !== ownerId) continue;
+    matches.push(record);
+  }
+  matches.sort((a, b) => (a.key < b.key ? -1 : a.key === b.key ? 0 : 1));
+  const capped = Number.isSafeInteger(limit) && limit > 0 ? matches.slice(0, limit) : matches;
+  return capped.map((record) => recordToJson(record, true));
+}
+
+/**
+ * Body fields onto the typed model. Top-level owner_id is dropped, as in the AWS
+ * port: owner_id comes only from properties.owner_id. Omitted tags/properties keep
+ * the current values (`current`), present ones replace them.
+ */
+function fieldsFromJson(body: Record<string, unknown>, current: RecordEntity | undefined): WritableFields {
+  const tags = Array.isArray(body.tags) ? body.tags.map((tag) => (typeof tag === 'string' ? tag : '')) : current?.tags ?? [];
+  const rawProperties = body.properties;
+  const properties =
+    typeof rawProperties === 'object' && rawProperties !== null && !Array.isArray(rawProperties)
+      ? propertiesFromJson(rawProperties as Record<string, unknown>)
+      : (current?.properties ?? new Map());
+  const ownerFromProperties = stringProperty(properties, 'owner_id');
+  // An existing owner_id is never removed by the AWS port.
+  const ownerId = ownerFromProperties ? ownerFromProperties : (current?.ownerId ?? '');
+  return { ownerId, properties, tags, opaqueString: current?.opaqueString ?? '', expiresAt: null };
+}
+
+export async function recordRoute(context: HttpContext): Promise<void> {
+  const { state, method, response } = context;
+  const [storeId, recordId] = context.params as [string, string];
+  switch (method) {
+    case 'GET':
+      sendJson(response, 200, recordToJson(requireHttpRecord(state, storeId, recordId), false));
+      return;
+    case 'PUT': {
+      const body = await readJsonObject(context);
+      const record = requireHttpRecord(state, storeId, recordId);
+      const fields = fieldsFromJson(body, record);
+      const bytes = estimateFieldBytes(storeId, recordId, fields);
+      state.budget.adjust(bytes - record.bytes);
+      record.bytes = bytes;
+      record.tags = fields.tags;
+      record.properties = fields.properties;
+      record.ownerId = fields.ownerId;
+      touchRecord(record);
+      state.cache.delete(recordCacheKey(storeId, recordId));
+      sendEmpty(response, 200);
+      return;
+    }
+    case 'DELETE': {
+      const record = state.getRecord(storeId, recordId);
+      if (record) {
+        state.removeRecord(record);
+        countRecords(state, storeId, -1);
+      }
+      sendEmpty(response, 204);
+      return;
+    }
+    default:
+      throw methodNotAllowed();
+  }
+}

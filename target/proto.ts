@@ -1,0 +1,38 @@
+// The only place that loads .proto files. Options match what k6 scenarios send and
+// receive: camelCase field names, int64 as decimal strings, enums by name, defaults
+// filled in, and the name of the set oneof member as a virtual field.
+import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import { fileURLToPath } from 'node:url';
+
+export const PROTO_DIR = fileURLToPath(new URL('../proto', import.meta.url));
+const TARGET_PROTO_DIR = fileURLToPath(new URL('./protos', import.meta.url));
+
+export const LOADER_OPTIONS: Options = Object.freeze({
+  keepCase: false,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTO_DIR, TARGET_PROTO_DIR],
+});
+
+export interface LoadedProtos {
+  /** Both services, for the reflection service. */
+  packageDefinition: PackageDefinition;
+  openSaves: ServiceDefinition;
+  health: ServiceDefinition;
+}
+
+let loaded: LoadedProtos | undefined;
+
+export function loadProtos(): LoadedProtos {
+  if (loaded) return loaded;
+  const packageDefinition = loadSync(['open_saves.proto', 'grpc/health/v1/health.proto'], LOADER_OPTIONS);
+  loaded = {
+    packageDefinition,
+    openSaves: packageDefinition['opensaves.OpenSaves'] as ServiceDefinition,
+    health: packageDefinition['grpc.health.v1.Health'] as ServiceDefinition,
+  };
+  return loaded;
+}

@@ -1,0 +1,229 @@
+// The target's in-memory state: stores, records (with their one gRPC blob and the
+// HTTP API's named blobs), blob references and chunked-upload sessions, the HTTP
+// metadata items, the record/store cache and the byte budget they all live under.
+import { randomFillSync, randomUUID } from 'node:crypto';
+import { ByteBudget } from './budget.js';
+import { TtlCache } from './cache.js';
+import type { Checksums } from './checksums.js';
+import { DEFAULT_MAX_BYTES, ENTITY_OVERHEAD_BYTES } from './constants.js';
+import { nowMicros, type TimestampMessage } from './clock.js';
+import { propertyBytes, type StoredProperty } from './properties.js';
+
+export interface StoreEntity {
+  readonly key: string;
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly ownerId: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly bytes: number;
+}
+
+export interface InlineBlob {
+  readonly kind: 'inline';
+  readonly data: Buffer;
+  readonly checksums: Checksums;
+}
+
+export interface ChunkEntity {
+  readonly number: number;
+  readonly data: Buffer;
+  readonly md5: Buffer;
+  readonly crc32c: number;
+}
+
+/** Initializing → ready (current blob of its record), or → aborted / detached. */
+export type BlobRefState = 'initializing' | 'ready' | 'aborted' | 'detached';
+
+/** An external blob or a chunked blob (whose sessions are these references). */
+export interface BlobRef {
+  readonly kind: 'external' | 'chunked';
+  readonly key: string;
+  readonly storeKey: string;
+  readonly recordKey: string;
+  state: BlobRefState;
+  /** External blobs only. */
+  data: Buffer;
+  checksums: Checksums;
+  /** Chunked blobs only, by chunk number. */
+  readonly chunks: Map<number, ChunkEntity>;
+  /** Non-zero: commit requires exactly this many chunks. */
+  readonly expectedChunkCount: number;
+}
+
+export interface RecordEntity {
+  readonly storeKey: string;
+  readonly key: string;
+  blobSize: bigint;
+  properties: Map<string, StoredProperty>;
+  ownerId: string;
+  tags: string[];
+  readonly createdAt: number;
+  updatedAt: number;
+  chunked: boolean;
+  chunkCount: bigint;
+  opaqueString: string;
+  signature: Buffer;
+  expiresAt: TimestampMessage | null;
+  /** The one blob of the gRPC API. */
+  blob: InlineBlob | BlobRef | null;
+  /** The HTTP API's named blobs (see README: they coexist with `blob`). */
+  namedBlobs: Map<string, Buffer> | null;
+  /** Budget bytes of the record itself, without blobs. */
+  bytes: number;
+}
+
+export interface StateOptions {
+  maxBytes?: number;
+}
+
+export class State {
+  readonly budget: ByteBudget;
+  readonly stores = new Map<string, StoreEntity>();
+  /** Records by store key, then record key. */
+  readonly records = new Map<string, Map<string, RecordEntity>>();
+  readonly blobRefs = new Map<string, BlobRef>();
+  /** HTTP API metadata items by `<type>/<id>`. */
+  readonly metadata = new Map<string, { data: unknown; bytes: number }>();
+  /** Cached Record/Store response messages by upstream's Redis keys. */
+  readonly cache = new TtlCache<object>();
+  private recordTotal = 0;
+  private blobTotal = 0;
+  /** Base URL that CreateChunkUrls hands out; set once the HTTP listener is bound. */
+  chunkUrlBase = '';
+
+  constructor(options: StateOptions = {}) {
+    this.budget = new ByteBudget(options.maxBytes ?? DEFAULT_MAX_BYTES);
+  }
+
+  get recordCount(): number {
+    return this.recordTotal;
+  }
+
+  get blobBytes(): number {
+    return this.blobTotal;
+  }
+
+  getRecord(storeKey: string, key: string): RecordEntity | undefined {
+    return this.records.get(storeKey)?.get(key);
+  }
+
+  addStore(store: StoreEntity): void {
+    this.budget.adjust(store.bytes);
+    this.stores.set(store.key, store);
+  }
+
+  removeStore(key: string): void {
+    const store = this.stores.get(key);
+    if (!store) return;
+    this.stores.delete(key);
+    this.records.delete(key);
+    this.budget.release(store.bytes);
+  }
+
+  /** Adds a record whose `bytes` is already computed; reserves them first. */
+  addRecord(record: RecordEntity): void {
+    this.budget.adjust(record.bytes);
+    let byKey = this.records.get(record.storeKey);
+    if (!byKey) {
+      byKey = new Map();
+      this.records.set(record.storeKey, byKey);
+    }
+    byKey.set(record.key, record);
+    this.recordTotal++;
+  }
+
+  removeRecord(record: RecordEntity): void {
+    const byKey = this.records.get(record.storeKey);
+    if (!byKey?.delete(record.key)) return;
+    if (byKey.size === 0) this.records.delete(record.storeKey);
+    this.recordTotal--;
+    this.budget.release(record.bytes);
+    this.detachBlob(record);
+    if (record.namedBlobs) {
+      for (const data of record.namedBlobs.values()) this.releaseBlobBytes(data.length);
+    }
+    this.cache.delete(recordCacheKey(record.storeKey, record.key));
+  }
+
+  /** Re-estimates a record's own size after a change; throws past the budget. */
+  resizeRecord(record: RecordEntity): void {
+    const bytes = estimateRecordBytes(record);
+    this.budget.adjust(bytes - record.bytes);
+    record.bytes = bytes;
+  }
+
+  /** Counts blob bytes already reserved through `budget.adjust`. */
+  countBlobBytes(bytes: number): void {
+    this.blobTotal += bytes;
+  }
+
+  releaseBlobBytes(bytes: number): void {
+    this.blobTotal = Math.max(0, this.blobTotal - bytes);
+    this.budget.release(bytes);
+  }
+
+  /** Drops the record's current gRPC blob and frees its bytes. */
+  detachBlob(record: RecordEntity): void {
+    const blob = record.blob;
+    if (!blob) return;
+    record.blob = null;
+    if (blob.kind === 'inline') {
+      this.releaseBlobBytes(blob.data.length);
+      return;
+    }
+    this.dropBlobRef(blob);
+  }
+
+  /** Forgets a blob reference and frees its bytes (upstream collects these later). */
+  dropBlobRef(ref: BlobRef): void {
+    ref.state = ref.state === 'initializing' ? 'aborted' : 'detached';
+    this.releaseBlobBytes(ref.data.length + chunkBytes(ref));
+    ref.data = EMPTY;
+    ref.chunks.clear();
+    if (ref.state === 'detached') this.blobRefs.delete(ref.key);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export function chunkBytes(ref: BlobRef): number {
+  let total = 0;
+  for (const chunk of ref.chunks.values()) total += chunk.data.length;
+  return total;
+}
+
+export const recordCacheKey = (storeKey: string, key: string): string => `${storeKey}/${key}`;
+export const storeCacheKey = (key: string): string => `store:${key}`;
+
+export function estimateRecordBytes(record: RecordEntity): number {
+  let bytes = ENTITY_OVERHEAD_BYTES + record.storeKey.length + record.key.length + record.ownerId.length;
+  bytes += record.opaqueString.length;
+  for (const tag of record.tags) bytes += tag.length + 8;
+  for (const [name, property] of record.properties) bytes += propertyBytes(name, property);
+  return bytes;
+}
+
+export function estimateStoreBytes(key: string, name: string, tags: readonly string[], ownerId: string): number {
+  let bytes = ENTITY_OVERHEAD_BYTES + key.length + name.length + ownerId.length;
+  for (const tag of tags) bytes += tag.length + 8;
+  return bytes;
+}
+
+/** A fresh random UUID as 16 bytes: every record mutation gets a new signature. */
+export function newSignature(): Buffer {
+  const signature = Buffer.allocUnsafe(16);
+  randomFillSync(signature);
+  // Version 4 and RFC 4122 variant bits, so the bytes are a valid UUID.
+  signature[6] = (signature[6]! & 0x0f) | 0x40;
+  signature[8] = (signature[8]! & 0x3f) | 0x80;
+  return signature;
+}
+
+/** Marks a record as written: new updated_at and signature. */
+export function touchRecord(record: RecordEntity): void {
+  record.updatedAt = nowMicros();
+  record.signature = newSignature();
+}
+
+export const newBlobKey = (): string => randomUUID();

@@ -1,0 +1,213 @@
+// The one gateway to the Open Saves gRPC service. Every call goes through
+// `record()`, which tags it op=<RPC name>, counts it in opensaves_requests (and
+// opensaves_errors on failure) and checks its status. One connection per VU,
+// opened lazily and reopened after UNAVAILABLE; a deadline on every call.
+import { check } from 'k6';
+import grpc from 'k6/net/grpc';
+import { CONNECT_TIMEOUT, GRPC_STATUS_NAMES, MAX_RECEIVE_BYTES, SERVICE, STREAM_DEADLINE, UNARY_DEADLINE } from './constants.js';
+import type { GrpcStatusName, RpcName } from './constants.js';
+import { ConfigError } from './errors.js';
+import { atomicContention, errors, requests, streamDuration } from './metrics.js';
+import { config } from './runtime.js';
+import exec from 'k6/execution';
+
+// The proto is parsed once per VU, in the init context, from ../proto relative to dist/<scenario>.js.
+const client = new grpc.Client();
+client.load(['../proto'], 'open_saves.proto');
+
+const caCert = config.caCertPath === undefined ? undefined : readCaCert(config.caCertPath);
+
+function readCaCert(path: string): string {
+  try {
+    return open(path);
+  } catch {
+    exec.test.abort(new ConfigError('OPEN_SAVES_CA_CERT', 'a readable PEM file', path).message);
+    throw new Error('unreachable');
+  }
+}
+
+const ATOMIC_RPCS: readonly RpcName[] = [
+  'CompareAndSwap',
+  'CompareAndSwapGreaterInt',
+  'CompareAndSwapLessInt',
+  'AtomicAddInt',
+  'AtomicSubInt',
+  'AtomicInc',
+  'AtomicDec',
+];
+
+export interface CallOptions {
+  /** statuses that count as success for this call; default OK only */
+  readonly expect?: readonly GrpcStatusName[];
+  /** extra metric tags, e.g. {cache: 'skip'} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export interface CallResult<T> {
+  readonly ok: boolean;
+  readonly status: GrpcStatusName;
+  /** the response message when the status is OK */
+  readonly message: T | null;
+  readonly error: string;
+}
+
+// A few failures per operation are printed in full; the rest only counted, so logs stay readable under load.
+const FAILURES_PRINTED_PER_OP = 3;
+const failuresPrinted: Partial<Record<RpcName, number>> = {};
+
+let connected = false;
+let connectWarned = false;
+
+function ensureConnected(): boolean {
+  if (connected) return true;
+  try {
+    client.connect(config.addr, {
+      plaintext: !config.tls,
+      timeout: CONNECT_TIMEOUT,
+      maxReceiveSize: MAX_RECEIVE_BYTES,
+      // @types/k6 marks cert and key as required, but k6 accepts a CA bundle alone (server-only TLS).
+      ...(caCert === undefined ? {} : { tls: { cacerts: [caCert] } as unknown as grpc.TLSParams }),
+    });
+    connected = true;
+  } catch (error) {
+    if (!connectWarned) console.warn(`cannot connect to ${config.addr}: ${String(error)}; retrying on the next call`);
+    connectWarned = true;
+  }
+  return connected;
+}
+
+/** Drops the connection so the next call dials again; used after UNAVAILABLE. */
+function dropConnection(): void {
+  if (!connected) return;
+  connected = false;
+  try {
+    client.close();
+  } catch {
+    // A connection that is already broken may refuse to close; it is discarded either way.
+  }
+}
+
+function callParams(op: RpcName, deadline: string, options: CallOptions) {
+  return {
+    tags: { op, ...options.tags },
+    timeout: deadline,
+    metadata: config.authToken === undefined ? {} : { authorization: `Bearer ${config.authToken}` },
+  };
+}
+
+function statusName(code: number): GrpcStatusName {
+  // k6 hands the code over as a Go value; Number() makes it usable as an index.
+  return GRPC_STATUS_NAMES[Number(code)] ?? 'UNKNOWN';
+}
+
+function record<T>(op: RpcName, status: GrpcStatusName, message: T | null, error: string, options: CallOptions): CallResult<T> {
+  const ok = (options.expect ?? ['OK']).includes(status);
+  const tags = { op, status, ...options.tags };
+  requests.add(1, tags);
+  if (!ok) {
+    errors.add(1, tags);
+    const printed = failuresPrinted[op] ?? 0;
+    if (printed < FAILURES_PRINTED_PER_OP) console.warn(`${op} ended with ${status}: ${error}`);
+    failuresPrinted[op] = printed + 1;
+  }
+  if (ATOMIC_RPCS.includes(op)) atomicContention.add(status === 'ABORTED', { op });
+  check(null, { [`the ${op} call ends with an expected status`]: () => ok }, { op, kind: 'status' });
+  if (status === 'UNAVAILABLE') dropConnection();
+  return { ok, status, message: status === 'OK' ? message : null, error };
+}
+
+/** A unary call. */
+export function unary<T>(op: RpcName, request: object, options: CallOptions = {}): CallResult<T> {
+  if (!ensureConnected()) return record<T>(op, 'UNAVAILABLE', null, 'not connected', options);
+  let response: grpc.Response;
+  try {
+    response = client.invoke(`${SERVICE}/${op}`, request, callParams(op, UNARY_DEADLINE, options));
+  } catch (error) {
+    // k6 throws (rather than returning a status) when the connection is gone.
+    return record<T>(op, 'UNAVAILABLE', null, String(error), options);
+  }
+  const error = response.error ? String((response.error as { message?: string }).message ?? '') : '';
+  return record(op, statusName(response.status), response.message as T, error, options);
+}
+
+interface StreamOutcome {
+  status: GrpcStatusName;
+  error: string;
+  messages: number;
+}
+
+/**
+ * Runs one stream to its end. `send` writes the request messages; `onMessage`
+ * sees each response message as it arrives (server streams can be large, so
+ * nothing is buffered here).
+ */
+function runStream(
+  op: RpcName,
+  options: CallOptions,
+  send: (stream: grpc.Stream) => void,
+  onMessage: (message: unknown) => void,
+): Promise<StreamOutcome> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const outcome: StreamOutcome = { status: 'OK', error: '', messages: 0 };
+    let stream: grpc.Stream;
+    try {
+      stream = new grpc.Stream(client, `${SERVICE}/${op}`, callParams(op, STREAM_DEADLINE, options));
+    } catch (error) {
+      resolve({ status: 'UNAVAILABLE', error: String(error), messages: 0 });
+      return;
+    }
+    stream.on('data', (message) => {
+      outcome.messages++;
+      onMessage(message);
+    });
+    stream.on('error', (error) => {
+      const grpcError = error as unknown as { code?: number; message?: string };
+      outcome.status = statusName(grpcError.code ?? 2);
+      outcome.error = grpcError.message ?? '';
+    });
+    stream.on('end', () => {
+      streamDuration.add(Date.now() - started, { op, status: outcome.status, ...options.tags });
+      resolve(outcome);
+    });
+    send(stream);
+  });
+}
+
+/** A client-streaming call: all `messages` are sent, then the single response is returned. */
+export async function clientStream<T>(op: RpcName, messages: readonly object[], options: CallOptions = {}): Promise<CallResult<T>> {
+  if (!ensureConnected()) return record<T>(op, 'UNAVAILABLE', null, 'not connected', options);
+  let response = null as T | null;
+  const outcome = await runStream(
+    op,
+    options,
+    (stream) => {
+      for (const message of messages) stream.write(message);
+      stream.end();
+    },
+    (message) => (response = message as T),
+  );
+  // A stream that closes OK without a response is a server fault (upstream does this for inline blobs on missing records).
+  if (outcome.status === 'OK' && outcome.messages === 0) return record<T>(op, 'UNKNOWN', null, 'stream closed without a response', options);
+  return record(op, outcome.status, response, outcome.error, options);
+}
+
+/** A server-streaming call: `onMessage` receives each response message; resolves with the message count. */
+export async function serverStream<T>(
+  op: RpcName,
+  request: object,
+  onMessage: (message: T) => void,
+  options: CallOptions = {},
+): Promise<CallResult<number>> {
+  if (!ensureConnected()) return record<number>(op, 'UNAVAILABLE', null, 'not connected', options);
+  const outcome = await runStream(
+    op,
+    options,
+    (stream) => {
+      stream.write(request);
+      stream.end();
+    },
+    (message) => onMessage(message as T),
+  );
+  return record(op, outcome.status, outcome.messages, outcome.error, options);
+}

@@ -1,0 +1,98 @@
+// setup() and teardown() over gRPC: create the run's stores and the records
+// every VU reads, and afterwards delete everything the run created (blobs go
+// with their records), unless KEEP_DATA is set.
+import templates from '../../data/save-templates.json';
+import { unary } from './grpc-client.js';
+import { config } from './runtime.js';
+import { storeKey, randomRunId, seedKey } from './keys.js';
+import { createStore } from './flows/stores.js';
+import { createRecord } from './flows/records.js';
+import { uploadBlob, uploadChunked } from './flows/blobs.js';
+import { counterProperties } from './flows/atomic.js';
+import { makePayload } from './payloads.js';
+import { CHUNK_BYTES, CHUNKED_UPLOAD_CHUNKS, COLD_COUNTERS, type BlobRecord, type RunData, type SeedRecord } from './run-data.js';
+import type { QueryRecordsResponse } from './messages.js';
+
+export interface SetupNeeds {
+  /** RECORDS_PER_STORE records with known content in every store */
+  readonly seeds?: boolean;
+  /** one record per BLOB_SIZES class holding a blob of that size */
+  readonly blobs?: boolean;
+  /** one record holding a committed chunked blob */
+  readonly chunked?: boolean;
+  /** one record of shared counters per store */
+  readonly counters?: boolean;
+}
+
+// Seeds of different stores must differ so their content (owner, tags, properties) differs too.
+const SEEDS_PER_STORE = 1_000_000;
+
+/** Throws when the run cannot start: the stores every iteration uses must exist. */
+export async function setupRun(needs: SetupNeeds): Promise<RunData> {
+  const runId = config.runId ?? randomRunId();
+  const stores: string[] = [];
+  for (const template of templates.stores) {
+    const key = storeKey(runId, template.name);
+    if (!createStore({ key, name: `${template.name} ${key}`, tags: template.tags })) {
+      throw new Error(`setup: cannot create store ${key} at ${config.addr}; see the errors above`);
+    }
+    stores.push(key);
+  }
+  const seeds: SeedRecord[] = [];
+  if (needs.seeds) {
+    stores.forEach((store, storeIndex) => {
+      for (let i = 0; i < config.recordsPerStore; i++) {
+        const seed: SeedRecord = { store, key: seedKey(store, i), seed: storeIndex * SEEDS_PER_STORE + i };
+        if (createRecord(seed)) seeds.push(seed);
+      }
+    });
+  }
+  const blobs: BlobRecord[] = [];
+  const firstStore = stores[0] as string;
+  if (needs.blobs) {
+    for (const size of config.blobSizes) {
+      const payload = makePayload(size);
+      const key = `${firstStore}-blob-${payload.label}`;
+      if (createRecord({ store: firstStore, key, seed: 0 }) && (await uploadBlob({ store: firstStore, key }, payload))) {
+        blobs.push({ store: firstStore, key, size });
+      }
+    }
+  }
+  const chunked: BlobRecord[] = [];
+  if (needs.chunked) {
+    const key = `${firstStore}-chunked`;
+    if (createRecord({ store: firstStore, key, seed: 0 }) && (await uploadChunked({ store: firstStore, key }, makePayload(CHUNK_BYTES), CHUNKED_UPLOAD_CHUNKS))) {
+      chunked.push({ store: firstStore, key, size: CHUNK_BYTES * CHUNKED_UPLOAD_CHUNKS });
+    }
+  }
+  const counters: SeedRecord[] = [];
+  if (needs.counters) {
+    for (const store of stores) {
+      const key = `${store}-counters`;
+      const created = unary('CreateRecord', { storeKey: store, record: { key, ownerId: 'counters', properties: counterProperties(COLD_COUNTERS) } });
+      if (created.ok) counters.push({ store, key, seed: 0 });
+    }
+  }
+  return { runId, stores, seeds, blobs, chunked, counters };
+}
+
+// Enough passes to empty a store even if a record reappears while deleting.
+const MAX_CLEANUP_PASSES = 5;
+
+export function teardownRun(data: RunData | undefined): void {
+  if (!data) return;
+  if (config.keepData) {
+    console.log(`KEEP_DATA is set: the run's stores are kept: ${data.stores.join(', ')}`);
+    return;
+  }
+  for (const store of data.stores) {
+    for (let pass = 0; pass < MAX_CLEANUP_PASSES; pass++) {
+      const listed = unary<QueryRecordsResponse>('QueryRecords', { storeKey: store, keysOnly: true }, { tags: { phase: 'teardown' } });
+      const keys = listed.message?.records.map((record) => record.key) ?? [];
+      if (keys.length === 0) break;
+      for (const key of keys) unary('DeleteRecord', { storeKey: store, key }, { tags: { phase: 'teardown' } });
+    }
+    const deleted = unary('DeleteStore', { key: store }, { tags: { phase: 'teardown' } });
+    if (!deleted.ok) console.error(`teardown: store ${store} was not deleted (${deleted.status} ${deleted.error})`);
+  }
+}

@@ -1,0 +1,96 @@
+// Records shaped like game saves (data/save-templates.json). Content is a pure
+// function of (seed, version), so any read can be checked against what the run
+// wrote without keeping a copy of it.
+import templates from '../../data/save-templates.json';
+import { boolProperty, intProperty, propertyValue, stringProperty, type Properties, type RecordMessage } from './messages.js';
+
+interface PropertyTemplate {
+  type: string;
+  min?: number;
+  max?: number;
+  values?: string[];
+}
+
+const PROPERTY_TEMPLATES = templates.properties as Record<string, PropertyTemplate>;
+
+/** A well-mixed 32-bit hash of a few integers (a small splitmix-style mixer). */
+function mix(...values: number[]): number {
+  let h = 0x811c9dc5;
+  for (const value of values) {
+    h = Math.imul(h ^ (value | 0), 0x01000193);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
+  }
+  return h >>> 0;
+}
+
+function nameCode(name: string): number {
+  let code = 0;
+  for (let i = 0; i < name.length; i++) code = (Math.imul(code, 31) + name.charCodeAt(i)) | 0;
+  return code;
+}
+
+export function ownerFor(seed: number): string {
+  return `owner-${mix(seed, 1) % templates.ownerCount}`;
+}
+
+export function tagsFor(seed: number): string[] {
+  const tags = new Set<string>();
+  for (let i = 0; tags.size < templates.tagsPerRecord && i < 16; i++) {
+    tags.add(templates.tags[mix(seed, 2, i) % templates.tags.length] as string);
+  }
+  return [...tags].sort();
+}
+
+export function propertiesFor(seed: number, version: number): Properties {
+  const properties: Properties = {};
+  for (const [name, template] of Object.entries(PROPERTY_TEMPLATES)) {
+    const roll = mix(seed, version, nameCode(name));
+    if (template.type === 'INTEGER') {
+      const min = template.min ?? 0;
+      properties[name] = intProperty(min + (roll % ((template.max ?? min) - min + 1)));
+    } else if (template.type === 'STRING') {
+      const values = template.values ?? [''];
+      properties[name] = stringProperty(values[roll % values.length] as string);
+    } else {
+      properties[name] = boolProperty(roll % 2 === 1);
+    }
+  }
+  return properties;
+}
+
+function opaqueFor(seed: number, version: number): string {
+  const unit = `save:${seed}:${version};`;
+  return unit.repeat(Math.ceil(templates.opaqueStringBytes / unit.length)).slice(0, templates.opaqueStringBytes);
+}
+
+/** The record a run writes for `seed`; each update bumps `version`. */
+export function buildRecord(key: string, seed: number, version = 0): RecordMessage {
+  return {
+    key,
+    ownerId: ownerFor(seed),
+    tags: tagsFor(seed),
+    properties: propertiesFor(seed, version),
+    opaqueString: opaqueFor(seed, version),
+  };
+}
+
+/** Differences between a record read back and the one written; empty when they match. */
+export function recordDifferences(actual: RecordMessage | null, expected: RecordMessage): string[] {
+  if (!actual) return ['record missing'];
+  const differences: string[] = [];
+  if (actual.key !== expected.key) differences.push(`key ${actual.key} != ${expected.key}`);
+  if ((actual.ownerId ?? '') !== (expected.ownerId ?? '')) differences.push(`ownerId ${actual.ownerId} != ${expected.ownerId}`);
+  const actualTags = [...(actual.tags ?? [])].sort().join(',');
+  const expectedTags = [...(expected.tags ?? [])].sort().join(',');
+  if (actualTags !== expectedTags) differences.push(`tags ${actualTags} != ${expectedTags}`);
+  if ((actual.opaqueString ?? '') !== (expected.opaqueString ?? '')) differences.push('opaqueString differs');
+  const names = new Set([...Object.keys(actual.properties ?? {}), ...Object.keys(expected.properties ?? {})]);
+  for (const name of names) {
+    const got = propertyValue(actual.properties?.[name]);
+    const want = propertyValue(expected.properties?.[name]);
+    if (got !== want) differences.push(`property ${name} ${got} != ${want}`);
+  }
+  return differences;
+}

@@ -1,0 +1,82 @@
+// Smoke: one pass over all 27 RPCs, a functional check of a deployment.
+// Under the smoke profile it runs exactly one iteration; every call must
+// succeed and every read-back must match.
+import { RPC_NAMES, INLINE_BLOB_MAX_BYTES } from '../lib/constants.js';
+import { config } from '../lib/runtime.js';
+import { buildOptions } from '../profiles/index.js';
+import { setupRun, teardownRun } from '../lib/lifecycle.js';
+import { buildSummary, type SummaryData } from '../lib/summary.js';
+import { iterationKey } from '../lib/keys.js';
+import { iterationSeed } from '../lib/vu-seed.js';
+import { makePayload } from '../lib/payloads.js';
+import { unary } from '../lib/grpc-client.js';
+import { verify } from '../lib/checks.js';
+import { createStore, deleteStore, findStoreByName, readStore } from '../lib/flows/stores.js';
+import { createRecord, deleteRecord, readRecord, readRecordBatch, updateRecord } from '../lib/flows/records.js';
+import { abortedUpload, chunkUrls, deleteBlob, readBlob, readChunk, uploadBlob, uploadChunked } from '../lib/flows/blobs.js';
+import { atomicSequence } from '../lib/flows/atomic.js';
+import { runQuery } from '../lib/flows/queries.js';
+import type { RunData } from '../lib/run-data.js';
+
+export const options = buildOptions(config, { ops: RPC_NAMES, singlePassInSmoke: true });
+
+// One inline and one external blob: the smallest size class on each side of the 64 KiB line.
+const inlineSize = config.blobSizes.find((size) => size <= INLINE_BLOB_MAX_BYTES) ?? 1024;
+const externalSize = config.blobSizes.find((size) => size > INLINE_BLOB_MAX_BYTES) ?? 100 * 1024;
+const inlinePayload = makePayload(inlineSize);
+const externalPayload = makePayload(externalSize);
+const chunkPayload = makePayload(16_384);
+const CHUNKS = 2;
+
+export function setup(): Promise<RunData> {
+  return setupRun({});
+}
+
+export default async function smoke(data: RunData): Promise<void> {
+  const store = data.stores[0] as string;
+
+  const pong = unary<{ pong: string }>('Ping', { ping: 'smoke' });
+  if (pong.message) verify('Ping', 'Ping echoes its text', pong.message.pong === 'smoke');
+
+  // A store of its own, made and removed within the pass.
+  const spare = { key: iterationKey(data.runId, 'store'), name: `smoke ${iterationKey(data.runId, 'store')}`, tags: ['kind:smoke'] };
+  if (createStore(spare)) {
+    readStore(spare);
+    findStoreByName(spare);
+    deleteStore(spare.key);
+  }
+
+  const seed = iterationSeed();
+  const record = { store, key: iterationKey(data.runId, 'save'), seed };
+  const other = { store, key: iterationKey(data.runId, 'save2'), seed: iterationSeed(1) };
+  if (!createRecord(record) || !createRecord(other)) return;
+  readRecord(record, 0, { skipCache: true });
+  readRecordBatch([record, other], iterationKey(data.runId, 'missing'));
+  runQuery('owner', { ...data, seeds: [record, other] }, record);
+  updateRecord(record, 1);
+  readRecord(record, 1);
+
+  for (const payload of [inlinePayload, externalPayload]) {
+    if (await uploadBlob(record, payload)) await readBlob(record, payload, { skipCache: true });
+  }
+  await deleteBlob(record);
+
+  if (await uploadChunked(other, chunkPayload, CHUNKS)) {
+    await readChunk(other, chunkPayload, CHUNKS - 1);
+    chunkUrls(other, CHUNKS);
+  }
+  await abortedUpload(other, chunkPayload);
+
+  atomicSequence(store, iterationKey(data.runId, 'atomic'));
+
+  deleteRecord(record);
+  deleteRecord(other);
+}
+
+export function teardown(data: RunData): void {
+  teardownRun(data);
+}
+
+export function handleSummary(data: SummaryData): Record<string, string> {
+  return buildSummary('smoke', config, data);
+}

@@ -83,11 +83,14 @@ export async function measureRun(options: MeasuredRunOptions): Promise<MeasuredR
   }, options.sampleIntervalMs ?? 500);
 
   let timedOut = false;
+  let lastResort: NodeJS.Timeout | undefined;
   const killer = setTimeout(() => {
     timedOut = true;
-    // Kill the generator itself: killing GNU time alone would orphan it.
-    if (generatorPid !== undefined) process.kill(generatorPid, 'SIGKILL');
-    child.kill('SIGKILL');
+    generatorPid ??= child.pid === undefined ? undefined : childPids(child.pid)[0];
+    // Kill the generator itself, so GNU time still reports on it; killing time alone would orphan it.
+    if (generatorPid === undefined) child.kill('SIGKILL');
+    else process.kill(generatorPid, 'SIGKILL');
+    lastResort = setTimeout(() => child.kill('SIGKILL'), 5_000);
   }, options.timeoutMs);
 
   const exitCode = await new Promise<number | null>((resolve, reject) => {
@@ -96,6 +99,7 @@ export async function measureRun(options: MeasuredRunOptions): Promise<MeasuredR
   });
   clearInterval(sampler);
   clearTimeout(killer);
+  clearTimeout(lastResort);
   try {
     let report: string;
     try {

@@ -136,10 +136,20 @@ function wellKnownFileIndex(): Map<string, string> {
   const common = protobuf.common as unknown as Record<string, unknown>;
   for (const [file, json] of Object.entries(common)) {
     if (!file.startsWith(WELL_KNOWN_PREFIX) || !file.endsWith('.proto')) continue;
-    const scratch = protobuf.Root.fromJSON(json as protobuf.INamespace);
-    collectTopLevel(scratch, (object) => index.set(object.fullName, file));
+    // Read the JSON form directly: building a Root from it would try to resolve
+    // types (Any, for type.proto) that live in other entries of the table.
+    const declared = (json as WellKnownJson).nested?.google?.nested?.protobuf?.nested ?? {};
+    for (const name of Object.keys(declared)) {
+      // protobufjs lists its own files first; files added later (proto-loader
+      // adds type.proto and api.proto) repeat Any, which belongs to any.proto.
+      if (!index.has(`.google.protobuf.${name}`)) index.set(`.google.protobuf.${name}`, file);
+    }
   }
   return index;
+}
+
+interface WellKnownJson {
+  nested?: { google?: { nested?: { protobuf?: { nested?: Record<string, unknown> } } } };
 }
 
 function collectTopLevel(namespace: protobuf.NamespaceBase, visit: (object: TopLevel) => void): void {

@@ -2,6 +2,7 @@
 import { App } from 'cdktf';
 import { InfraConfigError, loadInfraConfig, type InfraConfig } from './config.js';
 import { GrafanaContentStack, GrafanaWorkspaceStack } from './stacks/grafana-stacks.js';
+import { LoadGenerationStack } from './stacks/load-generation-stack.js';
 import { ObservabilityStack } from './stacks/observability-stack.js';
 
 function configOrExit(): InfraConfig {
@@ -22,4 +23,5 @@ const app = new App();
 new ObservabilityStack(app, 'opensaves-observability', config);
 const workspace = new GrafanaWorkspaceStack(app, 'opensaves-grafana-workspace', config);
 new GrafanaContentStack(app, 'opensaves-grafana-content', { config, workspace });
+new LoadGenerationStack(app, 'opensaves-load-generation', config);
 app.synth();

@@ -38,6 +38,15 @@ export const GRPC_OPERATIONS: readonly GrpcOperation[] = Object.values(GRPC_OPER
 // k6's gRPC module tags each sample with the numeric status code; 0 is OK.
 export const GRPC_SUCCESS_STATUS = '0';
 
+// Streaming RPCs: k6 records no grpc_req_duration for streams, so no latency
+// alarm or per-operation latency line is made for them.
+export const GRPC_STREAMING_OPERATIONS: ReadonlySet<GrpcOperation> = new Set<GrpcOperation>([
+  'CreateBlob',
+  'UploadChunk',
+  'GetBlob',
+  'GetBlobChunk',
+]);
+
 export interface HttpOperation {
   readonly op: string;
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -87,18 +96,22 @@ export interface OperationSeries {
   readonly group: string;
   readonly op: string;
   readonly successStatus: string;
+  // False for streaming RPCs, which have no request-duration samples.
+  readonly hasDuration: boolean;
 }
 
 export function operationSeries(protocols: readonly Protocol[]): OperationSeries[] {
   const series: OperationSeries[] = [];
   if (protocols.includes('grpc')) {
     for (const [group, ops] of Object.entries(GRPC_OPERATION_GROUPS)) {
-      for (const op of ops) series.push({ protocol: 'grpc', group, op, successStatus: GRPC_SUCCESS_STATUS });
+      for (const op of ops) {
+        series.push({ protocol: 'grpc', group, op, successStatus: GRPC_SUCCESS_STATUS, hasDuration: !GRPC_STREAMING_OPERATIONS.has(op) });
+      }
     }
   }
   if (protocols.includes('http')) {
     for (const [group, ops] of Object.entries(HTTP_OPERATION_GROUPS)) {
-      for (const { op, successStatus } of ops) series.push({ protocol: 'http', group, op, successStatus });
+      for (const { op, successStatus } of ops) series.push({ protocol: 'http', group, op, successStatus, hasDuration: true });
     }
   }
   return series;

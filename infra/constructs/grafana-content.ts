@@ -12,7 +12,7 @@ export interface GrafanaContentConfig {
 
 // Terraform reads "${" in a string as an interpolation; "$${" is its literal form.
 export function escapeInterpolation(text: string): string {
-  return text.replace(/\$\{/g, '$${');
+  return text.replace(/\$\{/g, () => '$${');
 }
 
 export class GrafanaContent extends Construct {

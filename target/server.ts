@@ -20,6 +20,8 @@ export interface ServerOptions {
   grpcPort?: number;
   httpPort?: number;
   maxBytes?: number;
+  /** Largest accepted chunk (default 1 GiB, as upstream); tests lower it. */
+  maxChunkBytes?: number;
   faults?: FaultOptions;
   /** How long health reports NOT_SERVING before the listeners stop (upstream waits 5 s). */
   shutdownGraceMs?: number;
@@ -49,7 +51,7 @@ const FORCE_SHUTDOWN_AFTER_MS = 3000;
 
 export async function startServer(options: ServerOptions = {}): Promise<ServerHandle> {
   const host = options.host ?? DEFAULT_HOST;
-  const state = new State({ maxBytes: options.maxBytes });
+  const state = new State({ maxBytes: options.maxBytes, maxChunkBytes: options.maxChunkBytes });
   const metrics = new Metrics();
   const health = new HealthStatus();
   const logError = options.logError ?? ((message: string) => process.stderr.write(`${message}\n`));

@@ -5,7 +5,7 @@ import { randomFillSync, randomUUID } from 'node:crypto';
 import { ByteBudget } from './budget.js';
 import { TtlCache } from './cache.js';
 import type { Checksums } from './checksums.js';
-import { DEFAULT_MAX_BYTES, ENTITY_OVERHEAD_BYTES } from './constants.js';
+import { DEFAULT_MAX_BYTES, ENTITY_OVERHEAD_BYTES, MAX_CHUNK_BYTES } from './constants.js';
 import { nowMicros, type TimestampMessage } from './clock.js';
 import { propertyBytes, type StoredProperty } from './properties.js';
 
@@ -28,6 +28,8 @@ export interface InlineBlob {
 export interface ChunkEntity {
   readonly number: number;
   readonly data: Buffer;
+  /** Size recorded at upload; reads check the bytes against it. */
+  readonly size: number;
   readonly md5: Buffer;
   readonly crc32c: number;
 }
@@ -42,8 +44,9 @@ export interface BlobRef {
   readonly storeKey: string;
   readonly recordKey: string;
   state: BlobRefState;
-  /** External blobs only. */
+  /** External blobs only; `size` is recorded at upload and reads check `data` against it. */
   data: Buffer;
+  size: number;
   checksums: Checksums;
   /** Chunked blobs only, by chunk number. */
   readonly chunks: Map<number, ChunkEntity>;
@@ -75,10 +78,13 @@ export interface RecordEntity {
 
 export interface StateOptions {
   maxBytes?: number;
+  /** Largest accepted chunk; upstream's 1 GiB unless a test needs a smaller one. */
+  maxChunkBytes?: number;
 }
 
 export class State {
   readonly budget: ByteBudget;
+  readonly maxChunkBytes: number;
   readonly stores = new Map<string, StoreEntity>();
   /** Records by store key, then record key. */
   readonly records = new Map<string, Map<string, RecordEntity>>();
@@ -94,6 +100,7 @@ export class State {
 
   constructor(options: StateOptions = {}) {
     this.budget = new ByteBudget(options.maxBytes ?? DEFAULT_MAX_BYTES);
+    this.maxChunkBytes = options.maxChunkBytes ?? MAX_CHUNK_BYTES;
   }
 
   get recordCount(): number {
@@ -180,6 +187,7 @@ export class State {
     ref.state = ref.state === 'initializing' ? 'aborted' : 'detached';
     this.releaseBlobBytes(ref.data.length + chunkBytes(ref));
     ref.data = EMPTY;
+    ref.size = 0;
     ref.chunks.clear();
     if (ref.state === 'detached') this.blobRefs.delete(ref.key);
   }

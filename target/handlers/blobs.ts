@@ -71,6 +71,7 @@ export class BlobUpload {
           recordKey: record.key,
           state: 'ready',
           data,
+          size: data.length,
           checksums: this.checksums,
           chunks: new Map(),
           expectedChunkCount: 0,
@@ -141,7 +142,7 @@ export function getBlob(state: State, request: GetBlobRequest): StreamResult<Get
   const metadata: BlobMetadataMessage = {
     storeKey,
     recordKey,
-    size: String(blob.kind === 'external' ? blob.data.length : record.blobSize),
+    size: String(blob.kind === 'external' ? blob.size : record.blobSize),
     ...checksumFields(blob.checksums),
     chunked: blob.kind === 'chunked',
     chunkCount: String(blob.kind === 'chunked' ? blob.chunks.size : 0),
@@ -152,7 +153,16 @@ export function getBlob(state: State, request: GetBlobRequest): StreamResult<Get
       error: new RpcError(status.UNIMPLEMENTED, `blob of record "${recordKey}" is chunked; read it with GetBlobChunk`),
     };
   }
-  return { messages: [{ metadata }, ...splitContent(blob.data).map((content) => ({ content }))] };
+  return {
+    messages: [{ metadata }, ...splitContent(blob.data).map((content) => ({ content }))],
+    error: checkStreamedSize(blob.data.length, blob.size, `blob of record "${recordKey}"`),
+  };
+}
+
+/** Upstream ends a read with DATA_LOSS when the bytes it streamed differ from the stored size. */
+export function checkStreamedSize(streamed: number, recorded: number, what: string): RpcError | undefined {
+  if (streamed === recorded) return undefined;
+  return new RpcError(status.DATA_LOSS, `${what}: streamed ${streamed} bytes but the stored size is ${recorded}`);
 }
 
 /** Views (no copies) of at most STREAM_PIECE_BYTES each. */

@@ -2,7 +2,6 @@
 // (or AbortChunkedUpload); read back with GetBlobChunk or CreateChunkUrls.
 import { status } from '@grpc/grpc-js';
 import { crc32c as computeCrc32c, md5 as computeMd5, NO_CHECKSUMS } from '../checksums.js';
-import { MAX_CHUNK_BYTES } from '../constants.js';
 import { failedPrecondition, invalidArgument, notFound, resourceExhausted, RpcError } from '../errors.js';
 import {
   int64ToNumber,
@@ -14,7 +13,7 @@ import {
 } from '../messages.js';
 import { chunkBytes, newBlobKey, touchRecord, type BlobRef, type State } from '../state.js';
 import { applyWritableFields, cacheAfterWrite, checkSignature, readWritableFields, requireRecord } from './record-fields.js';
-import { splitContent, type StreamResult } from './blobs.js';
+import { checkStreamedSize, splitContent, type StreamResult } from './blobs.js';
 import { ContentBuffer, readClientChecksums, requireContent, requireMetadataFirst, verifyChecksums } from './upload.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -44,6 +43,7 @@ export function createChunkedBlob(
     recordKey,
     state: 'initializing',
     data: Buffer.alloc(0),
+    size: 0,
     checksums: NO_CHECKSUMS,
     chunks: new Map(),
     expectedChunkCount: int64ToNumber(request.chunkCount, 'chunk_count'),
@@ -64,8 +64,8 @@ export class ChunkUpload {
     private readonly number: number,
     private readonly metadata: ChunkMetadataMessage,
   ) {
-    this.content = new ContentBuffer(state, MAX_CHUNK_BYTES, (received) =>
-      resourceExhausted(`chunk ${number} is ${received} bytes; a chunk may be at most ${MAX_CHUNK_BYTES} bytes`),
+    this.content = new ContentBuffer(state, state.maxChunkBytes, (received) =>
+      resourceExhausted(`chunk ${number} is ${received} bytes; a chunk may be at most ${state.maxChunkBytes} bytes`),
     );
   }
 
@@ -97,7 +97,7 @@ export class ChunkUpload {
       // A chunk uploaded again under the same number replaces the earlier one.
       const previous = this.ref.chunks.get(this.number);
       if (previous) this.state.releaseBlobBytes(previous.data.length);
-      this.ref.chunks.set(this.number, { number: this.number, data, md5, crc32c });
+      this.ref.chunks.set(this.number, { number: this.number, data, size: data.length, md5, crc32c });
       this.state.countBlobBytes(data.length);
       return { sessionId: this.ref.key, number: String(this.number), size: String(data.length), md5, crc32c, hasCrc32c: true };
     } finally {
@@ -174,12 +174,15 @@ export function getBlobChunk(
   const metadata: ChunkMetadataMessage = {
     sessionId: ref.key,
     number: String(number),
-    size: String(chunk.data.length),
+    size: String(chunk.size),
     md5: chunk.md5,
     crc32c: chunk.crc32c,
     hasCrc32c: true,
   };
-  return { messages: [{ metadata }, ...splitContent(chunk.data).map((content) => ({ content }))] };
+  return {
+    messages: [{ metadata }, ...splitContent(chunk.data).map((content) => ({ content }))],
+    error: checkStreamedSize(chunk.data.length, chunk.size, `chunk ${number} of record "${ref.recordKey}"`),
+  };
 }
 
 /**

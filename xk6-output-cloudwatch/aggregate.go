@@ -153,6 +153,8 @@ type aggregator struct {
 	dimensions []string
 	maxSeries  int
 	series     map[string]*series
+	// listed counts samples of metrics in the shared list, the ones to send.
+	listed int64
 	// dropped counts samples refused because maxSeries was reached.
 	dropped int64
 	// unknown counts samples per k6 metric not in the shared list.
@@ -178,6 +180,7 @@ func (a *aggregator) add(sample metrics.Sample) {
 		a.unknown[k6Name]++
 		return
 	}
+	a.listed++
 	var dims []dimension
 	var key strings.Builder
 	key.WriteString(k6Name)

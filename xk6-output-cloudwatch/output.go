@@ -33,7 +33,9 @@ type Output struct {
 	agg     *aggregator
 	warned  map[string]bool
 
-	mu       sync.Mutex
+	mu sync.Mutex
+	// received counts samples of listed metrics; the others are not sent
+	// by design and are never counted as lost.
 	received int64
 	lost     int64
 	dropped  int64
@@ -138,16 +140,14 @@ func (o *Output) Stop() error {
 // needs no lock; the counters read by Stop do.
 func (o *Output) flush() {
 	started := o.now()
-	var received int64
 	for _, container := range o.GetBufferedSamples() {
 		for _, sample := range container.GetSamples() {
-			received++
 			o.agg.add(sample)
 		}
 	}
 	period := o.agg.drain()
-	dropped := o.agg.dropped
-	o.agg.dropped = 0
+	received, dropped := o.agg.listed, o.agg.dropped
+	o.agg.listed, o.agg.dropped = 0, 0
 	o.warnUnknownMetrics()
 
 	var lost int64

@@ -114,6 +114,8 @@ func TestStopReportsHowManySamplesWereLost(t *testing.T) {
 			for i := 0; i < tt.samples; i++ {
 				samples = append(samples, f.sample("opensaves_requests", metrics.Counter, 1, map[string]string{"op": string(rune('A' + i))}))
 			}
+			// not in the shared list: never sent, so never counted as lost
+			samples = append(samples, f.sample("data_sent", metrics.Counter, 100, nil))
 
 			out.AddMetricSamples([]metrics.SampleContainer{samples})
 			err := out.Stop()

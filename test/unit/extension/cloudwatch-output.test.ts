@@ -1,0 +1,123 @@
+// End to end: bin/k6 built with xk6-output-cloudwatch runs a small gRPC
+// scenario against the local target with `--out cloudwatch`, and what the
+// output sends (EMF over TCP, or PutMetricData in Smithy RPC v2 CBOR) must
+// carry the same per-operation request counts as k6's own summary.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
+import { countByOp, dataFromEMF, dataFromPutMetricData, type SentDatum } from './received-counts.js';
+import { startEMFListener, startFakeCloudWatch } from './metric-receivers.js';
+import { runK6WithEnv } from './run-k6-with-env.js';
+
+const SCRIPT = 'test/fixtures/extension/grpc-ops.js';
+const OPERATIONS = ['Ping', 'CreateStore', 'CreateRecord', 'GetRecord', 'DeleteRecord'];
+const RUN_TIMEOUT_MS = 90_000;
+// Static credentials for the local endpoint only, and no instance metadata
+// lookups: the SDK must never reach beyond 127.0.0.1.
+const LOCAL_AWS_ENV = {
+  AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+  AWS_SECRET_ACCESS_KEY: 'local-test-secret',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+};
+
+interface K6Summary {
+  metrics: Record<string, { values: Record<string, number> } | undefined>;
+}
+
+let target: TargetProcess;
+let workDir: string;
+
+beforeAll(async () => {
+  target = await startTargetProcess();
+  workDir = await mkdtemp(join(tmpdir(), 'cloudwatch-output-'));
+});
+
+afterAll(async () => {
+  await target?.stop();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+async function runScenario(name: string, args: string[], processEnv: Record<string, string> = {}) {
+  const summaryPath = join(workDir, `${name}-summary.json`);
+  const run = await runK6WithEnv(SCRIPT, {
+    args: ['-e', `TARGET_GRPC=${target.grpcAddress}`, '-e', `SUMMARY_PATH=${summaryPath}`, ...args],
+    processEnv,
+    timeoutMs: RUN_TIMEOUT_MS,
+  });
+  return { run, summaryPath };
+}
+
+async function summaryCountsByOp(summaryPath: string): Promise<Map<string, number>> {
+  const summary = JSON.parse(await readFile(summaryPath, 'utf8')) as K6Summary;
+  return new Map(OPERATIONS.map((op) => [op, summary.metrics[`opensaves_requests{op:${op}}`]?.values.count ?? 0]));
+}
+
+function expectSameCountsAsSummary(data: SentDatum[], expected: Map<string, number>): void {
+  const sent = countByOp(data);
+  // every operation ran, so a mapping that drops or merges ops cannot pass
+  for (const count of expected.values()) expect(count).toBeGreaterThan(0);
+  expect(sent.get('Requests')).toEqual(expected);
+  expect(sent.get('GrpcRequestDuration')).toEqual(expected);
+  for (const datum of data) {
+    expect(datum.namespace).toBe('OpenSaves/LoadTest');
+    expect(Object.keys(datum.dimensions)).not.toContain('vu');
+    expect(Object.keys(datum.dimensions)).not.toContain('iter');
+  }
+}
+
+describe('k6 --out cloudwatch', () => {
+  it('sends EMF documents whose per-operation counts equal the summary', async () => {
+    const listener = await startEMFListener();
+    try {
+      const { run, summaryPath } = await runScenario('emf', ['--out', `cloudwatch=emfAddress=${listener.address},pushInterval=1s`]);
+
+      expect(run.exitCode, run.stderr).toBe(0);
+      expectSameCountsAsSummary(dataFromEMF(listener.received()), await summaryCountsByOp(summaryPath));
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('sends PutMetricData requests whose per-operation counts equal the summary', async () => {
+    const cloudwatch = await startFakeCloudWatch();
+    try {
+      const { run, summaryPath } = await runScenario('api', ['--out', 'cloudwatch'], {
+        ...LOCAL_AWS_ENV,
+        K6_CLOUDWATCH_SINK: 'api',
+        K6_CLOUDWATCH_ENDPOINT: cloudwatch.address,
+        K6_CLOUDWATCH_REGION: 'us-east-1',
+        K6_CLOUDWATCH_PUSH_INTERVAL: '1s',
+        K6_CLOUDWATCH_STORAGE_RESOLUTION: '1',
+      });
+
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(cloudwatch.problems()).toEqual([]);
+      expectSameCountsAsSummary(dataFromPutMetricData(cloudwatch.received()), await summaryCountsByOp(summaryPath));
+    } finally {
+      await cloudwatch.close();
+    }
+  });
+
+  it('refuses an invalid setting before any load, naming the setting', async () => {
+    const { run } = await runScenario('invalid', ['--out', 'cloudwatch'], { K6_CLOUDWATCH_PUSH_INTERVAL: '250ms' });
+
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain('invalid K6_CLOUDWATCH_PUSH_INTERVAL; reason: expected a duration of at least 1s, such as 10s, got `250ms`');
+    expect(run.stderr).not.toMatch(/goroutine \d+ \[|panic:/);
+  });
+
+  it('reports how many samples were lost when the agent is unreachable', async () => {
+    const listener = await startEMFListener();
+    const closedAddress = listener.address;
+    await listener.close();
+
+    const { run } = await runScenario('lost', ['--out', `cloudwatch=emfAddress=${closedAddress},pushInterval=1s`]);
+
+    expect(run.stderr).toMatch(/cloudwatch output: \d+ of \d+ samples were lost \(\d+ not delivered by the emf sink/);
+    expect(run.stderr).toContain(`connecting to EMF agent at ${closedAddress}`);
+  });
+});

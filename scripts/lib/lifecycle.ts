@@ -31,12 +31,15 @@ const SEEDS_PER_STORE = 1_000_000;
 export async function setupRun(needs: SetupNeeds): Promise<RunData> {
   const runId = config.runId ?? randomRunId();
   const stores: string[] = [];
+  const storeNames: string[] = [];
   for (const template of templates.stores) {
     const key = storeKey(runId, template.name);
-    if (!createStore({ key, name: `${template.name} ${key}`, tags: template.tags })) {
+    const name = `${template.name} ${key}`;
+    if (!createStore({ key, name, tags: template.tags })) {
       throw new Error(`setup: cannot create store ${key} at ${config.addr}; see the errors above`);
     }
     stores.push(key);
+    storeNames.push(name);
   }
   const seeds: SeedRecord[] = [];
   if (needs.seeds) {
@@ -73,7 +76,7 @@ export async function setupRun(needs: SetupNeeds): Promise<RunData> {
       if (created.ok) counters.push({ store, key, seed: 0 });
     }
   }
-  return { runId, stores, seeds, blobs, chunked, counters };
+  return { runId, stores, storeNames, seeds, blobs, chunked, counters };
 }
 
 // Enough passes to empty a store even if a record reappears while deleting.

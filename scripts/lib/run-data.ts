@@ -16,6 +16,8 @@ export interface BlobRecord {
 export interface RunData {
   readonly runId: string;
   readonly stores: readonly string[];
+  /** display names of `stores`, same order; unique per store so ListStores finds exactly it */
+  readonly storeNames: readonly string[];
   /** records with content from records.ts, never modified during the run */
   readonly seeds: readonly SeedRecord[];
   /** records holding a non-chunked blob of each size class */

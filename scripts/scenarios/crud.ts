@@ -1,0 +1,51 @@
+// CRUD: stores and records. Each iteration creates a record, reads it back,
+// reads it in a GetRecords batch next to seeded records, updates it, reads the
+// update back and deletes it; every 20th iteration also runs a store lifecycle.
+import exec from 'k6/execution';
+import { config } from '../lib/runtime.js';
+import { buildOptions } from '../profiles/index.js';
+import { setupRun, teardownRun } from '../lib/lifecycle.js';
+import { buildSummary, type SummaryData } from '../lib/summary.js';
+import { iterationKey } from '../lib/keys.js';
+import { iterationSeed } from '../lib/vu-seed.js';
+import { pickSome } from '../lib/random.js';
+import { createStore, deleteStore, readStore } from '../lib/flows/stores.js';
+import { createRecord, deleteRecord, readRecord, readRecordBatch, updateRecord } from '../lib/flows/records.js';
+import type { RunData } from '../lib/run-data.js';
+
+export const options = buildOptions(config, {
+  ops: ['CreateStore', 'GetStore', 'DeleteStore', 'CreateRecord', 'GetRecord', 'GetRecords', 'UpdateRecord', 'DeleteRecord'],
+});
+
+const STORE_LIFECYCLE_EVERY = 20;
+
+export function setup(): Promise<RunData> {
+  return setupRun({ seeds: true });
+}
+
+export default function crud(data: RunData): void {
+  if (exec.scenario.iterationInTest % STORE_LIFECYCLE_EVERY === 0) {
+    const key = iterationKey(data.runId, 'store');
+    const spec = { key, name: `crud ${key}`, tags: ['kind:crud'] };
+    if (createStore(spec)) {
+      readStore(spec);
+      deleteStore(key);
+    }
+  }
+  const record = { store: data.stores[exec.scenario.iterationInTest % data.stores.length] as string, key: iterationKey(data.runId, 'save'), seed: iterationSeed() };
+  if (!createRecord(record)) return;
+  readRecord(record, 0, { skipCache: true });
+  const neighbours = pickSome(data.seeds.filter((seed) => seed.store === record.store), 3);
+  readRecordBatch([record, ...neighbours], iterationKey(data.runId, 'missing'));
+  updateRecord(record, 1);
+  readRecord(record, 1, { skipCache: true });
+  deleteRecord(record);
+}
+
+export function teardown(data: RunData): void {
+  teardownRun(data);
+}
+
+export function handleSummary(data: SummaryData): Record<string, string> {
+  return buildSummary('crud', config, data);
+}

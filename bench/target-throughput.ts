@@ -1,0 +1,100 @@
+// Unary Ping and GetRecord throughput of the local target: starts the target as
+// its own process on 127.0.0.1, seeds one record, then runs the load client
+// (another process) for a bounded time per RPC and prints requests/s, p50, p99.
+// Usage: npx tsx bench/target-throughput.ts [--duration-s 10] [--concurrency 64] [--channels 2]
+import { credentials, makeGenericClientConstructor, type Client, type ServiceError } from '@grpc/grpc-js';
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { startTargetProcess, REPO_ROOT } from '../test/helpers/target-process.js';
+import { loadProtos } from '../target/proto.js';
+
+interface Figures {
+  rpc: string;
+  ok: number;
+  errors: number;
+  firstError: string;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+function flag(name: string, fallback: number): number {
+  const index = process.argv.indexOf(name);
+  if (index < 0) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isInteger(value) || value < 1) {
+    process.stderr.write(`invalid ${name}; reason: expected an integer >= 1, got \`${process.argv[index + 1]}\`\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const durationS = flag('--duration-s', 10);
+const concurrency = flag('--concurrency', 64);
+const channels = flag('--channels', 2);
+
+function runClient(address: string, rpc: string, request: object): Promise<Figures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/target-load-client.ts', address, rpc, String(durationS), String(concurrency), String(channels), JSON.stringify(request)],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    // Bounded: the client stops itself after durationS; this is the safety net.
+    const killer = setTimeout(() => child.kill('SIGKILL'), (durationS + 30) * 1000);
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      if (code !== 0) reject(new Error(`load client for ${rpc} exited with ${code}`));
+      else resolve(JSON.parse(out) as Figures);
+    });
+  });
+}
+
+async function seed(address: string): Promise<{ storeKey: string; key: string }> {
+  const OpenSaves = makeGenericClientConstructor(loadProtos().openSaves, 'OpenSaves');
+  const client = new OpenSaves(address, credentials.createInsecure()) as Client &
+    Record<string, (request: object, callback: (error: ServiceError | null) => void) => void>;
+  const call = (method: string, request: object): Promise<void> =>
+    new Promise((resolve, reject) => client[method]!(request, (error) => (error ? reject(error) : resolve())));
+  const storeKey = 'bench-store';
+  const key = 'bench-record';
+  await call('CreateStore', { store: { key: storeKey, name: storeKey } });
+  await call('CreateRecord', {
+    storeKey,
+    record: {
+      key,
+      ownerId: 'player-1',
+      tags: ['bench', 'save'],
+      properties: {
+        level: { type: 'INTEGER', integerValue: '42' },
+        zone: { type: 'STRING', stringValue: 'forest-7' },
+        hardcore: { type: 'BOOLEAN', booleanValue: false },
+      },
+    },
+  });
+  client.close();
+  return { storeKey, key };
+}
+
+const target = await startTargetProcess();
+try {
+  const record = await seed(target.grpcAddress);
+  const results = [
+    await runClient(target.grpcAddress, 'Ping', { ping: 'bench' }),
+    await runClient(target.grpcAddress, 'GetRecord', record),
+  ];
+  console.log(
+    `target throughput on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; ` +
+      `${durationS} s per RPC, ${concurrency} calls in flight over ${channels} channels, client in its own process`,
+  );
+  console.log('rpc          requests/s    p50 ms    p99 ms    ok        errors');
+  for (const r of results) {
+    console.log(
+      `${r.rpc.padEnd(12)} ${String(r.rps).padStart(10)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)}    ${String(r.ok).padEnd(9)} ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}`,
+    );
+  }
+} finally {
+  await target.stop();
+}

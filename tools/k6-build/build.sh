@@ -10,10 +10,11 @@ stamp="$out.sources"
 
 pinned="$(cd "$here" && go list -m -f '{{.Version}}' go.k6.io/k6)"
 sources_hash() {
-  # Every file that changes what gets linked into the binary.
+  # Every file that changes what gets linked into the binary, including the
+  # JSON files the extension embeds (metric-names.json).
   local dirs=("$here")
   [[ -d "$root/xk6-output-cloudwatch" ]] && dirs+=("$root/xk6-output-cloudwatch")
-  find "${dirs[@]}" -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) \
+  find "${dirs[@]}" -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' -o -name '*.json' \) \
     ! -name '*_test.go' | LC_ALL=C sort | xargs cat | sha256sum | cut -d' ' -f1
 }
 want="$(sources_hash)"

@@ -2,7 +2,7 @@
 // scenario against the local target with `--out cloudwatch`, and what the
 // output sends (EMF over TCP, or PutMetricData in Smithy RPC v2 CBOR) must
 // carry the same per-operation request counts as k6's own summary.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,18 +85,22 @@ describe('k6 --out cloudwatch', () => {
   it('sends PutMetricData requests whose per-operation counts equal the summary', async () => {
     const cloudwatch = await startFakeCloudWatch();
     try {
-      const { run, summaryPath } = await runScenario('api', ['--out', 'cloudwatch'], {
-        ...LOCAL_AWS_ENV,
-        K6_CLOUDWATCH_SINK: 'api',
-        K6_CLOUDWATCH_ENDPOINT: cloudwatch.address,
-        K6_CLOUDWATCH_REGION: 'us-east-1',
-        K6_CLOUDWATCH_PUSH_INTERVAL: '1s',
-        K6_CLOUDWATCH_STORAGE_RESOLUTION: '1',
-      });
+      // All three configuration layers: the JSON config file, the environment and the --out argument.
+      const configPath = join(workDir, 'k6-config.json');
+      await writeFile(configPath, JSON.stringify({ collectors: { cloudwatch: { sink: 'api', pushInterval: '1s', region: 'eu-west-1' } } }));
+      const { run, summaryPath } = await runScenario(
+        'api',
+        ['--config', configPath, '--out', 'cloudwatch=region=us-east-1,storageResolution=1'],
+        { ...LOCAL_AWS_ENV, K6_CLOUDWATCH_ENDPOINT: cloudwatch.address },
+      );
 
       expect(run.exitCode, run.stderr).toBe(0);
       expect(cloudwatch.problems()).toEqual([]);
-      expectSameCountsAsSummary(dataFromPutMetricData(cloudwatch.received()), await summaryCountsByOp(summaryPath));
+      const data = dataFromPutMetricData(cloudwatch.received());
+      expectSameCountsAsSummary(data, await summaryCountsByOp(summaryPath));
+      // the --out argument won over the JSON config (region) and the default (resolution)
+      expect(cloudwatch.regions()).toEqual(['us-east-1']);
+      expect(new Set(data.map((datum) => datum.storageResolution))).toEqual(new Set([1]));
     } finally {
       await cloudwatch.close();
     }

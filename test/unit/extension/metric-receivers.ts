@@ -27,14 +27,23 @@ export async function startEMFListener(): Promise<Receiver<string>> {
   return { address: `tcp://127.0.0.1:${port}`, received: () => [...lines], problems: () => [], close: () => close(server) };
 }
 
-export async function startFakeCloudWatch(): Promise<Receiver<CborValue>> {
+export interface FakeCloudWatch extends Receiver<CborValue> {
+  /** regions the requests were signed for */
+  regions: () => string[];
+}
+
+export async function startFakeCloudWatch(): Promise<FakeCloudWatch> {
   const bodies: CborValue[] = [];
+  const regions = new Set<string>();
   const problems: string[] = [];
   const server = createHttpServer(async (request, response) => {
     try {
       if (request.method !== 'POST' || request.url !== PUT_METRIC_DATA_PATH || request.headers['smithy-protocol'] !== 'rpc-v2-cbor') {
         throw new Error(`unexpected ${request.method} ${request.url} (smithy-protocol ${request.headers['smithy-protocol']})`);
       }
+      // SigV4 names the signing region in the credential scope: AKID/date/REGION/monitoring/aws4_request
+      const region = /Credential=[^/]+\/\d+\/([^/]+)\/monitoring\//.exec(request.headers.authorization ?? '')?.[1];
+      if (region) regions.add(region);
       bodies.push(decodeCbor(await readBody(request)));
       response.writeHead(200, { 'content-type': 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor' });
       response.end(Buffer.from([0xa0])); // an empty CBOR map: PutMetricData has no output members
@@ -45,7 +54,13 @@ export async function startFakeCloudWatch(): Promise<Receiver<CborValue>> {
     }
   });
   const port = await listen(server);
-  return { address: `http://127.0.0.1:${port}`, received: () => [...bodies], problems: () => [...problems], close: () => close(server) };
+  return {
+    address: `http://127.0.0.1:${port}`,
+    received: () => [...bodies],
+    problems: () => [...problems],
+    regions: () => [...regions],
+    close: () => close(server),
+  };
 }
 
 async function readBody(request: IncomingMessage): Promise<Uint8Array> {

@@ -13,6 +13,8 @@ export interface SentDatum {
   dimensions: Record<string, string>;
   /** number of samples (trend) or the value (counter) */
   amount: number;
+  /** 1 for high resolution, 60 (or absent) for standard */
+  storageResolution: number;
 }
 
 export function countByOp(data: SentDatum[]): CountsByOp {
@@ -30,7 +32,7 @@ export function countByOp(data: SentDatum[]): CountsByOp {
 interface EMFDirective {
   Namespace: string;
   Dimensions: string[][];
-  Metrics: { Name: string; Unit: string }[];
+  Metrics: { Name: string; Unit: string; StorageResolution?: number }[];
 }
 
 /** Reads EMF documents (one JSON object per line). */
@@ -45,7 +47,7 @@ export function dataFromEMF(lines: string[]): SentDatum[] {
         const value = doc[metric.Name];
         // the output sends trends as one array entry per sample, everything else as one number
         const amount = Array.isArray(value) ? value.length : Number(value);
-        return { namespace: directive.Namespace, metric: metric.Name, dimensions, amount };
+        return { namespace: directive.Namespace, metric: metric.Name, dimensions, amount, storageResolution: metric.StorageResolution ?? 60 };
       }),
     );
   });
@@ -59,7 +61,7 @@ export function dataFromPutMetricData(bodies: CborValue[]): SentDatum[] {
     return ((request.MetricData ?? []) as CborMap[]).map((datum) => {
       const dimensions = Object.fromEntries(((datum.Dimensions ?? []) as CborMap[]).map((d) => [String(d.Name), String(d.Value)]));
       const amount = datum.Counts !== undefined ? sum(datum.Counts as number[]) : Number(datum.Value);
-      return { namespace, metric: String(datum.MetricName), dimensions, amount };
+      return { namespace, metric: String(datum.MetricName), dimensions, amount, storageResolution: Number(datum.StorageResolution ?? 60) };
     });
   });
 }

@@ -1,0 +1,25 @@
+// Entry-point wrapper shared by the benchmark scripts: a known problem
+// (bad option, missing tool, missing bundle) prints one line and exits 2; an
+// unexpected failure prints its message and exits 1. Never a stack trace.
+import { BenchConfigError } from './options.js';
+import { MissingPeerError } from './peers.js';
+
+export class MissingInputError extends Error {
+  constructor(what: string, hint: string) {
+    super(`missing ${what}; reason: ${hint}`);
+    this.name = 'MissingInputError';
+  }
+}
+
+export function runMain(name: string, body: () => Promise<void>): void {
+  body().then(
+    () => {
+      process.exitCode ??= 0;
+    },
+    (error: unknown) => {
+      const known = error instanceof BenchConfigError || error instanceof MissingPeerError || error instanceof MissingInputError;
+      console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = known ? 2 : 1;
+    },
+  );
+}

@@ -1,0 +1,123 @@
+// Reads every input into one Aggregate: on the main thread for small inputs, else on worker threads over byte
+// ranges. Turns per-range line problems into file-and-line errors or warnings.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { Aggregate } from './aggregate.js';
+import { PARALLEL_MIN_BYTES, RANGE_TARGET_BYTES } from './constants.js';
+import { InputError } from './errors.js';
+import { inspectInput, planRanges, type InputFile } from './plan.js';
+import { readRange, type RangeResult, type RangeTask } from './reader.js';
+import type { WorkerMessage, WorkerSettings } from './worker.js';
+
+export interface ScanOptions {
+  bucketMs: number;
+  lenient: boolean;
+  /** worker threads; 'auto' uses up to two for inputs over PARALLEL_MIN_BYTES, 0 reads on the main thread */
+  workers: number | 'auto';
+  /** plain files are cut into ranges of about this many bytes (tests use small values) */
+  rangeBytes?: number;
+  onStart?: (totalBytes: number) => void;
+  onProgress?: (bytes: number) => void;
+}
+
+export interface ScanResult {
+  aggregate: Aggregate;
+  files: InputFile[];
+  warnings: string[];
+}
+
+export async function scanInputs(paths: readonly string[], options: ScanOptions): Promise<ScanResult> {
+  const files = paths.map(inspectInput);
+  const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
+  options.onStart?.(totalBytes);
+  const wanted =
+    options.workers === 'auto' ? (totalBytes < PARALLEL_MIN_BYTES ? 0 : Math.min(2, availableParallelism())) : options.workers;
+  // Ranges small enough that every worker gets a share, large enough that per-range overhead stays negligible.
+  const rangeBytes = Math.min(options.rangeBytes ?? RANGE_TARGET_BYTES, Math.ceil(totalBytes / Math.max(1, wanted)));
+  const tasks = planRanges(files, rangeBytes);
+  const workerCount = Math.min(wanted, tasks.length);
+  const settings: WorkerSettings = { bucketMs: options.bucketMs, lenient: options.lenient };
+  const results =
+    workerCount === 0 ? await readOnMainThread(tasks, settings, options) : await readOnWorkers(tasks, settings, workerCount, options);
+
+  const warnings = checkResults(tasks, results, options.lenient);
+  const aggregate = new Aggregate(options.bucketMs);
+  for (const result of results) aggregate.merge(result.aggregate);
+  if (aggregate.input.points === 0) {
+    throw new InputError(paths.join(', '), 'no k6 samples found; expected output of `k6 run --out json=FILE`');
+  }
+  return { aggregate, files, warnings };
+}
+
+async function readOnMainThread(tasks: RangeTask[], settings: WorkerSettings, options: ScanOptions): Promise<RangeResult[]> {
+  const results: RangeResult[] = [];
+  for (const task of tasks) results.push(await readRange(task, { ...settings, onProgress: options.onProgress }));
+  return results;
+}
+
+// Workers start from a small .mjs file that loads worker.ts through tsx (see worker-entry.mjs).
+const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+
+function readOnWorkers(
+  tasks: RangeTask[],
+  settings: WorkerSettings,
+  workerCount: number,
+  options: ScanOptions,
+): Promise<RangeResult[]> {
+  const queue = [...tasks];
+  const results: RangeResult[] = [];
+  return new Promise((resolve, reject) => {
+    let running = workerCount;
+    for (let i = 0; i < workerCount; i++) {
+      const worker = new Worker(WORKER_ENTRY, { workerData: settings, execArgv: [] });
+      const next = (): void => worker.postMessage(queue.shift() ?? null);
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'progress') options.onProgress?.(message.bytes);
+        else {
+          results.push(message.result);
+          next();
+        }
+      });
+      worker.on('error', reject);
+      worker.on('exit', () => {
+        if (--running === 0) resolve(results.sort((a, b) => a.id - b.id));
+      });
+      next();
+    }
+  });
+}
+
+/** Throws for unreadable input and (unless lenient) invalid lines; returns warnings for what was tolerated. */
+function checkResults(tasks: readonly RangeTask[], results: readonly RangeResult[], lenient: boolean): string[] {
+  const warnings: string[] = [];
+  // Line numbers in a range are local; add the lines of the earlier ranges of the same file.
+  const linesBefore = new Map<number, number>();
+  const seenLines = new Map<string, number>();
+  for (const result of results) {
+    const task = tasks[result.id]!;
+    linesBefore.set(result.id, seenLines.get(task.file) ?? 0);
+    seenLines.set(task.file, (seenLines.get(task.file) ?? 0) + result.lines);
+  }
+  const invalidByFile = new Map<string, number>();
+  for (const result of results) {
+    const task = tasks[result.id]!;
+    const offset = linesBefore.get(result.id)!;
+    if (result.failure !== null) throw new InputError(task.file, result.failure);
+    if (result.firstInvalid !== null) {
+      const line = offset + result.firstInvalid.line;
+      if (!lenient) {
+        const hint = line === 1 ? 'the file does not look like k6 JSON output (`k6 run --out json=FILE`): ' : '';
+        throw new InputError(task.file, `${hint}${result.firstInvalid.message}`, line);
+      }
+      invalidByFile.set(task.file, (invalidByFile.get(task.file) ?? 0) + result.aggregate.input.invalidLines);
+    }
+    if (result.truncatedLastLine !== null) {
+      warnings.push(
+        `${task.file} line ${offset + result.truncatedLastLine.line}: the last line is incomplete (was k6 stopped while writing?); ignored`,
+      );
+    }
+    if (result.truncatedGzip !== null) warnings.push(`${task.file}: ${result.truncatedGzip}; using what could be read`);
+  }
+  for (const [file, count] of invalidByFile) warnings.push(`${file}: ${count} invalid line(s) skipped (--lenient)`);
+  return warnings;
+}

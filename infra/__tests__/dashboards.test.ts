@@ -9,8 +9,11 @@ import { exampleConfig } from './support/config.js';
 const CONFIG = exampleConfig({ OS_INFRA_K6_PROTOCOLS: 'grpc,http' });
 const DASHBOARDS = buildDashboards(CONFIG);
 
-function metricRows(body: DashboardBody): unknown[][] {
-  return body.widgets.filter((w) => w.type === 'metric').map((w) => w.properties.metrics as unknown[]);
+type Row = unknown[];
+
+// Per metric widget, its rows of the CloudWatch "metrics" array.
+function metricRows(body: DashboardBody): Row[][] {
+  return body.widgets.filter((w) => w.type === 'metric').map((w) => w.properties.metrics as Row[]);
 }
 
 const MATH_FUNCTIONS = new Set(['FILL', 'DIFF', 'PERIOD', 'SUM', 'AVG', 'MAX', 'MIN', 'RATE', 'METRICS', 'IF']);

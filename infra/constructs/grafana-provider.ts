@@ -31,6 +31,8 @@ export interface GrafanaProviderConfig {
 }
 
 export class GrafanaProvider extends TerraformProvider {
+  static readonly tfResourceType = 'grafana';
+
   constructor(scope: Construct, id: string, private readonly config: GrafanaProviderConfig) {
     super(scope, id, {
       terraformResourceType: 'grafana',

@@ -87,7 +87,7 @@ export class ObservabilityStack extends TerraformStack {
       actions: [topic.arn],
     });
 
-    // CloudFront metrics exist only in us-east-1 and a composite cannot span regions,
+    // CloudFront metrics exist only in one fixed region and a composite cannot span regions,
     // so this alarm notifies its own topic there directly.
     const edgeTopic = new AlarmTopic(this, 'cloudfront-alarm-topic', {
       name: `${prefix}-cloudfront-alarms`,

@@ -1,6 +1,10 @@
 // Synthesized Terraform JSON, parsed, with helpers to pick resources by type.
 import { Testing, type TerraformStack } from 'cdktf';
-import { getToHaveDataSourceWithProperties, getToHaveResourceWithProperties } from 'cdktf/lib/testing/matchers.js';
+import {
+  getToHaveDataSourceWithProperties,
+  getToHaveProviderWithProperties,
+  getToHaveResourceWithProperties,
+} from 'cdktf/lib/testing/matchers.js';
 import { expect } from 'vitest';
 
 export interface SynthResult {
@@ -28,6 +32,7 @@ interface ResourceClass {
 // cdktf's matchers are written for Jest; these wrap the same matcher functions for Vitest.
 const toHaveResource = getToHaveResourceWithProperties();
 const toHaveDataSource = getToHaveDataSourceWithProperties();
+const toHaveProvider = getToHaveProviderWithProperties();
 
 expect.extend({
   toHaveResourceWithProperties(received: string, resource: ResourceClass, properties: Record<string, unknown> = {}) {
@@ -38,11 +43,16 @@ expect.extend({
     const result = toHaveDataSource(received, resource, properties);
     return { pass: result.pass, message: () => result.message };
   },
+  toHaveProviderWithProperties(received: string, resource: ResourceClass, properties: Record<string, unknown> = {}) {
+    const result = toHaveProvider(received, resource, properties);
+    return { pass: result.pass, message: () => result.message };
+  },
 });
 
 declare module 'vitest' {
   interface Matchers<T = any> {
     toHaveResourceWithProperties(resource: ResourceClass, properties?: Record<string, unknown>): T;
     toHaveDataSourceWithProperties(resource: ResourceClass, properties?: Record<string, unknown>): T;
+    toHaveProviderWithProperties(resource: ResourceClass, properties?: Record<string, unknown>): T;
   }
 }

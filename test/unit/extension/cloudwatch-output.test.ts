@@ -2,16 +2,23 @@
 // scenario against the local target with `--out cloudwatch`, and what the
 // output sends (EMF over TCP, or PutMetricData in Smithy RPC v2 CBOR) must
 // carry the same per-operation request counts as k6's own summary.
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
+import { REPO_ROOT, startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
 import { countByOp, dataFromEMF, dataFromPutMetricData, type SentDatum } from './received-counts.js';
 import { startEMFListener, startFakeCloudWatch } from './metric-receivers.js';
 import { runK6WithEnv } from './run-k6-with-env.js';
 
-const SCRIPT = 'test/fixtures/extension/grpc-ops.js';
+// The fixture runs each operation a different number of times over several
+// flush periods; the smoke scenario (bundled by `make bundle`) is the kit's
+// own one pass over all 27 RPCs.
+const SCRIPTS = {
+  fixture: { path: 'test/fixtures/extension/grpc-ops.js', addressVariable: 'TARGET_GRPC' },
+  smoke: { path: 'dist/smoke.js', addressVariable: 'OPEN_SAVES_ADDR' },
+} as const;
 const OPERATIONS = ['Ping', 'CreateStore', 'CreateRecord', 'GetRecord', 'DeleteRecord'];
 const RUN_TIMEOUT_MS = 90_000;
 // Static credentials for the local endpoint only, and no instance metadata
@@ -28,6 +35,10 @@ interface K6Summary {
   metrics: Record<string, { values: Record<string, number> } | undefined>;
 }
 
+async function readSummary(summaryPath: string): Promise<K6Summary> {
+  return JSON.parse(await readFile(summaryPath, 'utf8')) as K6Summary;
+}
+
 let target: TargetProcess;
 let workDir: string;
 
@@ -41,10 +52,12 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
-async function runScenario(name: string, args: string[], processEnv: Record<string, string> = {}) {
+async function runScript(script: keyof typeof SCRIPTS, name: string, args: string[], processEnv: Record<string, string> = {}) {
+  const { path, addressVariable } = SCRIPTS[script];
+  if (!existsSync(join(REPO_ROOT, path))) throw new Error(`${path} is missing; run \`make bundle\` first`);
   const summaryPath = join(workDir, `${name}-summary.json`);
-  const run = await runK6WithEnv(SCRIPT, {
-    args: ['-e', `TARGET_GRPC=${target.grpcAddress}`, '-e', `SUMMARY_PATH=${summaryPath}`, ...args],
+  const run = await runK6WithEnv(path, {
+    args: ['-e', `${addressVariable}=${target.grpcAddress}`, '-e', `SUMMARY_PATH=${summaryPath}`, ...args],
     processEnv,
     timeoutMs: RUN_TIMEOUT_MS,
   });
@@ -52,8 +65,18 @@ async function runScenario(name: string, args: string[], processEnv: Record<stri
 }
 
 async function summaryCountsByOp(summaryPath: string): Promise<Map<string, number>> {
-  const summary = JSON.parse(await readFile(summaryPath, 'utf8')) as K6Summary;
+  const summary = await readSummary(summaryPath);
   return new Map(OPERATIONS.map((op) => [op, summary.metrics[`opensaves_requests{op:${op}}`]?.values.count ?? 0]));
+}
+
+/** The smoke scenario makes one `kind:status` check per call, so its passes and fails count the calls. */
+async function smokeCountsByOp(summaryPath: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const [name, metric] of Object.entries((await readSummary(summaryPath)).metrics)) {
+    const op = /^checks\{op:([A-Za-z]+),kind:status\}$/.exec(name)?.[1];
+    if (op && metric) counts.set(op, (metric.values.passes ?? 0) + (metric.values.fails ?? 0));
+  }
+  return counts;
 }
 
 function expectSameCountsAsSummary(data: SentDatum[], expected: Map<string, number>): void {
@@ -73,7 +96,7 @@ describe('k6 --out cloudwatch', () => {
   it('sends EMF documents whose per-operation counts equal the summary', async () => {
     const listener = await startEMFListener();
     try {
-      const { run, summaryPath } = await runScenario('emf', ['--out', `cloudwatch=emfAddress=${listener.address},pushInterval=1s`]);
+      const { run, summaryPath } = await runScript('fixture', 'emf', ['--out', `cloudwatch=emfAddress=${listener.address},pushInterval=1s`]);
 
       expect(run.exitCode, run.stderr).toBe(0);
       expectSameCountsAsSummary(dataFromEMF(listener.received()), await summaryCountsByOp(summaryPath));
@@ -88,7 +111,8 @@ describe('k6 --out cloudwatch', () => {
       // All three configuration layers: the JSON config file, the environment and the --out argument.
       const configPath = join(workDir, 'k6-config.json');
       await writeFile(configPath, JSON.stringify({ collectors: { cloudwatch: { sink: 'api', pushInterval: '1s', region: 'eu-west-1' } } }));
-      const { run, summaryPath } = await runScenario(
+      const { run, summaryPath } = await runScript(
+        'fixture',
         'api',
         ['--config', configPath, '--out', 'cloudwatch=region=us-east-1,storageResolution=1'],
         { ...LOCAL_AWS_ENV, K6_CLOUDWATCH_ENDPOINT: cloudwatch.address },
@@ -107,7 +131,7 @@ describe('k6 --out cloudwatch', () => {
   });
 
   it('refuses an invalid setting before any load, naming the setting', async () => {
-    const { run } = await runScenario('invalid', ['--out', 'cloudwatch'], { K6_CLOUDWATCH_PUSH_INTERVAL: '250ms' });
+    const { run } = await runScript('fixture', 'invalid', ['--out', 'cloudwatch'], { K6_CLOUDWATCH_PUSH_INTERVAL: '250ms' });
 
     expect(run.exitCode).not.toBe(0);
     expect(run.stderr).toContain('invalid K6_CLOUDWATCH_PUSH_INTERVAL; reason: expected a duration of at least 1s, such as 10s, got `250ms`');
@@ -119,9 +143,40 @@ describe('k6 --out cloudwatch', () => {
     const closedAddress = listener.address;
     await listener.close();
 
-    const { run } = await runScenario('lost', ['--out', `cloudwatch=emfAddress=${closedAddress},pushInterval=1s`]);
+    const { run } = await runScript('fixture', 'lost', ['--out', `cloudwatch=emfAddress=${closedAddress},pushInterval=1s`]);
 
     expect(run.stderr).toMatch(/cloudwatch output: \d+ of \d+ samples were lost \(\d+ not delivered by the emf sink/);
     expect(run.stderr).toContain(`connecting to EMF agent at ${closedAddress}`);
+  });
+});
+
+describe('k6 --out cloudwatch on the smoke scenario', () => {
+  it('sends, for each of the 27 RPCs, as many requests as the summary counts (EMF)', async () => {
+    const listener = await startEMFListener();
+    try {
+      const { run, summaryPath } = await runScript('smoke', 'smoke-emf', ['--out', `cloudwatch=emfAddress=${listener.address}`]);
+
+      expect(run.exitCode, run.stderr).toBe(0);
+      const expected = await smokeCountsByOp(summaryPath);
+      expect(expected.size).toBe(27);
+      expect(countByOp(dataFromEMF(listener.received())).get('Requests')).toEqual(expected);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('sends, for each of the 27 RPCs, as many requests as the summary counts (PutMetricData)', async () => {
+    const cloudwatch = await startFakeCloudWatch();
+    try {
+      const { run, summaryPath } = await runScript('smoke', 'smoke-api', ['--out', `cloudwatch=sink=api,region=us-east-1,endpoint=${cloudwatch.address}`], LOCAL_AWS_ENV);
+
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(cloudwatch.problems()).toEqual([]);
+      const expected = await smokeCountsByOp(summaryPath);
+      expect(expected.size).toBe(27);
+      expect(countByOp(dataFromPutMetricData(cloudwatch.received())).get('Requests')).toEqual(expected);
+    } finally {
+      await cloudwatch.close();
+    }
   });
 });

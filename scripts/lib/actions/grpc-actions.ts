@@ -1,0 +1,115 @@
+// The mixed workload over gRPC. Reads go to what setup() seeded (content known,
+// so verified); writes go to records this VU owns (vu-state.ts), so VUs never
+// race on each other's records, except the shared counters of atomic ops.
+import { unary } from '../grpc-client.js';
+import { verify } from '../checks.js';
+import { iterationKey } from '../keys.js';
+import { iterationSeed } from '../vu-seed.js';
+import { makePayload } from '../payloads.js';
+import { pick, pickSome } from '../random.js';
+import { anyOwned, forget, remember, type OwnRecord } from '../vu-state.js';
+import { createRecord, deleteRecord, readRecord, readRecordBatch, updateRecord } from '../flows/records.js';
+import { findStoreByName } from '../flows/stores.js';
+import { abortedUpload, chunkUrls, deleteBlob, readBlob, readChunk, uploadBlob, uploadChunked } from '../flows/blobs.js';
+import { contend } from '../flows/atomic.js';
+import { runQuery, type QueryKind } from '../flows/queries.js';
+import { CHUNK_BYTES, CHUNKED_UPLOAD_CHUNKS, COLD_COUNTERS, HOT_COUNTER } from '../run-data.js';
+import type { StoreMessage } from '../messages.js';
+import type { ActionContext, ActionTable } from './types.js';
+
+// Paging is left out: concurrent creates may shift a page between its two queries.
+const MIXED_QUERIES: readonly QueryKind[] = ['owner', 'tagsAnd', 'tagsOr', 'filter', 'sorted', 'keysOnly', 'allStores'];
+const chunk = makePayload(CHUNK_BYTES);
+
+function createOwn(context: ActionContext): OwnRecord | undefined {
+  const own: OwnRecord = { store: pick(context.data.stores), key: iterationKey(context.data.runId, 'own'), seed: iterationSeed(), version: 0, hasBlob: false };
+  if (!createRecord(own)) return undefined;
+  const evicted = remember(own);
+  if (evicted) unary('DeleteRecord', { storeKey: evicted.store, key: evicted.key });
+  return own;
+}
+
+function contendOn(context: ActionContext, op: Parameters<typeof contend>[3]): void {
+  const counters = pick(context.data.counters);
+  // One call in ten goes to the hot counter every VU shares; the rest spread over cold ones.
+  const property = Math.random() < 0.1 && op !== 'CompareAndSwap' ? HOT_COUNTER : `cold${Math.floor(Math.random() * COLD_COUNTERS)}`;
+  contend(counters.store, counters.key, property, op);
+}
+
+export const GRPC_ACTIONS: ActionTable = {
+  Ping: () => {
+    const result = unary<{ pong: string }>('Ping', { ping: 'mixed' });
+    if (result.message) verify('Ping', 'Ping echoes its text', result.message.pong === 'mixed');
+  },
+  GetStore: ({ data }) => {
+    const key = pick(data.stores);
+    const result = unary<StoreMessage>('GetStore', { key });
+    if (result.message) verify('GetStore', 'a store reads back with its key', result.message.key === key);
+  },
+  ListStores: ({ data }) => {
+    const index = Math.floor(Math.random() * data.stores.length);
+    findStoreByName({ key: data.stores[index] as string, name: data.storeNames[index] as string, tags: [] });
+  },
+  GetRecord: ({ data }) => {
+    readRecord(pick(data.seeds), 0);
+  },
+  GetRecords: ({ data }) => {
+    readRecordBatch(pickSome(data.seeds, 4), iterationKey(data.runId, 'missing'));
+  },
+  QueryRecords: ({ data }) => runQuery(pick(MIXED_QUERIES), data, pick(data.seeds)),
+  GetBlob: async ({ data, payloads }) => {
+    const blob = pick(data.blobs);
+    const payload = payloads.find((candidate) => candidate.size === blob.size);
+    if (payload) await readBlob(blob, payload);
+  },
+  GetBlobChunk: async ({ data }) => readChunk(pick(data.chunked), chunk, Math.floor(Math.random() * CHUNKED_UPLOAD_CHUNKS)),
+  CreateChunkUrls: ({ data }) => chunkUrls(pick(data.chunked), CHUNKED_UPLOAD_CHUNKS),
+
+  CreateRecord: (context) => {
+    createOwn(context);
+  },
+  UpdateRecord: (context) => {
+    const own = anyOwned() ?? createOwn(context);
+    if (!own) return;
+    if (updateRecord(own, own.version + 1)) {
+      own.version++;
+      readRecord(own, own.version, { skipCache: true });
+    }
+  },
+  DeleteRecord: (context) => {
+    const own = anyOwned() ?? createOwn(context);
+    if (!own) return;
+    forget(own);
+    deleteRecord(own);
+  },
+  CreateBlob: async (context) => {
+    const own = anyOwned() ?? createOwn(context);
+    const payload = pick(context.payloads);
+    if (own && (await uploadBlob(own, payload))) own.hasBlob = true;
+  },
+  DeleteBlob: async (context) => {
+    const own = anyOwned() ?? createOwn(context);
+    if (!own) return;
+    if (!own.hasBlob && !(await uploadBlob(own, context.payloads[0] ?? chunk))) return;
+    await deleteBlob(own);
+    own.hasBlob = false;
+  },
+  CreateChunkedBlob: async (context) => {
+    const own = anyOwned() ?? createOwn(context);
+    if (own && (await uploadChunked(own, chunk, CHUNKED_UPLOAD_CHUNKS))) {
+      own.hasBlob = true;
+      await readChunk(own, chunk, CHUNKED_UPLOAD_CHUNKS - 1);
+    }
+  },
+  AbortChunkedUpload: async (context) => {
+    const own = anyOwned() ?? createOwn(context);
+    if (own) await abortedUpload(own, chunk);
+  },
+  CompareAndSwap: (context) => contendOn(context, 'CompareAndSwap'),
+  CompareAndSwapGreaterInt: (context) => contendOn(context, 'CompareAndSwapGreaterInt'),
+  CompareAndSwapLessInt: (context) => contendOn(context, 'CompareAndSwapLessInt'),
+  AtomicAddInt: (context) => contendOn(context, 'AtomicAddInt'),
+  AtomicSubInt: (context) => contendOn(context, 'AtomicSubInt'),
+  AtomicInc: (context) => contendOn(context, 'AtomicInc'),
+  AtomicDec: (context) => contendOn(context, 'AtomicDec'),
+};

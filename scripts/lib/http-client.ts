@@ -1,0 +1,71 @@
+// The one gateway to the AWS port's REST API (TRANSPORT=http). Every request is
+// tagged op=<RPC name> (the gRPC operation it stands for) and name=<route>, and
+// counted in opensaves_requests / opensaves_errors with its HTTP status, like
+// the gRPC client does with status names. Operations the API lacks are skipped
+// and counted in opensaves_skipped_operations.
+import { check } from 'k6';
+import http, { type RefinedParams, type ResponseType } from 'k6/http';
+import { HTTP_TIMEOUT, type RpcName } from './constants.js';
+import { errors, requests, skippedOperations } from './metrics.js';
+import { config } from './runtime.js';
+
+export interface HttpCallOptions {
+  /** statuses that count as success; default 200, 201, 204 */
+  readonly expect?: readonly number[];
+  /** the route template, e.g. GET /api/stores/{store_id} (the `name` tag) */
+  readonly route: string;
+  readonly binary?: boolean;
+}
+
+export interface HttpResult {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly body: string | ArrayBuffer | null;
+}
+
+const SUCCESS = [200, 201, 204];
+const FAILURES_PRINTED_PER_OP = 3;
+const failuresPrinted: Partial<Record<RpcName, number>> = {};
+
+export function httpCall(op: RpcName, method: string, path: string, body: string | ArrayBuffer | null, options: HttpCallOptions): HttpResult {
+  const headers: Record<string, string> = {};
+  if (typeof body === 'string') headers['Content-Type'] = 'application/json';
+  if (body instanceof ArrayBuffer) headers['Content-Type'] = 'application/octet-stream';
+  if (config.authToken !== undefined) headers.Authorization = `Bearer ${config.authToken}`;
+  const params: RefinedParams<ResponseType> = {
+    headers,
+    timeout: HTTP_TIMEOUT,
+    tags: { op, name: options.route },
+    responseType: options.binary ? 'binary' : 'text',
+  };
+  const response = http.request(method, `${config.httpUrl}${path}`, body, params);
+  const ok = (options.expect ?? SUCCESS).includes(response.status);
+  const tags = { op, status: String(response.status) };
+  requests.add(1, tags);
+  if (!ok) {
+    errors.add(1, tags);
+    const printed = failuresPrinted[op] ?? 0;
+    if (printed < FAILURES_PRINTED_PER_OP) console.warn(`${op} ${method} ${path} ended with ${response.status}: ${String(response.error || response.body).slice(0, 200)}`);
+    failuresPrinted[op] = printed + 1;
+  }
+  check(null, { [`the ${op} call ends with an expected status`]: () => ok }, { op, kind: 'status' });
+  return { ok, status: response.status, body: response.body as string | ArrayBuffer | null };
+}
+
+export function parseJson<T>(result: HttpResult): T | null {
+  if (!result.ok || typeof result.body !== 'string' || result.body === '') return null;
+  try {
+    return JSON.parse(result.body) as T;
+  } catch {
+    return null;
+  }
+}
+
+/** Counts an operation the REST API does not offer. */
+export function skip(op: RpcName): void {
+  skippedOperations.add(1, { op });
+}
+
+export function encodeSegment(value: string): string {
+  return encodeURIComponent(value);
+}

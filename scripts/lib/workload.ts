@@ -1,0 +1,75 @@
+// The mixed workload shared by the mixed and capacity scenarios: the mix, the
+// transport's action table, setup/teardown for that transport, and one
+// iteration (read or write by READ_RATIO, operation by weight).
+import exec from 'k6/execution';
+import { RPC_NAMES, type RpcName } from './constants.js';
+import type { Config } from './config.js';
+import { isReadIteration, loadMixOrAbort, mixOps, pickWeighted } from './mix.js';
+import { makePayload } from './payloads.js';
+import { setupRun, teardownRun } from './lifecycle.js';
+import { setupHttpRun, teardownHttpRun } from './http-lifecycle.js';
+import { skip } from './http-client.js';
+import { GRPC_ACTIONS } from './actions/grpc-actions.js';
+import { HTTP_ACTIONS, prepareHttpPayloads } from './actions/http-actions.js';
+import type { ActionTable } from './actions/types.js';
+import type { RunData } from './run-data.js';
+
+export interface Workload {
+  /** RPCs the workload can issue on this transport (thresholds are set for these) */
+  readonly ops: readonly RpcName[];
+  /** mix entries this transport lacks */
+  readonly skipped: readonly RpcName[];
+  /** iteration-class and skipped-operation sub-metrics, so the summary reports them */
+  readonly thresholds: Record<string, string[]>;
+  setup(): Promise<RunData>;
+  iterate(data: RunData): Promise<void>;
+  teardown(data: RunData): void;
+}
+
+// Iterations are tagged class=read or class=write, so the summary shows the ratio achieved.
+const ITERATION_CLASS_THRESHOLDS = {
+  'iterations{class:read}': ['count>=0'],
+  'iterations{class:write}': ['count>=0'],
+};
+
+export function createWorkload(config: Config): Workload {
+  const mix = loadMixOrAbort(config);
+  const http = config.transport === 'http';
+  const table: ActionTable = http ? HTTP_ACTIONS : GRPC_ACTIONS;
+  const payloads = config.blobSizes.map(makePayload);
+  if (http) prepareHttpPayloads({ payloads });
+  const skipped = mixOps(mix).filter((op) => table[op] === undefined);
+  const ops: RpcName[] = http
+    ? ['CreateStore', 'DeleteStore', 'GetStore', 'ListStores', 'CreateRecord', 'GetRecord', 'QueryRecords', 'UpdateRecord', 'DeleteRecord', 'CreateBlob', 'GetBlob', 'DeleteBlob']
+    : [...RPC_NAMES];
+
+  const thresholds: Record<string, string[]> = { ...ITERATION_CLASS_THRESHOLDS };
+  for (const op of skipped) thresholds[`opensaves_skipped_operations{op:${op}}`] = ['count>=0'];
+
+  return {
+    ops,
+    skipped,
+    thresholds,
+    async setup() {
+      if (skipped.length > 0) {
+        console.warn(`TRANSPORT=http: the REST API has no ${skipped.join(', ')}; the mix skips these and counts them in opensaves_skipped_operations`);
+      }
+      return http ? setupHttpRun({ seeds: true, blobs: true }) : setupRun({ seeds: true, blobs: true, chunked: true, counters: true });
+    },
+    async iterate(data) {
+      const reads = isReadIteration(exec.scenario.iterationInTest, config.readRatio);
+      exec.vu.metrics.tags.class = reads ? 'read' : 'write';
+      const op = pickWeighted(reads ? mix.read : mix.write);
+      const action = table[op];
+      if (action === undefined) {
+        skip(op);
+        return;
+      }
+      await action({ data, payloads });
+    },
+    teardown(data) {
+      if (http) teardownHttpRun(data);
+      else teardownRun(data);
+    },
+  };
+}

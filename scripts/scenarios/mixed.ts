@@ -1,0 +1,29 @@
+// Mixed: a realistic mix of every operation from data/mix.json (or MIX), with
+// READ_RATIO of the iterations reading. Runs over gRPC or, with TRANSPORT=http,
+// over the AWS port's REST API.
+import { config } from '../lib/runtime.js';
+import { buildOptions } from '../profiles/index.js';
+import { buildSummary, type SummaryData } from '../lib/summary.js';
+import { createWorkload } from '../lib/workload.js';
+import { readShareLines } from '../lib/read-share.js';
+import type { RunData } from '../lib/run-data.js';
+
+const workload = createWorkload(config);
+
+export const options = buildOptions(config, { ops: workload.ops, thresholds: workload.thresholds });
+
+export function setup(): Promise<RunData> {
+  return workload.setup();
+}
+
+export default function mixed(data: RunData): Promise<void> {
+  return workload.iterate(data);
+}
+
+export function teardown(data: RunData): void {
+  workload.teardown(data);
+}
+
+export function handleSummary(data: SummaryData): Record<string, string> {
+  return buildSummary('mixed', config, data, (summary) => readShareLines(summary, config.readRatio));
+}

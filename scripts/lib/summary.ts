@@ -45,7 +45,7 @@ export function buildSummary(scenario: string, config: Config, data: SummaryData
   lines.push('', failed ? 'RESULT: some thresholds failed' : 'RESULT: all thresholds passed', '');
   return {
     stdout: lines.join('\n'),
-    [config.summaryPath]: JSON.stringify({ scenario, config: describeConfig(config), ...data }, null, 2),
+    [config.summaryPath]: JSON.stringify({ scenario, config: describeConfig(config), notes: extra, ...data }, null, 2),
   };
 }
 

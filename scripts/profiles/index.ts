@@ -1,12 +1,12 @@
 // Builds a scenario's k6 options from the configuration: one open-model
 // (ramping-arrival-rate) scenario shaped by the profile, plus its thresholds.
 import type { Options, Scenario } from 'k6/options';
-import type { Config } from '../lib/config.js';
+import type { Config, Stage } from '../lib/config.js';
 import type { RpcName } from '../lib/constants.js';
 import { buildStages, peakRate, resolveShape } from './stages.js';
-import { baseThresholds, operationThresholds, type Thresholds } from './thresholds.js';
+import { baseThresholds, operationThresholds } from './thresholds.js';
 
-export { buildStages, capacityStages, durationMs, CAPACITY_STEPS, PROFILE_DEFAULTS } from './stages.js';
+export { buildStages, capacityStages, durationMs, resolveShape, CAPACITY_STEPS, PROFILE_DEFAULTS } from './stages.js';
 export { OPERATION_CLASS, SLO_DEFAULTS, sloFor, latencyMetric, operationThresholds } from './thresholds.js';
 export type { Thresholds } from './thresholds.js';
 
@@ -16,7 +16,9 @@ export interface ScenarioSpec {
   /** the exported VU function to run; default `default` */
   readonly exec?: string;
   /** extra thresholds, e.g. per-step ones of the capacity scenario */
-  readonly thresholds?: Thresholds;
+  readonly thresholds?: Options['thresholds'];
+  /** replaces the profile's load shape (the capacity scenario's steps) */
+  readonly stages?: readonly Stage[];
   /** one iteration by one VU when the profile is smoke and no rate was asked for */
   readonly singlePassInSmoke?: boolean;
 }
@@ -43,7 +45,7 @@ function buildScenario(config: Config, spec: ScenarioSpec): Scenario {
   if (spec.singlePassInSmoke && config.profile === 'smoke' && !asksForRate) {
     return { executor: 'shared-iterations', vus: 1, iterations: 1, maxDuration: '2m', exec };
   }
-  const stages = buildStages(config);
+  const stages = spec.stages ? [...spec.stages] : buildStages(config);
   const { maxVus } = resolveShape(config);
   return {
     executor: 'ramping-arrival-rate',

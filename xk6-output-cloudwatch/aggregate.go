@@ -185,6 +185,9 @@ func (a *aggregator) add(sample metrics.Sample) {
 	var key strings.Builder
 	key.WriteString(k6Name)
 	for _, name := range a.dimensions {
+		if sample.Tags == nil {
+			break
+		}
 		if value, ok := sample.Tags.Get(name); ok && value != "" {
 			dims = append(dims, dimension{Name: name, Value: value})
 			key.WriteString("\x00" + name + "=" + value)

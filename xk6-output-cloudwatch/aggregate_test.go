@@ -149,3 +149,14 @@ func quantile(values, counts []float64, q float64) float64 {
 	}
 	return values[len(values)-1]
 }
+
+func TestSamplesWithoutTagsFormASeriesWithoutDimensions(t *testing.T) {
+	t.Parallel()
+	f := newSampleFactory(t)
+	untagged := f.sample("iterations", metrics.Counter, 1, nil)
+	untagged.Tags = nil
+	period := aggregate(untagged)
+	if len(period) != 1 || len(period[0].dims) != 0 || period[0].sum != 1 {
+		t.Errorf("got %d series; want one Iterations series without dimensions", len(period))
+	}
+}

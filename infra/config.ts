@@ -170,6 +170,9 @@ export function loadInfraConfig(env: Env): InfraConfig {
     },
     grafanaAuthProvider: read.string('OS_INFRA_GRAFANA_AUTH', 'AWS_SSO or SAML', /^(AWS_SSO|SAML)$/, 'AWS_SSO') as 'AWS_SSO' | 'SAML',
   };
+  if (config.slo.p99Ms < config.slo.p95Ms) {
+    read.problems.push(`invalid OS_INFRA_SLO_P99_MS; reason: expected at least OS_INFRA_SLO_P95_MS (${config.slo.p95Ms}), got \`${config.slo.p99Ms}\``);
+  }
   if (read.problems.length > 0) throw new InfraConfigError(read.problems);
   return Object.freeze(config);
 }

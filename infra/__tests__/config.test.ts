@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InfraConfigError, loadInfraConfig } from '../config.js';
 import { exampleEnv } from './support/config.js';
@@ -90,7 +91,23 @@ describe('loadInfraConfig', () => {
     expect(problemsOf(exampleEnv({ OS_INFRA_K6_ENV: 'OS_TARGET' }))[0]).toMatch(/^invalid OS_INFRA_K6_ENV; reason: expected comma-separated KEY=VALUE pairs, got `OS_TARGET`$/);
   });
 
+  it('refuses a p99 SLO below the p95 SLO', () => {
+    expect(problemsOf(exampleEnv({ OS_INFRA_SLO_P95_MS: '300', OS_INFRA_SLO_P99_MS: '200' }))).toEqual([
+      'invalid OS_INFRA_SLO_P99_MS; reason: expected at least OS_INFRA_SLO_P95_MS (300), got `200`',
+    ]);
+  });
+
   it('refuses a k6 namespace in the reserved AWS/ space', () => {
     expect(problemsOf(exampleEnv({ OS_INFRA_K6_NAMESPACE: 'AWS/LoadTest' }))[0]).toMatch(/^invalid OS_INFRA_K6_NAMESPACE/);
+  });
+});
+
+describe('infra/README.md', () => {
+  it('documents every variable the configuration reads', () => {
+    const source = readFileSync(new URL('../config.ts', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const variables = new Set(source.match(/OS_INFRA_[A-Z0-9_]+/g));
+    expect(variables.size).toBeGreaterThan(25);
+    for (const name of variables) expect(readme, name).toContain(`\`${name}\``);
   });
 });

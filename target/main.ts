@@ -2,6 +2,7 @@
 // addresses, and shut down cleanly on SIGINT/SIGTERM. Bad flags exit 2.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from './cli-args.js';
+import { logVerbosity, setLogVerbosity } from '@grpc/grpc-js';
 import { ConfigError } from './errors.js';
 import { startServer } from './server.js';
 
@@ -18,10 +19,20 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+  // grpc-js would also print its own line for bind failures, which are reported below.
+  if (process.env.GRPC_VERBOSITY === undefined) setLogVerbosity(logVerbosity.NONE);
   if (parsed.help) {
     process.stdout.write(HELP);
     return 0;
   }
+  // Signal handlers go in before the addresses are printed: a supervisor may signal
+  // as soon as it reads them, and Node's default action would kill the process.
+  let stopRequested: NodeJS.Signals | undefined;
+  let requestStop: (signal: NodeJS.Signals) => void = (signal) => (stopRequested = signal);
+  const onSignal = (signal: NodeJS.Signals): void => requestStop(signal);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
   let server;
   try {
     server = await startServer(parsed.options);
@@ -30,10 +41,11 @@ async function main(): Promise<number> {
     return 1;
   }
   process.stdout.write(`grpc listening on ${server.grpcAddress}\nhttp listening on ${server.httpUrl}\n`);
+  const running = server;
   return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
+    requestStop = (signal) => {
       process.stderr.write(`target: ${signal} received, shutting down\n`);
-      server.close().then(
+      running.close().then(
         () => resolve(0),
         (error: unknown) => {
           process.stderr.write(`target: shutdown failed: ${String(error)}\n`);
@@ -41,8 +53,7 @@ async function main(): Promise<number> {
         },
       );
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    if (stopRequested) requestStop(stopRequested);
   });
 }
 

@@ -1,5 +1,13 @@
 // The gRPC health service (grpc.health.v1.opensaves) and server reflection.
-import { credentials, loadPackageDefinition, status, type Client, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  status,
+  type Client,
+  type ClientDuplexStream,
+  type ClientReadableStream,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -13,7 +21,13 @@ const REFLECTION_PROTO = join(
 );
 const HEALTH_PROTO = new URL('../../../target/protos/grpc/health/v1/health.proto', import.meta.url).pathname;
 
-type Ctor = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client & Record<string, Function>;
+// Only the methods these tests call.
+interface ProbeClient extends Client {
+  Check(request: object, callback: (error: ServiceError | null, response: { status: string }) => void): void;
+  Watch(request: object): ClientReadableStream<{ status: string }>;
+  ServerReflectionInfo(): ClientDuplexStream<object, Record<string, any>>;
+}
+type Ctor = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => ProbeClient;
 
 function serviceCtor(protoPath: string, name: string): Ctor {
   const loaded = loadPackageDefinition(loadSync(protoPath, { keepCase: true, enums: String, defaults: true })) as Record<string, unknown>;

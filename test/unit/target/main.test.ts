@@ -1,0 +1,77 @@
+// The CLI as a user runs it: its own process, the printed addresses, --help,
+// bad flags (exit 2), flags reaching the server, and a clean exit on signals.
+import { status } from '@grpc/grpc-js';
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, startTargetProcess } from '../../helpers/target-process.js';
+import { failure, TestClient } from './support/client.js';
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'target/main.ts', ...args], { cwd: REPO_ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('target/main.ts', () => {
+  it('prints both addresses on 127.0.0.1, serves, and exits 0 on SIGTERM', async () => {
+    const target = await startTargetProcess();
+    expect(target.grpcAddress).toMatch(/^127\.0\.0\.1:\d+$/);
+    const client = new TestClient(target.grpcAddress);
+    await expect(client.unary('Ping', { ping: 'up' })).resolves.toEqual({ pong: 'up' });
+    expect(await (await fetch(`${target.httpUrl}/health`)).text()).toBe('OK\n');
+    client.close();
+    expect(await target.stop()).toBe(0);
+  });
+
+  it('exits 0 on SIGINT too', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'target/main.ts', '--grpc-port', '0', '--http-port', '0'], {
+      cwd: REPO_ROOT,
+    });
+    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('http listening') && resolve()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+
+  it('passes fault and budget flags to the server', async () => {
+    const target = await startTargetProcess(['--error-rate', 'Ping=1', '--max-bytes', '1k']);
+    const client = new TestClient(target.grpcAddress);
+    expect((await failure(client.unary('Ping', {}))).code).toBe(status.UNAVAILABLE);
+    const create = client.unary('CreateStore', { store: { key: 'k', name: 'n'.repeat(2000) } });
+    expect((await failure(create)).code).toBe(status.RESOURCE_EXHAUSTED);
+    client.close();
+    expect(await target.stop()).toBe(0);
+  });
+
+  it('prints usage for --help and exits 0', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm run target -- \[options\]/);
+    expect(result.stdout).toMatch(/--error-rate <spec>/);
+  });
+
+  it('rejects a bad flag with a clear message, no stack trace, exit 2', async () => {
+    const result = await runCli(['--grpc-port', 'six']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('target: invalid --grpc-port; reason: expected a port number in 0..65535, got `six`');
+  });
+
+  it('reports a port already in use without a stack trace, exit 1', async () => {
+    const first = await startTargetProcess();
+    const port = first.grpcAddress.split(':')[1]!;
+    const result = await runCli(['--grpc-port', port, '--http-port', '0']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^target: cannot bind the gRPC listener to 127\.0\.0\.1:\d+/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    await first.stop();
+  });
+});

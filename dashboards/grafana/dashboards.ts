@@ -11,47 +11,48 @@ const SLO_P99_MS = 500;
 function k6ClientDashboard(): GrafanaDashboard {
   const ns = K6_METRICS.namespace;
   const perOp = { op: '*', scenario: '$scenario', status: '*' };
-  const k6 = (refId: string, k6Name: string, statistic: string, dimensions: Record<string, string>, label: string) =>
+  // Without a label, each series of a wildcard ("*") search is named by its dimension values.
+  const k6 = (refId: string, k6Name: string, statistic: string, dimensions: Record<string, string>, label?: string) =>
     cwTarget({ refId, namespace: ns, metricName: k6MetricName(k6Name), dimensions, statistic, label });
   return grafanaDashboard(
     'opensaves-k6-client',
     'Open Saves load test: k6 client',
     [
-      { title: 'Requests per minute by operation', stacked: true, targets: [k6('A', 'opensaves_requests', 'Sum', perOp, '${PROP(\'Dim.op\')} ${PROP(\'Dim.status\')}')] },
-      { title: 'Errors per minute by operation', stacked: true, targets: [k6('A', 'opensaves_errors', 'Sum', perOp, '${PROP(\'Dim.op\')} ${PROP(\'Dim.status\')}')] },
+      { title: 'Requests per minute by operation', stacked: true, targets: [k6('A', 'opensaves_requests', 'Sum', perOp)] },
+      { title: 'Errors per minute by operation', stacked: true, targets: [k6('A', 'opensaves_errors', 'Sum', perOp)] },
       {
         title: 'gRPC latency p95 by operation',
         unit: 'ms',
         sloLines: [SLO_P95_MS, SLO_P99_MS],
-        targets: [k6('A', 'grpc_req_duration', 'p95', perOp, '${PROP(\'Dim.op\')} ${PROP(\'Dim.status\')} p95')],
+        targets: [k6('A', 'grpc_req_duration', 'p95', perOp)],
       },
       {
         title: 'gRPC latency p99 by operation',
         unit: 'ms',
         sloLines: [SLO_P95_MS, SLO_P99_MS],
-        targets: [k6('A', 'grpc_req_duration', 'p99', perOp, '${PROP(\'Dim.op\')} ${PROP(\'Dim.status\')} p99')],
+        targets: [k6('A', 'grpc_req_duration', 'p99', perOp)],
       },
       {
         title: 'HTTP latency p95 by operation',
         unit: 'ms',
         sloLines: [SLO_P95_MS, SLO_P99_MS],
-        targets: [k6('A', 'http_req_duration', 'p95', perOp, '${PROP(\'Dim.op\')} ${PROP(\'Dim.status\')} p95')],
+        targets: [k6('A', 'http_req_duration', 'p95', perOp)],
       },
       {
         title: 'HTTP latency p99 by operation',
         unit: 'ms',
         sloLines: [SLO_P95_MS, SLO_P99_MS],
-        targets: [k6('A', 'http_req_duration', 'p99', perOp, '${PROP(\'Dim.op\')} ${PROP(\'Dim.status\')} p99')],
+        targets: [k6('A', 'http_req_duration', 'p99', perOp)],
       },
       { title: 'Dropped iterations', targets: [k6('A', 'dropped_iterations', 'Sum', { scenario: '$scenario' }, 'dropped')] },
-      { title: 'Virtual users', targets: [k6('A', 'vus', 'Maximum', { scenario: '$scenario', instance: '*' }, '${PROP(\'Dim.instance\')}')] },
+      { title: 'Virtual users', targets: [k6('A', 'vus', 'Maximum', { scenario: '$scenario', instance: '*' })] },
     ],
     [textVariable('scenario', 'Scenario', 'mixed')],
   );
 }
 
 function backendsDashboard(): GrafanaDashboard {
-  const t = (refId: string, namespace: string, metricName: string, dimensions: Record<string, string>, statistic: string, label: string) =>
+  const t = (refId: string, namespace: string, metricName: string, dimensions: Record<string, string>, statistic: string, label?: string) =>
     cwTarget({ refId, namespace, metricName, dimensions, statistic, label });
   const tableOp = { [DYNAMODB.dimensions.table]: '*', [DYNAMODB.dimensions.operation]: '*' };
   const table = { [DYNAMODB.dimensions.table]: '*' };
@@ -64,13 +65,13 @@ function backendsDashboard(): GrafanaDashboard {
     'Open Saves load test: service and backends',
     [
       { title: 'EKS node CPU and memory (%)', unit: 'percent', sloLines: [80], targets: [t('A', CI.namespace, CI.metrics.nodeCpu, cluster, 'Maximum', 'node CPU max'), t('B', CI.namespace, CI.metrics.nodeMemory, cluster, 'Maximum', 'node memory max')] },
-      { title: 'ALB target response time p99', unit: 's', sloLines: [SLO_P99_MS / 1000], targets: [t('A', ALB.namespace, ALB.metrics.targetResponseTime, lbTg, 'p99', 'p99 ${PROP(\'Dim.TargetGroup\')}')] },
+      { title: 'ALB target response time p99', unit: 's', sloLines: [SLO_P99_MS / 1000], targets: [t('A', ALB.namespace, ALB.metrics.targetResponseTime, lbTg, 'p99', 'p99')] },
       { title: 'ALB requests and target 5xx per minute', targets: [t('A', ALB.namespace, ALB.metrics.requests, lbTg, 'Sum', 'requests'), t('B', ALB.namespace, ALB.metrics.target5xx, lbTg, 'Sum', 'target 5xx')] },
-      { title: 'DynamoDB SuccessfulRequestLatency by table and operation', unit: 'ms', targets: [t('A', DYNAMODB.namespace, DYNAMODB.metrics.latency, tableOp, 'Average', '${PROP(\'Dim.TableName\')} ${PROP(\'Dim.Operation\')}')] },
-      { title: 'DynamoDB throttles', targets: [t('A', DYNAMODB.namespace, DYNAMODB.metrics.readThrottles, table, 'Sum', '${PROP(\'Dim.TableName\')} read'), t('B', DYNAMODB.namespace, DYNAMODB.metrics.writeThrottles, table, 'Sum', '${PROP(\'Dim.TableName\')} write')] },
-      { title: 'DynamoDB consumed capacity', targets: [t('A', DYNAMODB.namespace, DYNAMODB.metrics.consumedRead, table, 'Sum', '${PROP(\'Dim.TableName\')} RCU'), t('B', DYNAMODB.namespace, DYNAMODB.metrics.consumedWrite, table, 'Sum', '${PROP(\'Dim.TableName\')} WCU')] },
-      { title: 'Redis engine CPU and memory (%)', unit: 'percent', sloLines: [80, 90], targets: [t('A', EC.namespace, EC.metrics.engineCpu, cache, 'Average', '${PROP(\'Dim.CacheClusterId\')} engine CPU'), t('B', EC.namespace, EC.metrics.memoryUsage, cache, 'Average', '${PROP(\'Dim.CacheClusterId\')} memory')] },
-      { title: 'Redis connections and evictions', targets: [t('A', EC.namespace, EC.metrics.connections, cache, 'Average', '${PROP(\'Dim.CacheClusterId\')} connections'), t('B', EC.namespace, EC.metrics.evictions, cache, 'Sum', '${PROP(\'Dim.CacheClusterId\')} evictions')] },
+      { title: 'DynamoDB SuccessfulRequestLatency by table and operation', unit: 'ms', targets: [t('A', DYNAMODB.namespace, DYNAMODB.metrics.latency, tableOp, 'Average')] },
+      { title: 'DynamoDB throttles', targets: [t('A', DYNAMODB.namespace, DYNAMODB.metrics.readThrottles, table, 'Sum'), t('B', DYNAMODB.namespace, DYNAMODB.metrics.writeThrottles, table, 'Sum')] },
+      { title: 'DynamoDB consumed capacity', targets: [t('A', DYNAMODB.namespace, DYNAMODB.metrics.consumedRead, table, 'Sum'), t('B', DYNAMODB.namespace, DYNAMODB.metrics.consumedWrite, table, 'Sum')] },
+      { title: 'Redis engine CPU and memory (%)', unit: 'percent', sloLines: [80, 90], targets: [t('A', EC.namespace, EC.metrics.engineCpu, cache, 'Average'), t('B', EC.namespace, EC.metrics.memoryUsage, cache, 'Average')] },
+      { title: 'Redis connections and evictions', targets: [t('A', EC.namespace, EC.metrics.connections, cache, 'Average'), t('B', EC.namespace, EC.metrics.evictions, cache, 'Sum')] },
       { title: 'S3 requests and 5xx per minute', targets: [t('A', S3.namespace, S3.metrics.allRequests, bucket, 'Sum', 'requests'), t('B', S3.namespace, S3.metrics.errors5xx, bucket, 'Sum', '5xx')] },
       { title: 'S3 first-byte latency p99', unit: 'ms', targets: [t('A', S3.namespace, S3.metrics.firstByteLatency, bucket, 'p99', 'first byte p99')] },
     ],

@@ -1,9 +1,11 @@
 // Typed builders for Grafana dashboard JSON (schemaVersion 39) with CloudWatch queries.
 // Dashboards pick their data source from the `datasource` variable, so the JSON imports
 // into any Grafana; the CDKTF app provisions a CloudWatch data source with DATASOURCE_UID.
+// Variables use the `$name` form, never `${name}`: Terraform would read the latter as an
+// interpolation, and cdktf's HCL output does not escape it.
 
 export const DATASOURCE_UID = 'opensaves-cloudwatch';
-const DATASOURCE_REF = { type: 'cloudwatch', uid: '${datasource}' } as const;
+const DATASOURCE_REF = { type: 'cloudwatch', uid: '$datasource' } as const;
 
 export interface CloudWatchTarget {
   readonly refId: string;

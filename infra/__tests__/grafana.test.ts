@@ -5,12 +5,12 @@ import { GrafanaWorkspace } from '@cdktf/provider-aws/lib/grafana-workspace/inde
 import { GrafanaWorkspaceServiceAccountToken } from '@cdktf/provider-aws/lib/grafana-workspace-service-account-token/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js';
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GRAFANA_DASHBOARDS } from '../../dashboards/grafana/dashboards.js';
 import { grafanaFile, serializeDashboard } from '../../dashboards/grafana/files.js';
 import { DATASOURCE_UID } from '../../dashboards/grafana/model.js';
-import { GrafanaContent, escapeInterpolation } from '../constructs/grafana-content.js';
+import { GrafanaContent, assertNoInterpolation } from '../constructs/grafana-content.js';
 import { GrafanaDashboardResource, GrafanaDataSource, GrafanaProvider } from '../constructs/grafana-provider.js';
 import { GrafanaContentStack, GrafanaWorkspaceStack } from '../stacks/grafana-stacks.js';
 import { exampleConfig } from './support/config.js';
@@ -31,7 +31,9 @@ describe('Grafana dashboard JSON files', () => {
     expect(model.templating.list[0]).toMatchObject({ name: 'datasource', type: 'datasource', query: 'cloudwatch' });
     const targets = model.panels.flatMap((panel: { targets: unknown[] }) => panel.targets);
     expect(targets.length).toBeGreaterThan(0);
-    for (const target of targets) expect(target.datasource).toEqual({ type: 'cloudwatch', uid: '${datasource}' });
+    for (const target of targets) expect(target.datasource).toEqual({ type: 'cloudwatch', uid: '$datasource' });
+    // `${name}` would be a Terraform interpolation once the JSON is in a resource.
+    expect(readFileSync(grafanaFile(key), 'utf8')).not.toContain('${');
     const refs = targets.map((t: { namespace: string; metricName: string }) => ({ namespace: t.namespace, metricName: t.metricName }));
     expect(unknownRefs(refs, allowedMetrics())).toEqual([]);
     const ids = model.panels.map((panel: { id: number }) => panel.id);
@@ -64,18 +66,30 @@ describe('Grafana provider constructs', () => {
     expect(synth).not.toHaveResourceWithProperties(GrafanaDataSource, { uid: 'another-uid' });
   });
 
-  it('escapes Grafana ${variables} so Terraform does not interpolate them', () => {
+  it('passes the dashboard file to grafana_dashboard unchanged', () => {
     const dashboards = Object.values(JSON.parse(synth).resource[GrafanaDashboardResource.tfResourceType]) as { config_json: string; overwrite: boolean }[];
     expect(dashboards).toHaveLength(1);
-    const config = dashboards[0]!.config_json;
-    expect(config).toContain('"uid":"$${datasource}"');
-    expect(config.replace(/\$\$\{/g, '')).not.toContain('${');
-    expect(JSON.parse(config.replace(/\$\$\{/g, '${')).uid).toBe('opensaves-k6-client');
+    expect(JSON.parse(dashboards[0]!.config_json)).toEqual(JSON.parse(readFileSync(grafanaFile('k6-client'), 'utf8')));
     expect(dashboards[0]!.overwrite).toBe(true);
   });
 
-  it('escapes every interpolation and nothing else', () => {
-    expect(escapeInterpolation('a ${b} $c ${d}')).toBe('a $${b} $c $${d}');
+  it('keeps the dashboard JSON intact in `cdktf synth --hcl` output', () => {
+    const stack = new TerraformStack(Testing.app(), 'hcl');
+    const provider = new GrafanaProvider(stack, 'grafana', { url: 'https://g.example.com', auth: 'token' });
+    new GrafanaContent(stack, 'content', { provider, defaultRegion: 'eu-north-1', dashboardFiles: { 'k6-client': grafanaFile('k6-client') } });
+    const hcl: string = Testing.synthHcl(stack);
+    const line = hcl.split('\n').find((l) => l.trim().startsWith('config_json'));
+    expect(line).toBeDefined();
+    const literal = line!.slice(line!.indexOf('=') + 1).trim();
+    // An HCL string literal of escaped JSON: decoding it gives back the dashboard model.
+    const decoded = JSON.parse(JSON.parse(literal));
+    expect(decoded.uid).toBe('opensaves-k6-client');
+    expect(hcl).toMatch(/url\s*=\s*"https:\/\/g\.example\.com"/);
+  });
+
+  it('refuses a dashboard that uses ${variable}, naming the file', () => {
+    expect(() => assertNoInterpolation('x.json', '{"uid":"$datasource"}')).not.toThrow();
+    expect(() => assertNoInterpolation('x.json', '{"uid":"${datasource}"}')).toThrow(/^Grafana dashboard x\.json: expected variables as \$name, got `\$\{datasource\}"\}`/);
   });
 
   it('names the file when a dashboard file is not JSON', () => {

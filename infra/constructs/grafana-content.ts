@@ -10,9 +10,13 @@ export interface GrafanaContentConfig {
   readonly dashboardFiles: Readonly<Record<string, string>>;
 }
 
-// Terraform reads "${" in a string as an interpolation; "$${" is its literal form.
-export function escapeInterpolation(text: string): string {
-  return text.replace(/\$\{/g, () => '$${');
+// Terraform reads "${" in a string as an interpolation, and cdktf's HCL output would not
+// keep an escaped "$${" intact, so dashboards must use Grafana's `$variable` form.
+export function assertNoInterpolation(file: string, text: string): void {
+  const at = text.indexOf('${');
+  if (at >= 0) {
+    throw new Error(`Grafana dashboard ${file}: expected variables as $name, got \`${text.slice(at, at + 24)}\` (Terraform would interpolate it)`);
+  }
 }
 
 export class GrafanaContent extends Construct {
@@ -37,10 +41,11 @@ export class GrafanaContent extends Construct {
       } catch (error) {
         throw new Error(`Grafana dashboard ${file}: expected a readable JSON file, got ${(error as Error).message}`);
       }
+      assertNoInterpolation(file, json);
       this.dashboards.push(
         new GrafanaDashboardResource(this, `dashboard-${key}`, {
           provider: config.provider,
-          configJson: escapeInterpolation(json),
+          configJson: json,
           dependsOn: [this.dataSource],
         }),
       );

@@ -1,7 +1,13 @@
 // The grafana/grafana Terraform provider and the two resources the kit needs from it.
 // No prebuilt cdktf binding exists on npm, so these are small typed classes over
 // TerraformProvider and TerraformResource that write the provider's own argument names.
-import { TerraformProvider, TerraformResource, type TerraformMetaArguments } from 'cdktf';
+import {
+  TerraformProvider,
+  TerraformResource,
+  booleanToHclTerraform,
+  stringToHclTerraform,
+  type TerraformMetaArguments,
+} from 'cdktf';
 import type { Construct } from 'constructs';
 
 export const GRAFANA_PROVIDER_SOURCE = 'grafana/grafana';
@@ -19,7 +25,9 @@ function hclAttributes(attributes: Attributes): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(defined(attributes)).map(([key, value]) => [
       key,
-      { value, isBlock: false, type: 'simple', storageClassType: typeof value === 'boolean' ? 'boolean' : 'string' },
+      typeof value === 'boolean'
+        ? { value: booleanToHclTerraform(value), isBlock: false, type: 'simple', storageClassType: 'boolean' }
+        : { value: stringToHclTerraform(value), isBlock: false, type: 'simple', storageClassType: 'string' },
     ]),
   );
 }

@@ -134,14 +134,20 @@ export interface AlarmRecommendation {
   readonly threshold?: number;
 }
 
-const perMinute = (statistic: string, datapoints: number, threshold?: number): AlarmRecommendation => ({
-  statistic,
-  periodSeconds: 60,
-  datapointsToAlarm: datapoints,
-  evaluationPeriods: datapoints,
-  comparison: 'GreaterThanThreshold',
-  ...(threshold === undefined ? {} : { threshold }),
-});
+type FixedThreshold = AlarmRecommendation & { readonly threshold: number };
+
+function perMinute(statistic: string, datapoints: number): AlarmRecommendation;
+function perMinute(statistic: string, datapoints: number, threshold: number): FixedThreshold;
+function perMinute(statistic: string, datapoints: number, threshold?: number): AlarmRecommendation {
+  return {
+    statistic,
+    periodSeconds: 60,
+    datapointsToAlarm: datapoints,
+    evaluationPeriods: datapoints,
+    comparison: 'GreaterThanThreshold',
+    ...(threshold === undefined ? {} : { threshold }),
+  };
+}
 
 export const RECOMMENDED_ALARMS = {
   dynamodbReadThrottles: perMinute('Sum', 5),

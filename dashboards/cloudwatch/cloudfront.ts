@@ -21,7 +21,7 @@ export function cloudFrontDashboard({ distributionId }: CloudFrontDashboardParam
         metric(CF.namespace, CF.metrics.errorRate5xx, dims, { stat: 'Average', label: '5xx %' }),
         metric(CF.namespace, CF.metrics.totalErrorRate, dims, { stat: 'Average', label: 'total %' }),
       ],
-      annotations: [sloLine('5xx alarm', RECOMMENDED_ALARMS.cloudfront5xxErrorRate.threshold ?? 5)],
+      annotations: [sloLine('5xx alarm', RECOMMENDED_ALARMS.cloudfront5xxErrorRate.threshold)],
       yMin: 0,
       width: 8,
     }),

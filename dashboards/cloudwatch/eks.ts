@@ -13,21 +13,20 @@ export function eksDashboard({ region, cluster, namespace, service }: EksDashboa
   const clusterDims = { [CI.dimensions.cluster]: cluster };
   const serviceDims = { ...clusterDims, [CI.dimensions.namespace]: namespace, [CI.dimensions.service]: service };
   const podDims = { ...clusterDims, [CI.dimensions.namespace]: namespace, [CI.dimensions.podName]: service };
-  const limit = (value: number | undefined): number => value ?? 80;
   return dashboard([
     text({ width: 24, markdown: `## EKS \`${cluster}\`, service \`${namespace}/${service}\`\nContainer Insights must be enabled on the cluster.` }),
     graph({
       title: 'Node CPU (%)',
       region,
       series: [metric(CI.namespace, CI.metrics.nodeCpu, clusterDims, { stat: 'Maximum', label: 'max' }), metric(CI.namespace, CI.metrics.nodeCpu, clusterDims, { stat: 'Average', label: 'avg' })],
-      annotations: [sloLine('alarm', limit(RECOMMENDED_ALARMS.eksNodeCpu.threshold))],
+      annotations: [sloLine('alarm', RECOMMENDED_ALARMS.eksNodeCpu.threshold)],
       yMin: 0,
     }),
     graph({
       title: 'Node memory (%)',
       region,
       series: [metric(CI.namespace, CI.metrics.nodeMemory, clusterDims, { stat: 'Maximum', label: 'max' }), metric(CI.namespace, CI.metrics.nodeMemory, clusterDims, { stat: 'Average', label: 'avg' })],
-      annotations: [sloLine('alarm', limit(RECOMMENDED_ALARMS.eksNodeMemory.threshold))],
+      annotations: [sloLine('alarm', RECOMMENDED_ALARMS.eksNodeMemory.threshold)],
       yMin: 0,
     }),
     graph({
@@ -48,7 +47,7 @@ export function eksDashboard({ region, cluster, namespace, service }: EksDashboa
         metric(CI.namespace, CI.metrics.podCpuOverLimit, serviceDims, { stat: 'Maximum', label: 'CPU / limit' }),
         metric(CI.namespace, CI.metrics.podMemoryOverLimit, serviceDims, { stat: 'Maximum', label: 'memory / limit' }),
       ],
-      annotations: [sloLine('alarm', limit(RECOMMENDED_ALARMS.eksPodCpuOverLimit.threshold))],
+      annotations: [sloLine('alarm', RECOMMENDED_ALARMS.eksPodCpuOverLimit.threshold)],
       yMin: 0,
     }),
     graph({

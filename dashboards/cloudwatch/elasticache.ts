@@ -25,7 +25,7 @@ export function elastiCacheDashboard({ region, clusterIds, memoryPercent }: Elas
       title: 'Engine CPU (%)',
       region,
       series: perCluster(EC.metrics.engineCpu, 'Average'),
-      annotations: [sloLine('alarm', RECOMMENDED_ALARMS.elasticacheEngineCpu.threshold ?? 90)],
+      annotations: [sloLine('alarm', RECOMMENDED_ALARMS.elasticacheEngineCpu.threshold)],
       yMin: 0,
       width: 8,
     }),

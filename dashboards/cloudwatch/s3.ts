@@ -13,7 +13,7 @@ export function s3Dashboard({ region, bucket }: S3DashboardParams): DashboardBod
   const dims = { [S3.dimensions.bucket]: bucket, [S3.dimensions.filter]: S3.requestMetricsFilterId };
   const s3 = (name: string, stat: string, label: string, extra: { id?: string; visible?: boolean } = {}) =>
     metric(S3.namespace, name, dims, { stat, label, ...extra });
-  const errorThresholdPct = 100 * (RECOMMENDED_ALARMS.s3Errors5xx.threshold ?? 0.05);
+  const errorThresholdPct = 100 * RECOMMENDED_ALARMS.s3Errors5xx.threshold;
   return dashboard([
     text({ width: 24, markdown: `## S3 \`${bucket}\`\nBlob objects at \`<store_id>/<record_id>/<blob_key>\`. Request metrics appear about 15 minutes after the metrics configuration is created.` }),
     graph({

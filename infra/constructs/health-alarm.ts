@@ -1,19 +1,16 @@
 // Composite alarms: one per group of alarms, and "load test unhealthy" over all groups,
 // so a single notification says the run is no longer meaningful.
 import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-composite-alarm/index.js';
+import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { Construct } from 'constructs';
 import { ALARM_LIMITS } from '../constants.js';
 
-export interface AlarmRef {
-  readonly alarmName: string;
-}
+export type ChildAlarm = CloudwatchMetricAlarm | CloudwatchCompositeAlarm;
 
 export interface CompositeAlarmConfig {
   readonly name: string;
   readonly description: string;
-  readonly children: readonly AlarmRef[];
-  // Names known at synth time, to check the rule length (children carry tokens).
-  readonly childNames: readonly string[];
+  readonly children: readonly ChildAlarm[];
   readonly actions: readonly string[];
 }
 
@@ -27,7 +24,8 @@ export class CompositeAlarm extends Construct {
   constructor(scope: Construct, id: string, config: CompositeAlarmConfig) {
     super(scope, id);
     if (config.children.length === 0) throw new Error(`composite alarm ${config.name}: no alarms to watch`);
-    const ruleLength = anyInAlarm(config.childNames).length;
+    // The rule references children by token; their configured names give its real length.
+    const ruleLength = anyInAlarm(config.children.map((child) => child.alarmNameInput ?? '')).length;
     if (ruleLength > ALARM_LIMITS.maxCompositeRuleLength) {
       throw new Error(`composite alarm ${config.name}: rule of ${ruleLength} characters, more than ${ALARM_LIMITS.maxCompositeRuleLength}`);
     }
@@ -41,7 +39,4 @@ export class CompositeAlarm extends Construct {
     });
   }
 
-  get alarmName(): string {
-    return this.alarm.alarmName;
-  }
 }

@@ -63,27 +63,22 @@ export class ObservabilityStack extends TerraformStack {
       actions: [],
     });
 
-    const latencyNames = k6.latencyAlarms.map((alarm) => alarm.alarmNameInput ?? '');
     const k6Latency = new CompositeAlarm(this, 'k6-latency', {
       name: `${prefix}-k6-latency-slo`,
       description: 'Some operation is over its p95 or p99 SLO as the k6 client measures it',
       children: k6.latencyAlarms,
-      childNames: latencyNames,
       actions: [],
     });
-    const serviceNames = services.alarms.map((alarm) => alarm.alarmNameInput ?? '');
     const backend = new CompositeAlarm(this, 'backend-health', {
       name: `${prefix}-backend-unhealthy`,
       description: 'EKS, DynamoDB, ElastiCache, S3 or the load balancer is outside its recommended range',
       children: services.alarms,
-      childNames: serviceNames,
       actions: [],
     });
     const top = new CompositeAlarm(this, 'load-test-unhealthy', {
       name: `${prefix}-load-test-unhealthy`,
       description: 'The load test results are suspect: the client is over its SLO or a backend is unhealthy',
-      children: [k6Latency, k6.errorRateAlarm, backend],
-      childNames: [`${prefix}-k6-latency-slo`, `${prefix}-k6-error-rate`, `${prefix}-backend-unhealthy`],
+      children: [k6Latency.alarm, k6.errorRateAlarm, backend.alarm],
       actions: [topic.arn],
     });
 
@@ -102,7 +97,7 @@ export class ObservabilityStack extends TerraformStack {
           name: `${prefix}-cloudfront-5xx-rate`,
           description: `More than 5 % of requests to CloudFront ${config.cloudfrontDistributionId} fail with 5xx`,
           recommendation: RECOMMENDED_ALARMS.cloudfront5xxErrorRate,
-          threshold: RECOMMENDED_ALARMS.cloudfront5xxErrorRate.threshold ?? 5,
+          threshold: RECOMMENDED_ALARMS.cloudfront5xxErrorRate.threshold,
           actions: [edgeTopic.arn],
           region: CLOUDFRONT.metricsRegion,
         },
@@ -118,6 +113,6 @@ export class ObservabilityStack extends TerraformStack {
     );
 
     new TerraformOutput(this, 'alarm_topic_arn', { value: topic.arn });
-    new TerraformOutput(this, 'load_test_unhealthy_alarm', { value: top.alarmName });
+    new TerraformOutput(this, 'load_test_unhealthy_alarm', { value: top.alarm.alarmName });
   }
 }

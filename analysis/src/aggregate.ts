@@ -46,21 +46,27 @@ export class Counts {
   count = 0;
   errors = 0;
   readonly statusCodes = new Map<string, number>();
+  /** failed requests by status: HTTP status 0 is a failure while gRPC status 0 is OK, so keep what was decided */
+  readonly errorsByStatus = new Map<string, number>();
 
   add(status: string, failed: boolean, n = 1): void {
     this.count += n;
-    if (failed) this.errors += n;
     this.statusCodes.set(status, (this.statusCodes.get(status) ?? 0) + n);
+    if (failed) {
+      this.errors += n;
+      this.errorsByStatus.set(status, (this.errorsByStatus.get(status) ?? 0) + n);
+    }
   }
 
   merge(other: SerializedCounts): void {
     this.count += other.count;
     this.errors += other.errors;
     for (const [status, n] of other.statusCodes) this.statusCodes.set(status, (this.statusCodes.get(status) ?? 0) + n);
+    for (const [status, n] of other.errorsByStatus) this.errorsByStatus.set(status, (this.errorsByStatus.get(status) ?? 0) + n);
   }
 
   toJSON(): SerializedCounts {
-    return { count: this.count, errors: this.errors, statusCodes: [...this.statusCodes] };
+    return { count: this.count, errors: this.errors, statusCodes: [...this.statusCodes], errorsByStatus: [...this.errorsByStatus] };
   }
 }
 
@@ -180,9 +186,13 @@ export class Aggregate {
       case OPENSAVES_REQUESTS_METRIC:
         this.counterOperation(operationOf(point.op, point.name)).add(point.status || 'unknown', false, value);
         return;
-      case OPENSAVES_ERRORS_METRIC:
-        this.counterOperation(operationOf(point.op, point.name)).errors += value;
+      case OPENSAVES_ERRORS_METRIC: {
+        const counts = this.counterOperation(operationOf(point.op, point.name));
+        const status = point.status || 'unknown';
+        counts.errors += value;
+        counts.errorsByStatus.set(status, (counts.errorsByStatus.get(status) ?? 0) + value);
         return;
+      }
       case DROPPED_ITERATIONS_METRIC:
         this.droppedIterations += value;
         this.bucket(bucketIndex).droppedIterations += value;
@@ -343,6 +353,7 @@ export interface SerializedCounts {
   count: number;
   errors: number;
   statusCodes: [string, number][];
+  errorsByStatus: [string, number][];
 }
 
 export interface SerializedAggregate {

@@ -1,0 +1,90 @@
+// Command-line arguments -> a frozen AnalysisConfig. Every problem is a ConfigError naming the flag.
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_BUCKET_MS, DEFAULT_FORMATS, type ReportFormat } from './constants.js';
+import { parseDurationMs } from './duration.js';
+import { ConfigError, invalid } from './errors.js';
+
+export const DEFAULT_SLO_PATH = fileURLToPath(new URL('../../data/slo.json', import.meta.url));
+export const DEFAULT_PRICES_PATH = fileURLToPath(new URL('../../data/aws-prices.json', import.meta.url));
+
+export interface AnalysisConfig {
+  inputs: readonly string[];
+  outDir: string;
+  baseline: string | null;
+  sloPath: string;
+  pricesPath: string;
+  bucketMs: number;
+  formats: ReadonlySet<ReportFormat>;
+  lenient: boolean;
+  workers: number | 'auto';
+  /** a latency percentile more than this many percent slower (and significant) fails the comparison gate */
+  maxRegressionPct: number;
+  help: boolean;
+}
+
+const VALUE_FLAGS = new Set(['--out-dir', '--baseline', '--slo', '--prices', '--bucket', '--format', '--workers', '--max-regression']);
+const BOOLEAN_FLAGS = new Set(['--lenient', '--help', '-h']);
+
+export function parseArgs(argv: readonly string[]): Readonly<AnalysisConfig> {
+  const inputs: string[] = [];
+  const values = new Map<string, string>();
+  const booleans = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-') || arg === '-') {
+      inputs.push(arg);
+      continue;
+    }
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (BOOLEAN_FLAGS.has(flag)) {
+      if (inline !== undefined) throw invalid(flag, 'no value', inline);
+      booleans.add(flag === '-h' ? '--help' : flag);
+    } else if (VALUE_FLAGS.has(flag)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw invalid(flag, 'a value after it', value ?? '');
+      values.set(flag, value);
+    } else {
+      throw new ConfigError(`unknown option ${flag}; see --help`);
+    }
+  }
+  const help = booleans.has('--help');
+  if (!help && inputs.length === 0) throw new ConfigError('no input files; usage: analyze <k6-output.json[.gz]...> [options], see --help');
+
+  const bucketText = values.get('--bucket');
+  const bucketMs = bucketText === undefined ? DEFAULT_BUCKET_MS : parseDurationMs(bucketText);
+  if (bucketMs === null || bucketMs < 100) throw invalid('--bucket', 'a duration of at least 100ms such as 10s, 500ms or 1m', bucketText);
+
+  const formats = new Set<ReportFormat>();
+  for (const format of (values.get('--format') ?? DEFAULT_FORMATS.join(',')).split(',').map((f) => f.trim())) {
+    if (!(DEFAULT_FORMATS as readonly string[]).includes(format)) {
+      throw invalid('--format', `a comma-separated list of ${DEFAULT_FORMATS.join(', ')}`, values.get('--format'));
+    }
+    formats.add(format as ReportFormat);
+  }
+
+  const workersText = values.get('--workers') ?? 'auto';
+  const workers = workersText === 'auto' ? 'auto' : Number(workersText);
+  if (workers !== 'auto' && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) {
+    throw invalid('--workers', '"auto" or an integer from 0 (no worker threads) to 64', workersText);
+  }
+
+  const regressionText = values.get('--max-regression') ?? '10';
+  const maxRegressionPct = Number(regressionText.replace(/%$/, ''));
+  if (!(Number.isFinite(maxRegressionPct) && maxRegressionPct > 0)) {
+    throw invalid('--max-regression', 'a percentage above 0 such as 10 or 10%', regressionText);
+  }
+
+  return Object.freeze({
+    inputs: Object.freeze([...inputs]),
+    outDir: values.get('--out-dir') ?? 'report',
+    baseline: values.get('--baseline') ?? null,
+    sloPath: values.get('--slo') ?? DEFAULT_SLO_PATH,
+    pricesPath: values.get('--prices') ?? DEFAULT_PRICES_PATH,
+    bucketMs,
+    formats,
+    lenient: booleans.has('--lenient'),
+    workers,
+    maxRegressionPct,
+    help,
+  });
+}

@@ -1,0 +1,152 @@
+// Capacity findings for step and capacity runs: finds the plateaus of offered load, checks each against the SLO and
+// says in plain words how far the system went and what broke first.
+import { BucketOperationStats } from './aggregate.js';
+import { figuresOf } from './operations.js';
+import { describeCriterion, evaluateSlo, type SloSpec, type SloViolation } from './slo.js';
+import type { TimeSeries } from './timeseries.js';
+
+// Consecutive buckets whose offered rate stays within this share of the step's first bucket form one step.
+const STEP_TOLERANCE = 0.1;
+// A step needs this many buckets; shorter stretches are ramps between steps.
+const MIN_STEP_BUCKETS = 2;
+// Achieved below this share of offered load means the generator or the target could not keep up.
+const SATURATION_SHARE = 0.95;
+
+export interface CapacityStep {
+  index: number;
+  startSec: number;
+  durationSec: number;
+  offeredPerSec: number;
+  achievedPerSec: number;
+  droppedPerSec: number;
+  errorRate: number;
+  pass: boolean;
+  violations: SloViolation[];
+  /** p95 per operation in ms */
+  p95Ms: Record<string, number | null>;
+}
+
+export interface Capacity {
+  steps: CapacityStep[];
+  /** offered rate of the highest step that held the SLO with every lower step also holding; null if none held */
+  maxRateHoldingSlo: number | null;
+  firstFailingStep: number | null;
+  /** operations that broke the SLO first, with the criterion */
+  brokeFirst: SloViolation[];
+  findings: string[];
+}
+
+/** Returns null unless the run has at least two steps of clearly different offered load. */
+export function analyseCapacity(series: TimeSeries, slo: SloSpec): Capacity | null {
+  const useIterations = series.offeredIterationsPerSec.some((rate) => rate > 0);
+  const offered = useIterations ? series.offeredIterationsPerSec : series.requestsPerSec;
+  const steps = findSteps(offered);
+  if (steps.length < 2) return null;
+  const rates = steps.map(([from, to]) => mean(offered.slice(from, to)));
+  const distinct = rates.filter((rate, i) => i === 0 || Math.abs(rate - rates[i - 1]!) > STEP_TOLERANCE * rates[i - 1]!);
+  if (distinct.length < 2) return null;
+
+  const result: CapacityStep[] = steps.map(([from, to], index) => summariseStep(series, slo, index, from, to, rates[index]!));
+  let maxRate: number | null = null;
+  let firstFailing: number | null = null;
+  for (const step of result) {
+    if (!step.pass) {
+      firstFailing = step.index;
+      break;
+    }
+    maxRate = Math.max(maxRate ?? 0, step.offeredPerSec);
+  }
+  const brokeFirst = firstFailing === null ? [] : result[firstFailing]!.violations;
+  return { steps: result, maxRateHoldingSlo: maxRate, firstFailingStep: firstFailing, brokeFirst, findings: findings(result, maxRate, firstFailing) };
+}
+
+/** [from, to) bucket ranges of steady offered load; edge buckets (usually partial) are left out. */
+function findSteps(offered: readonly number[]): [number, number][] {
+  const steps: [number, number][] = [];
+  let from = 1;
+  for (let i = 2; i <= offered.length - 1; i++) {
+    const reference = offered[from]!;
+    const inside = i < offered.length - 1 && Math.abs(offered[i]! - reference) <= STEP_TOLERANCE * Math.max(reference, 1e-9);
+    if (!inside) {
+      if (i - from >= MIN_STEP_BUCKETS && reference > 0) steps.push([from, i]);
+      from = i;
+    }
+  }
+  return steps;
+}
+
+function summariseStep(series: TimeSeries, slo: SloSpec, index: number, from: number, to: number, offered: number): CapacityStep {
+  const cells = new Map<string, BucketOperationStats>();
+  for (const bucket of series.buckets.slice(from, to)) {
+    for (const [op, cell] of bucket.operations) {
+      let merged = cells.get(op);
+      if (merged === undefined) cells.set(op, (merged = new BucketOperationStats()));
+      merged.merge(cell.toJSON());
+      merged.latency.add(cell.latency);
+    }
+  }
+  const verdict = evaluateSlo(
+    slo,
+    new Map([...cells].map(([op, cell]) => [op, figuresOf(cell, (p) => cell.latency.percentileMs(Math.min(p, 100)))])),
+  );
+  const requests = [...cells.values()].reduce((sum, c) => sum + c.count, 0);
+  const errors = [...cells.values()].reduce((sum, c) => sum + c.errors, 0);
+  return {
+    index,
+    startSec: series.offsetsSec[from]!,
+    durationSec: series.coveredSec.slice(from, to).reduce((a, b) => a + b, 0),
+    offeredPerSec: offered,
+    achievedPerSec: mean(series.requestsPerSec.slice(from, to)),
+    droppedPerSec: mean(series.droppedPerSec.slice(from, to)),
+    errorRate: requests === 0 ? 0 : errors / requests,
+    pass: verdict.pass,
+    violations: verdict.violations,
+    p95Ms: Object.fromEntries([...cells].map(([op, cell]) => [op, cell.latency.percentileMs(95)])),
+  };
+}
+
+function findings(steps: readonly CapacityStep[], maxRate: number | null, firstFailing: number | null): string[] {
+  const out: string[] = [];
+  const rate = (r: number): string => `${Math.round(r)}/s`;
+  if (maxRate === null) out.push(`No step held the SLO; already the first step (${rate(steps[0]!.offeredPerSec)}) failed it.`);
+  else if (firstFailing === null) out.push(`Every step held the SLO, up to ${rate(maxRate)}; the limit lies beyond the highest step.`);
+  else out.push(`The SLO held up to ${rate(maxRate)} (step ${firstFailing} of ${steps.length}).`);
+  if (firstFailing !== null) {
+    const step = steps[firstFailing]!;
+    const broken = step.violations
+      .map((v) => `${v.op} ${describeCriterion(v.criterion)} ${formatObserved(v.criterion, v.observed)} (limit ${formatObserved(v.criterion, v.limit)})`)
+      .join('; ');
+    out.push(`At ${rate(step.offeredPerSec)} it broke first: ${broken}.`);
+  }
+  const saturated = steps.find((s) => s.achievedPerSec < SATURATION_SHARE * s.offeredPerSec || s.droppedPerSec > 0.01 * s.offeredPerSec);
+  if (saturated !== undefined) {
+    out.push(
+      `From ${rate(saturated.offeredPerSec)} offered, only ${rate(saturated.achievedPerSec)} were achieved` +
+        (saturated.droppedPerSec > 0 ? ` and k6 dropped ${rate(saturated.droppedPerSec)} iterations` : '') +
+        ': the target (or the load generator) could not keep up, so latencies above this rate understate the wait users would see.',
+    );
+  }
+  const first = steps[0]!;
+  const last = steps[steps.length - 1]!;
+  let worst: { op: string; factor: number } | null = null;
+  for (const [op, p95] of Object.entries(last.p95Ms)) {
+    const before = first.p95Ms[op];
+    if (p95 === null || before === null || before === undefined || before <= 0) continue;
+    const factor = p95 / before;
+    if (worst === null || factor > worst.factor) worst = { op, factor };
+  }
+  if (worst !== null && worst.factor > 1.5) {
+    out.push(
+      `${worst.op} degrades most with load: its p95 grew ${worst.factor.toFixed(1)}x from ${rate(first.offeredPerSec)} to ${rate(last.offeredPerSec)}.`,
+    );
+  }
+  return out;
+}
+
+function formatObserved(criterion: string, value: number): string {
+  return criterion === 'errorRate' ? `${(value * 100).toFixed(2)}%` : `${value.toFixed(1)} ms`;
+}
+
+function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}

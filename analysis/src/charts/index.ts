@@ -1,0 +1,19 @@
+// The report's charts, in the order they appear.
+import type { AnalysisResult } from '../analyze.js';
+import type { ChartSpec } from './chart-spec.js';
+import { errorsOverTimeChart } from './errors-over-time.js';
+import { latencyDistributionChart } from './latency-distribution.js';
+import { latencyOverTimeChart } from './latency-over-time.js';
+import { requestRateChart } from './request-rate.js';
+import { vusChart } from './vus.js';
+
+export function reportCharts(result: AnalysisResult): ChartSpec[] {
+  return [
+    latencyOverTimeChart(result, 'p95'),
+    latencyOverTimeChart(result, 'p99'),
+    latencyDistributionChart(result),
+    requestRateChart(result),
+    errorsOverTimeChart(result),
+    vusChart(result),
+  ];
+}

@@ -1,0 +1,59 @@
+// Entry point of `npm run analyze`: arguments in, exit code out. Everything else lives in the modules it calls.
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { analyze } from './analyze.js';
+import { parseArgs } from './args.js';
+import { EXIT_BAD_INPUT, EXIT_OK } from './constants.js';
+import { ConfigError, InputError } from './errors.js';
+import { ProgressBar } from './progress.js';
+import { writeReports } from './report/write.js';
+
+export interface CliStreams {
+  stdout: { write(text: string): boolean };
+  stderr: { isTTY?: boolean; write(text: string): boolean };
+}
+
+export async function runCli(argv: readonly string[], streams: CliStreams = process): Promise<number> {
+  try {
+    const config = parseArgs(argv);
+    if (config.help) {
+      streams.stdout.write(readFileSync(new URL('./help.txt', import.meta.url), 'utf8'));
+      return EXIT_OK;
+    }
+    const progress = new ProgressBar(streams.stderr);
+    const result = await analyze(config, { onStart: (bytes) => progress.start(bytes), onProgress: (bytes) => progress.advance(bytes) });
+    progress.finish();
+    const written = writeReports(result, config.outDir, config.formats);
+    const s = result.summary;
+    for (const warning of s.warnings) streams.stderr.write(`warning: ${warning}\n`);
+    streams.stderr.write(
+      `${s.totals.requests} requests in ${s.durationSec.toFixed(1)} s, ${Object.keys(s.operations).length} operations; ` +
+        `SLO ${s.slo.pass ? 'met' : `missed (${s.slo.violations.map((v) => `${v.op} ${v.criterion}`).join(', ')})`}` +
+        (s.comparison ? `; vs baseline ${s.comparison.pass ? 'no regression' : 'REGRESSION'}` : '') +
+        `\nwrote ${written.join(', ')}\n`,
+    );
+    return result.exitCode;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof InputError) {
+      streams.stderr.write(`error: ${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    // Anything else is a bug, still reported in one line; ANALYZE_DEBUG=1 shows where.
+    const message = error instanceof Error ? error.message : String(error);
+    streams.stderr.write(`error: unexpected failure: ${message}\n`);
+    if (process.env.ANALYZE_DEBUG === '1' && error instanceof Error) streams.stderr.write(`${error.stack}\n`);
+    return EXIT_BAD_INPUT;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) process.exitCode = await runCli(process.argv.slice(2));

@@ -1,0 +1,124 @@
+// summary.json, schema version 1: the machine-readable result of an analysis, and what --baseline reads back.
+import type { Aggregate } from './aggregate.js';
+import type { Capacity } from './capacity.js';
+import type { Comparison } from './compare.js';
+import type { CostEstimate } from './cost.js';
+import type { OperationView } from './operations.js';
+import { PERCENTILE_KEYS, type PercentileKey } from './percentiles.js';
+import { REPORTED_PERCENTILES } from './constants.js';
+import type { InputFile } from './plan.js';
+import type { SloVerdict } from './slo.js';
+import type { ThresholdResult } from './thresholds.js';
+
+export const SCHEMA_VERSION = 1;
+
+export type LatencySummary = { min: number | null; mean: number | null } & Record<PercentileKey, number | null> & { max: number | null };
+
+export interface OperationSummary {
+  count: number;
+  errors: number;
+  errorRate: number;
+  rps: number | null;
+  statusCodes: Record<string, number>;
+  latencyMs: LatencySummary;
+  /** where the counts come from: k6 request-duration points, or only the opensaves_requests counter */
+  source: 'request-duration' | 'counter';
+}
+
+export interface Summary {
+  schemaVersion: typeof SCHEMA_VERSION;
+  inputs: { path: string; bytes: number; instance: string }[];
+  startTime: string | null;
+  endTime: string | null;
+  durationSec: number;
+  bucketSec: number;
+  totals: { requests: number; errors: number; errorRate: number; rps: number | null };
+  operations: Record<string, OperationSummary>;
+  /** requests and errors per runner (the `instance` tag, else the input file name) */
+  instances: Record<string, { requests: number; errors: number; errorRate: number }>;
+  droppedIterations: number;
+  checks: { passes: number; fails: number; byName: Record<string, { passes: number; fails: number }> };
+  thresholds: ThresholdResult[];
+  slo: SloVerdict & { source: string };
+  comparison?: Comparison;
+  capacity?: Capacity;
+  cost?: CostEstimate;
+  input: { lines: number; points: number; invalidLines: number; bytes: number };
+  warnings: string[];
+  /** latency histograms per operation as [microseconds, count, ...], so a later run can test against this one */
+  histograms: Record<string, number[]>;
+}
+
+export function durationSecOf(aggregate: Aggregate): number {
+  return aggregate.startMs === null || aggregate.endMs === null ? 0 : (aggregate.endMs - aggregate.startMs) / 1000;
+}
+
+export function buildSummary(parts: {
+  aggregate: Aggregate;
+  files: readonly InputFile[];
+  views: ReadonlyMap<string, OperationView>;
+  thresholds: ThresholdResult[];
+  slo: SloVerdict & { source: string };
+  warnings: string[];
+  comparison: Comparison | null;
+  capacity: Capacity | null;
+  cost: CostEstimate | null;
+}): Summary {
+  const { aggregate, views } = parts;
+  const durationSec = durationSecOf(aggregate);
+  const rate = (n: number): number | null => (durationSec > 0 ? n / durationSec : null);
+  const operations: Record<string, OperationSummary> = {};
+  const histograms: Record<string, number[]> = {};
+  let requests = 0;
+  let errors = 0;
+  for (const [op, view] of views) {
+    const { stats } = view;
+    requests += stats.count;
+    errors += stats.errors;
+    const latency = stats.latency;
+    const latencyMs = { min: latency.minMs, mean: latency.meanMs } as LatencySummary;
+    REPORTED_PERCENTILES.forEach((p, i) => (latencyMs[PERCENTILE_KEYS[i]!] = latency.percentileMs(p)));
+    latencyMs.max = latency.maxMs;
+    operations[op] = {
+      count: stats.count,
+      errors: stats.errors,
+      errorRate: stats.count === 0 ? 0 : stats.errors / stats.count,
+      rps: rate(stats.count),
+      statusCodes: Object.fromEntries([...stats.statusCodes].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))),
+      latencyMs,
+      source: view.source,
+    };
+    if (latency.count > 0) histograms[op] = latency.toSparse();
+  }
+  const checks = [...aggregate.checks];
+  const summary: Summary = {
+    schemaVersion: SCHEMA_VERSION,
+    inputs: parts.files.map((f) => ({ path: f.path, bytes: f.bytes, instance: f.instance })),
+    startTime: aggregate.startMs === null ? null : new Date(aggregate.startMs).toISOString(),
+    endTime: aggregate.endMs === null ? null : new Date(aggregate.endMs).toISOString(),
+    durationSec,
+    bucketSec: aggregate.bucketMs / 1000,
+    totals: { requests, errors, errorRate: requests === 0 ? 0 : errors / requests, rps: rate(requests) },
+    operations,
+    instances: Object.fromEntries(
+      [...aggregate.instances]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, c]) => [name, { requests: c.count, errors: c.errors, errorRate: c.count === 0 ? 0 : c.errors / c.count }]),
+    ),
+    droppedIterations: aggregate.droppedIterations,
+    checks: {
+      passes: checks.reduce((sum, [, c]) => sum + c.passes, 0),
+      fails: checks.reduce((sum, [, c]) => sum + c.fails, 0),
+      byName: Object.fromEntries(checks.sort(([a], [b]) => a.localeCompare(b))),
+    },
+    thresholds: parts.thresholds,
+    slo: parts.slo,
+    input: { ...aggregate.input },
+    warnings: parts.warnings,
+    histograms,
+  };
+  if (parts.comparison !== null) summary.comparison = parts.comparison;
+  if (parts.capacity !== null) summary.capacity = parts.capacity;
+  if (parts.cost !== null) summary.cost = parts.cost;
+  return summary;
+}

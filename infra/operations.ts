@@ -2,7 +2,9 @@
 // gRPC: the 27 RPCs of service opensaves.OpenSaves (proto/open_saves.proto); a test
 // checks this list against the proto so the two cannot drift apart.
 // HTTP: the routes of the AWS port (../shared/spec/open-saves-aws-http.md, section 3),
-// named after the gRPC call they stand in for where one exists.
+// tagged as the scenarios tag them (scripts/lib/flows/http.ts): with the name of the gRPC
+// call they stand in for, so listing blob keys and reading a blob are both GetBlob.
+// The metadata routes have no gRPC counterpart and keep names of their own.
 
 export const GRPC_OPERATION_GROUPS = {
   stores: ['CreateStore', 'GetStore', 'ListStores', 'DeleteStore'],
@@ -35,17 +37,9 @@ export type GrpcOperation = (typeof GRPC_OPERATION_GROUPS)[GrpcOperationGroup][n
 
 export const GRPC_OPERATIONS: readonly GrpcOperation[] = Object.values(GRPC_OPERATION_GROUPS).flat();
 
-// k6's gRPC module tags each sample with the numeric status code; 0 is OK.
+// k6 tags grpc_req_duration, streams included, with the numeric status code
+// (strconv.Itoa of the code in k6's grpcext stats handler); 0 is OK.
 export const GRPC_SUCCESS_STATUS = '0';
-
-// Streaming RPCs: k6 records no grpc_req_duration for streams, so no latency
-// alarm or per-operation latency line is made for them.
-export const GRPC_STREAMING_OPERATIONS: ReadonlySet<GrpcOperation> = new Set<GrpcOperation>([
-  'CreateBlob',
-  'UploadChunk',
-  'GetBlob',
-  'GetBlobChunk',
-]);
 
 export interface HttpOperation {
   readonly op: string;
@@ -70,9 +64,9 @@ export const HTTP_OPERATION_GROUPS = {
     { op: 'DeleteRecord', method: 'DELETE', route: '/api/stores/{store_id}/records/{record_id}', successStatus: '204' },
   ],
   blobs: [
-    { op: 'ListBlobs', method: 'GET', route: '/api/stores/{store_id}/records/{record_id}/blobs', successStatus: '200' },
+    { op: 'GetBlob', method: 'GET', route: '/api/stores/{store_id}/records/{record_id}/blobs', successStatus: '200' },
     { op: 'GetBlob', method: 'GET', route: '/api/stores/{store_id}/records/{record_id}/blobs/{blob_key}', successStatus: '200' },
-    { op: 'PutBlob', method: 'PUT', route: '/api/stores/{store_id}/records/{record_id}/blobs/{blob_key}', successStatus: '200' },
+    { op: 'CreateBlob', method: 'PUT', route: '/api/stores/{store_id}/records/{record_id}/blobs/{blob_key}', successStatus: '200' },
     { op: 'DeleteBlob', method: 'DELETE', route: '/api/stores/{store_id}/records/{record_id}/blobs/{blob_key}', successStatus: '204' },
   ],
   metadata: [
@@ -80,7 +74,6 @@ export const HTTP_OPERATION_GROUPS = {
     { op: 'PutMetadata', method: 'POST', route: '/api/metadata/{type}/{id}', successStatus: '200' },
     { op: 'DeleteMetadata', method: 'DELETE', route: '/api/metadata/{type}/{id}', successStatus: '204' },
   ],
-  health: [{ op: 'Health', method: 'GET', route: '/health', successStatus: '200' }],
 } as const satisfies Record<string, readonly HttpOperation[]>;
 
 export type HttpOperationGroup = keyof typeof HTTP_OPERATION_GROUPS;
@@ -96,22 +89,21 @@ export interface OperationSeries {
   readonly group: string;
   readonly op: string;
   readonly successStatus: string;
-  // False for streaming RPCs, which have no request-duration samples.
-  readonly hasDuration: boolean;
 }
 
 export function operationSeries(protocols: readonly Protocol[]): OperationSeries[] {
   const series: OperationSeries[] = [];
   if (protocols.includes('grpc')) {
     for (const [group, ops] of Object.entries(GRPC_OPERATION_GROUPS)) {
-      for (const op of ops) {
-        series.push({ protocol: 'grpc', group, op, successStatus: GRPC_SUCCESS_STATUS, hasDuration: !GRPC_STREAMING_OPERATIONS.has(op) });
-      }
+      for (const op of ops) series.push({ protocol: 'grpc', group, op, successStatus: GRPC_SUCCESS_STATUS });
     }
   }
   if (protocols.includes('http')) {
     for (const [group, ops] of Object.entries(HTTP_OPERATION_GROUPS)) {
-      for (const { op, successStatus } of ops) series.push({ protocol: 'http', group, op, successStatus, hasDuration: true });
+      // One series per op: routes sharing an op (and its success status) share its metrics.
+      for (const { op, successStatus } of ops) {
+        if (!series.some((known) => known.protocol === 'http' && known.op === op)) series.push({ protocol: 'http', group, op, successStatus });
+      }
     }
   }
   return series;

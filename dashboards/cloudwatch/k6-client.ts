@@ -48,7 +48,7 @@ export function k6ClientDashboard(params: K6DashboardParams): DashboardBody {
   const { namespace, region, scenario, slo } = params;
   const requests = k6MetricName('opensaves_requests');
   const errors = k6MetricName('opensaves_errors');
-  const latencyWidgets = [...groupBy(operationSeries(params.protocols).filter((op) => op.hasDuration), (op) => `${op.protocol} ${op.group}`)].map(
+  const latencyWidgets = [...groupBy(operationSeries(params.protocols), (op) => `${op.protocol} ${op.group}`)].map(
     ([title, ops]) =>
       graph({
         title: `${title}: successful call latency p95 / p99 (ms)`,

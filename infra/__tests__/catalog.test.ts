@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { K6_METRICS, METRIC_NAMES_FILE, MetricCatalogError, k6MetricName, parseMetricCatalog } from '../k6-metrics.js';
-import { GRPC_OPERATIONS, GRPC_STREAMING_OPERATIONS, HTTP_OPERATIONS, operationSeries } from '../operations.js';
+import { GRPC_OPERATIONS, GRPC_SUCCESS_STATUS, HTTP_OPERATIONS, operationSeries } from '../operations.js';
 
 const PROTO_FILE = fileURLToPath(new URL('../../proto/open_saves.proto', import.meta.url));
 
@@ -40,27 +40,34 @@ describe('operation list', () => {
     expect([...GRPC_OPERATIONS].sort()).toEqual(rpcs.sort());
   });
 
-  it('marks the streaming RPCs, which have no request duration', () => {
-    const proto = readFileSync(PROTO_FILE, 'utf8');
-    const streaming = [...proto.matchAll(/^\s*rpc\s+(\w+)\s*\((stream\s+)?\w+\)\s*returns\s*\((stream\s+)?/gm)]
-      .filter((match) => match[2] !== undefined || match[3] !== undefined)
-      .map((match) => match[1]);
-    expect([...GRPC_STREAMING_OPERATIONS].sort()).toEqual(streaming.sort());
-    const grpc = operationSeries(['grpc']);
-    expect(grpc.filter((op) => !op.hasDuration).map((op) => op.op).sort()).toEqual(streaming.sort());
+  it('watches successful calls: status 0 for gRPC, the route success code for HTTP', () => {
+    expect(operationSeries(['grpc']).every((op) => op.successStatus === GRPC_SUCCESS_STATUS)).toBe(true);
+    expect(GRPC_SUCCESS_STATUS).toBe('0');
+    const http = operationSeries(['http']);
+    expect(http.find((op) => op.op === 'CreateRecord')?.successStatus).toBe('201');
+    expect(http.find((op) => op.op === 'DeleteRecord')?.successStatus).toBe('204');
   });
 
   it('has one HTTP operation per route and method of the AWS port, with unique names', () => {
     const keys = HTTP_OPERATIONS.map((op) => `${op.method} ${op.route}`);
     expect(new Set(keys).size).toBe(HTTP_OPERATIONS.length);
-    expect(new Set(HTTP_OPERATIONS.map((op) => op.op)).size).toBe(HTTP_OPERATIONS.length);
     expect(HTTP_OPERATIONS.find((op) => op.op === 'CreateRecord')).toMatchObject({ method: 'POST', successStatus: '201' });
     expect(HTTP_OPERATIONS.find((op) => op.op === 'DeleteBlob')).toMatchObject({ method: 'DELETE', successStatus: '204' });
+    expect(HTTP_OPERATIONS.find((op) => op.op === 'CreateBlob')).toMatchObject({ method: 'PUT', route: expect.stringMatching(/\/blobs\/\{blob_key\}$/) });
+  });
+
+  it('names HTTP operations as the scenarios tag them: gRPC names where one exists', () => {
+    const nonGrpc = HTTP_OPERATIONS.map((op) => op.op).filter((op) => !(GRPC_OPERATIONS as readonly string[]).includes(op));
+    expect(new Set(nonGrpc)).toEqual(new Set(['GetMetadata', 'PutMetadata', 'DeleteMetadata']));
+    // Listing blob keys and reading a blob are both tagged GetBlob: one series.
+    const http = operationSeries(['http']);
+    expect(http.filter((op) => op.op === 'GetBlob')).toHaveLength(1);
+    expect(new Set(http.map((op) => op.op)).size).toBe(http.length);
   });
 
   it('selects series by protocol', () => {
     expect(operationSeries(['http']).every((op) => op.protocol === 'http')).toBe(true);
-    expect(operationSeries(['grpc', 'http'])).toHaveLength(GRPC_OPERATIONS.length + HTTP_OPERATIONS.length);
+    expect(operationSeries(['grpc', 'http'])).toHaveLength(GRPC_OPERATIONS.length + new Set(HTTP_OPERATIONS.map((op) => op.op)).size);
     expect(operationSeries([])).toEqual([]);
   });
 });

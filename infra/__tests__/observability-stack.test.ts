@@ -108,7 +108,7 @@ describe('ObservabilityStack', () => {
 
   it('alarms on k6 p95 and p99 of successful calls per operation at the SLO', () => {
     const k6 = alarms.filter((a) => a.namespace === 'OpenSaves/LoadTest');
-    expect(k6).toHaveLength(2 * (23 + 17));
+    expect(k6).toHaveLength(2 * (27 + 15));
     expect(SYNTH.json).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
       alarm_name: `${CONFIG.prefix}-k6-grpc-GetRecord-p95`,
       metric_name: 'GrpcRequestDuration',
@@ -118,11 +118,11 @@ describe('ObservabilityStack', () => {
       treat_missing_data: 'notBreaching',
     });
     expect(SYNTH.json).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
-      alarm_name: `${CONFIG.prefix}-k6-http-PutBlob-p99`,
+      alarm_name: `${CONFIG.prefix}-k6-http-CreateBlob-p99`,
       metric_name: 'HttpRequestDuration',
       extended_statistic: 'p99',
       threshold: 400,
-      dimensions: { op: 'PutBlob', scenario: 'mixed', status: '200' },
+      dimensions: { op: 'CreateBlob', scenario: 'mixed', status: '200' },
     });
   });
 

@@ -26,7 +26,7 @@ export class K6Alarms extends Construct {
   constructor(scope: Construct, id: string, config: K6AlarmsConfig) {
     super(scope, id);
     const { prefix, namespace, scenario, slo } = config;
-    for (const op of operationSeries(config.protocols).filter((series) => series.hasDuration)) {
+    for (const op of operationSeries(config.protocols)) {
       for (const [stat, thresholdMs] of [['p95', slo.p95Ms], ['p99', slo.p99Ms]] as const) {
         const name = `${prefix}-k6-${op.protocol}-${op.op}-${stat}`;
         this.latencyAlarms.push(

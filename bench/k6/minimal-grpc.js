@@ -6,6 +6,8 @@
 //
 // PROTOSET=<path> loads a prebuilt descriptor set (client.loadProtoset) instead
 // of parsing proto/open_saves.proto in every VU; the memory benchmark compares both.
+// RPC=GetRecord reads STORE_KEY/RECORD_KEY when given (the benchmarks seed a
+// record shaped like the scenarios' game saves); otherwise setup() makes one.
 import grpc from 'k6/net/grpc';
 import { check } from 'k6';
 
@@ -47,11 +49,12 @@ export const options = {
   },
 };
 
-const RECORD_KEY = 'record-1';
+const RECORD_KEY = __ENV.RECORD_KEY || 'record-1';
 
 // Init code runs once per VU, so the store key is made here and handed to VUs.
 export function setup() {
   if (RPC !== 'GetRecord') return {};
+  if (__ENV.STORE_KEY) return { storeKey: __ENV.STORE_KEY, seeded: true };
   const storeKey = `${__ENV.RUN_ID || `bench-${Date.now()}`}-store`;
   client.connect(ADDR, { plaintext: true });
   const store = client.invoke('opensaves.OpenSaves/CreateStore', { store: { key: storeKey, name: storeKey } });
@@ -81,7 +84,7 @@ export default function (data) {
 }
 
 export function teardown(data) {
-  if (RPC !== 'GetRecord') return;
+  if (RPC !== 'GetRecord' || data.seeded) return;
   client.connect(ADDR, { plaintext: true });
   client.invoke('opensaves.OpenSaves/DeleteRecord', { storeKey: data.storeKey, key: RECORD_KEY });
   client.invoke('opensaves.OpenSaves/DeleteStore', { key: data.storeKey });

@@ -1,9 +1,12 @@
 // The local Open Saves target as the benchmarks use it: started once per
 // benchmark on random loopback ports (pinned to the target's CPU, since it
-// inherits this process's mask), plus a seeded record for the GetRecord runs
-// of the peers that have no setup hook of their own (ghz, Locust).
+// inherits this process's mask), plus one seeded record that the minimal k6
+// script, ghz and Locust all read in the GetRecord runs. It has the shape of
+// the scenarios' game saves (data/save-templates.json), so every generator
+// decodes a response of the same size as the bundles do.
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startTargetProcess, type TargetProcess } from '../../test/helpers/target-process.js';
 import { cpuLayout, pinCurrentProcess, type CpuLayout } from './cpu-layout.js';
@@ -50,10 +53,7 @@ export async function startBenchTarget(extraArgs: string[] = []): Promise<BenchT
     const storeKey = `${runId}-store`;
     const recordKey = 'record-1';
     await call('CreateStore', { store: { key: storeKey, name: storeKey } });
-    await call('CreateRecord', {
-      storeKey,
-      record: { key: recordKey, ownerId: 'bench', tags: ['bench'], properties: { level: { type: 'INTEGER', integerValue: '7' } } },
-    });
+    await call('CreateRecord', { storeKey, record: { key: recordKey, ...gameSaveShape() } });
     return {
       storeKey,
       recordKey,
@@ -72,5 +72,30 @@ export async function startBenchTarget(extraArgs: string[] = []): Promise<BenchT
       stub.close();
       await target.stop();
     },
+  };
+}
+
+interface SaveTemplates {
+  tags: string[];
+  tagsPerRecord: number;
+  properties: Record<string, { type: 'INTEGER' | 'STRING' | 'BOOLEAN'; min?: number; values?: string[] }>;
+  opaqueStringBytes: number;
+}
+
+/** Owner, tags, one value per property template and an opaque string of the templates' length. */
+export function gameSaveShape(): object {
+  const templates = JSON.parse(readFileSync(join(REPO_ROOT, 'data/save-templates.json'), 'utf8')) as SaveTemplates;
+  const properties = Object.fromEntries(
+    Object.entries(templates.properties).map(([name, template]) => {
+      if (template.type === 'INTEGER') return [name, { type: 'INTEGER', integerValue: String(template.min ?? 0) }];
+      if (template.type === 'STRING') return [name, { type: 'STRING', stringValue: template.values?.[0] ?? '' }];
+      return [name, { type: 'BOOLEAN', booleanValue: true }];
+    }),
+  );
+  return {
+    ownerId: 'owner-1',
+    tags: templates.tags.slice(0, templates.tagsPerRecord),
+    properties,
+    opaqueString: 'save:1:0;'.repeat(Math.ceil(templates.opaqueStringBytes / 9)).slice(0, templates.opaqueStringBytes),
   };
 }

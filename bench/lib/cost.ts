@@ -48,7 +48,7 @@ export async function measureCosts(
             protosetPath: scratch.protosetPath,
             seeded,
             scratchDir: scratch.dir,
-            runId: `${scratch.runId}-${id}-${workload.toLowerCase()}-${repeat}`,
+            runId: `${scratch.runId}-${results.length + 1}`,
           });
           const countRequests = rpcCounter(target.process.httpUrl, workload === 'mixed' ? [] : [workload]);
           const before = await countRequests();
@@ -62,6 +62,7 @@ export async function measureCosts(
           });
           const requests = (await countRequests()) - before;
           if (run.exitCode !== 0 || run.timedOut) {
+            process.exitCode = 1;
             console.error(`load-cost: ${run.label} exited with ${run.timedOut ? 'a timeout' : run.exitCode}:\n${tail(run.stderr || run.stdout)}`);
           }
           const result: CostResult = {

@@ -25,6 +25,8 @@ export interface MeasuredRunOptions {
   sampleIntervalMs?: number;
   /** reads the target's request counter; sampled together with CPU */
   countRequests?: () => Promise<number>;
+  /** checked after every sample; when true the generator gets SIGINT (a graceful stop) */
+  stopWhen?: (samples: readonly RunSample[]) => boolean;
 }
 
 export interface RunSample {
@@ -63,6 +65,7 @@ export async function measureRun(options: MeasuredRunOptions): Promise<MeasuredR
   const samples: RunSample[] = [];
   let generatorPid: number | undefined;
   let sampling = false;
+  let stopRequested = false;
   const takeSample = async (): Promise<void> => {
     if (sampling || child.pid === undefined) return;
     sampling = true;
@@ -74,6 +77,10 @@ export async function measureRun(options: MeasuredRunOptions): Promise<MeasuredR
       if (!reading) return;
       const requests = options.countRequests ? await options.countRequests() : Number.NaN;
       samples.push({ elapsedMs: performance.now() - started, ...reading, requests });
+      if (!stopRequested && options.stopWhen?.(samples)) {
+        stopRequested = true;
+        process.kill(generatorPid, 'SIGINT');
+      }
     } finally {
       sampling = false;
     }

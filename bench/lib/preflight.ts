@@ -36,8 +36,8 @@ export function prepareScratch(benchmark: string): Scratch {
   const dir = mkdtempSync(join(tmpdir(), `bench-${benchmark}-`));
   const protosetPath = join(dir, 'open_saves.protoset');
   writeFileSync(protosetPath, encodeDescriptorSet(buildFileDescriptors(join(REPO_ROOT, 'proto'), 'open_saves.proto')));
-  // Lower-case letters, digits and dashes: the form the scenarios accept for RUN_ID.
-  const runId = `bench-${Date.now().toString(36)}`;
+  // The form the scenarios accept for RUN_ID (lower-case, digits, dashes, at most 24), with room for a suffix.
+  const runId = `b${Date.now().toString(36)}`;
   return { dir, runId, protosetPath, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

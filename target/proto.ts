@@ -18,8 +18,11 @@ export const LOADER_OPTIONS: Options = Object.freeze({
 });
 
 export interface LoadedProtos {
-  /** Both services, for the reflection service. */
-  packageDefinition: PackageDefinition;
+  /**
+   * Both services as written in the .proto files, for the reflection service:
+   * descriptors must carry the real (snake_case) field names, so this copy keeps case.
+   */
+  reflectionDefinition: PackageDefinition;
   openSaves: ServiceDefinition;
   health: ServiceDefinition;
 }
@@ -28,9 +31,10 @@ let loaded: LoadedProtos | undefined;
 
 export function loadProtos(): LoadedProtos {
   if (loaded) return loaded;
-  const packageDefinition = loadSync(['open_saves.proto', 'grpc/health/v1/health.proto'], LOADER_OPTIONS);
+  const files = ['open_saves.proto', 'grpc/health/v1/health.proto'];
+  const packageDefinition = loadSync(files, LOADER_OPTIONS);
   loaded = {
-    packageDefinition,
+    reflectionDefinition: loadSync(files, { ...LOADER_OPTIONS, keepCase: true }),
     openSaves: packageDefinition['opensaves.OpenSaves'] as ServiceDefinition,
     health: packageDefinition['grpc.health.v1.Health'] as ServiceDefinition,
   };

@@ -2,7 +2,6 @@
 // the HTTP listener (AWS port REST API, /health, /metrics) over one State.
 // Resolves once both are bound, with a handle to inspect and close them.
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
 import type { Server as HttpServer } from 'node:http';
 import { GRPC_SERVER_CHANNEL_OPTIONS, type RpcName } from './constants.js';
 import { FaultInjector, NO_FAULTS, type FaultOptions } from './faults.js';
@@ -11,6 +10,7 @@ import { HealthStatus } from './health.js';
 import { createHttpServer } from './http/server.js';
 import { Metrics } from './metrics.js';
 import { loadProtos } from './proto.js';
+import { addReflection } from './reflection.js';
 import { State } from './state.js';
 
 export interface ServerOptions {
@@ -67,7 +67,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const grpcServer = new Server(GRPC_SERVER_CHANNEL_OPTIONS);
   grpcServer.addService(protos.openSaves, openSavesImplementation(context));
   grpcServer.addService(protos.health, health.implementation());
-  new ReflectionService(protos.packageDefinition).addToServer(grpcServer);
+  addReflection(grpcServer, protos.reflectionDefinition);
 
   const grpcPort = await bindGrpc(grpcServer, hostPort(host, options.grpcPort ?? 0));
   const grpcAddress = hostPort(host, grpcPort);

@@ -146,7 +146,8 @@ export function loadInfraConfig(env: Env): InfraConfig {
     cloudfrontDistributionId: read.string('OS_INFRA_CLOUDFRONT_DISTRIBUTION_ID', 'a CloudFront distribution id such as E2QWRUHAPOMQZL', /^E[A-Z0-9]{5,}$/),
     alarmEmail: read.string('OS_INFRA_ALARM_EMAIL', 'an e-mail address for the alarm topic', /^[^@\s]+@[^@\s]+\.[^@\s]+$/),
     k6Namespace: read.string('OS_INFRA_K6_NAMESPACE', 'a CloudWatch namespace (not starting with AWS/)', /^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/, K6_METRICS.namespace),
-    k6Scenario: read.string('OS_INFRA_K6_SCENARIO', 'the k6 scenario tag value the alarms watch', /^[A-Za-z0-9_.-]{1,255}$/, 'mixed'),
+    // The kit's scenarios run as k6 scenario `main` (scripts/profiles/index.ts).
+    k6Scenario: read.string('OS_INFRA_K6_SCENARIO', 'the k6 scenario tag value the alarms watch', /^[A-Za-z0-9_.-]{1,255}$/, 'main'),
     k6Protocols: [...new Set(protocols)] as Protocol[],
     slo: {
       p95Ms: read.number('OS_INFRA_SLO_P95_MS', 'a positive number of milliseconds', 250, positive),

@@ -69,7 +69,7 @@ describe('dashboard contents', () => {
     expect(latencyOps).toContain('CompareAndSwapGreaterInt');
     expect(latencyOps).toContain('UploadChunk');
     const http = rows.filter((row) => row[1] === 'HttpRequestDuration');
-    expect(http.find((row) => row.includes('CreateRecord'))).toEqual(expect.arrayContaining(['status', '201', 'scenario', 'mixed']));
+    expect(http.find((row) => row.includes('CreateRecord'))).toEqual(expect.arrayContaining(['status', '201', 'scenario', 'main']));
   });
 
   it('computes ratios with metric math where a count alone says little', () => {

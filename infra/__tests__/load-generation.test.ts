@@ -101,7 +101,7 @@ describe('K6TestRun', () => {
 });
 
 describe('LoadGenerationStack', () => {
-  const config = exampleConfig({ OS_INFRA_K6_PARALLELISM: '12', OS_INFRA_K6_ENV: 'OS_TARGET=open-saves.example.com:443' });
+  const config = exampleConfig({ OS_INFRA_K6_PARALLELISM: '12', OS_INFRA_K6_ENV: 'OPEN_SAVES_HTTP_URL=https://d111111abcdef8.cloudfront.net' });
   const result = synthStack(new LoadGenerationStack(Testing.app(), 'loadgen', config));
 
   it('talks to the EKS cluster with a token, not a kubeconfig', () => {
@@ -116,13 +116,28 @@ describe('LoadGenerationStack', () => {
     expect(runs).toHaveLength(1);
     const run = runs[0] as Record<string, any>;
     expect(run.manifest.spec.parallelism).toBe(12);
-    expect(run.manifest.spec.arguments).toBe('--out cloudwatch --tag testid=opensaves-loadtest-mixed');
+    expect(run.manifest.metadata.name).toBe('opensaves-loadtest-k6');
+    expect(run.manifest.spec.arguments).toBe('--out cloudwatch');
     expect(run.manifest.spec.runner.env).toEqual([
       { name: 'K6_CLOUDWATCH_SINK', value: 'api' },
       { name: 'K6_CLOUDWATCH_NAMESPACE', value: 'OpenSaves/LoadTest' },
       { name: 'K6_CLOUDWATCH_REGION', value: 'us-west-2' },
-      { name: 'OS_TARGET', value: 'open-saves.example.com:443' },
+      { name: 'SLO_P95_MS', value: '250' },
+      { name: 'SLO_P99_MS', value: '500' },
+      { name: 'SLO_ERROR_RATE', value: '0.01' },
+      { name: 'TRANSPORT', value: 'http' },
+      { name: 'OPEN_SAVES_HTTP_URL', value: 'https://d111111abcdef8.cloudfront.net' },
     ]);
+  });
+
+  it('leaves TRANSPORT to the runner environment when both protocols are watched, and lets it override', () => {
+    const both = synthStack(new LoadGenerationStack(Testing.app(), 'both', exampleConfig({ OS_INFRA_K6_PROTOCOLS: 'grpc,http' })));
+    const env = (resourcesOf(both, 'kubernetes_manifest')[0] as Record<string, any>).manifest.spec.runner.env as { name: string }[];
+    expect(env.map((e) => e.name)).not.toContain('TRANSPORT');
+    const overridden = synthStack(new LoadGenerationStack(Testing.app(), 'o', exampleConfig({ OS_INFRA_K6_ENV: 'TRANSPORT=grpc' })));
+    const runnerEnv = (resourcesOf(overridden, 'kubernetes_manifest')[0] as Record<string, any>).manifest.spec.runner.env;
+    expect(runnerEnv).toContainEqual({ name: 'TRANSPORT', value: 'grpc' });
+    expect(runnerEnv.filter((e: { name: string }) => e.name === 'TRANSPORT')).toHaveLength(1);
     expect(result.json).toHaveResourceWithProperties(ServiceAccountV1, { metadata: { name: RUNNER_SERVICE_ACCOUNT } });
   });
 });

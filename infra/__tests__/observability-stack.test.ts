@@ -114,7 +114,7 @@ describe('ObservabilityStack', () => {
       metric_name: 'GrpcRequestDuration',
       extended_statistic: 'p95',
       threshold: 180,
-      dimensions: { op: 'GetRecord', scenario: 'mixed', status: '0' },
+      dimensions: { op: 'GetRecord', scenario: 'main', status: '0' },
       treat_missing_data: 'notBreaching',
     });
     expect(SYNTH.json).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
@@ -122,7 +122,7 @@ describe('ObservabilityStack', () => {
       metric_name: 'HttpRequestDuration',
       extended_statistic: 'p99',
       threshold: 400,
-      dimensions: { op: 'CreateBlob', scenario: 'mixed', status: '200' },
+      dimensions: { op: 'CreateBlob', scenario: 'main', status: '200' },
     });
   });
 
@@ -131,8 +131,8 @@ describe('ObservabilityStack', () => {
     expect(rate?.threshold).toBe(CONFIG.slo.errorRatePercent);
     const queries = rate?.metric_query.map((q: { expression: string }) => q.expression);
     expect(queries).toEqual([
-      `SELECT SUM(Errors) FROM "OpenSaves/LoadTest" WHERE scenario = 'mixed'`,
-      `SELECT SUM(Requests) FROM "OpenSaves/LoadTest" WHERE scenario = 'mixed'`,
+      `SELECT SUM(Errors) FROM "OpenSaves/LoadTest" WHERE scenario = 'main'`,
+      `SELECT SUM(Requests) FROM "OpenSaves/LoadTest" WHERE scenario = 'main'`,
       '100 * FILL(errors, 0) / requests',
     ]);
   });

@@ -37,7 +37,9 @@ export class LoadGenerationStack extends TerraformStack {
       serviceAccountName: RUNNER_SERVICE_ACCOUNT,
       metricNamespace: config.k6Namespace,
     });
-    const testRunName = `${config.prefix}-${config.k6Scenario}`.toLowerCase();
+    const testRunName = `${config.prefix}-k6`.toLowerCase();
+    // One transport configured: tell the scenario (scripts/lib/config.ts reads TRANSPORT).
+    const transport: Record<string, string> = config.k6Protocols.length === 1 ? { TRANSPORT: config.k6Protocols[0] as string } : {};
     new K6TestRun(this, 'test-run', {
       provider: kubernetes,
       name: testRunName,
@@ -47,15 +49,19 @@ export class LoadGenerationStack extends TerraformStack {
       archivePath: load.archivePath,
       roleArn: role.role.arn,
       serviceAccountName: RUNNER_SERVICE_ACCOUNT,
-      // The kit's CloudWatch output (xk6-output-cloudwatch) calls PutMetricData directly.
       env: {
+        // The kit's CloudWatch output (xk6-output-cloudwatch) calls PutMetricData directly.
         K6_CLOUDWATCH_SINK: 'api',
         K6_CLOUDWATCH_NAMESPACE: config.k6Namespace,
         K6_CLOUDWATCH_REGION: config.region,
+        // The scenario's own thresholds then match the dashboards and alarms.
+        SLO_P95_MS: String(config.slo.p95Ms),
+        SLO_P99_MS: String(config.slo.p99Ms),
+        SLO_ERROR_RATE: String(config.slo.errorRatePercent / 100),
+        ...transport,
         ...load.scriptEnv,
       },
-      // k6 sets the scenario tag itself; testid tells runs apart when the optional dimension is on.
-      arguments: ['--out', 'cloudwatch', '--tag', `testid=${testRunName}`],
+      arguments: ['--out', 'cloudwatch'],
     });
   }
 }

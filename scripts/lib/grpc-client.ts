@@ -116,8 +116,23 @@ function record<T>(op: RpcName, status: GrpcStatusName, message: T | null, error
   return { ok, status, message: status === 'OK' ? message : null, error };
 }
 
+// setup() and teardown() retry calls that end UNAVAILABLE, so a flaky target (or
+// injected faults) cannot leave a run without its stores or leave data behind.
+let unavailableRetries = 0;
+
+/** Retries of UNAVAILABLE unary calls from now on in this VU; 0 turns retrying off. */
+export function retryUnavailable(attempts: number): void {
+  unavailableRetries = attempts;
+}
+
 /** A unary call. */
 export function unary<T>(op: RpcName, request: object, options: CallOptions = {}): CallResult<T> {
+  let result = unaryOnce<T>(op, request, options);
+  for (let retry = 0; retry < unavailableRetries && result.status === 'UNAVAILABLE'; retry++) result = unaryOnce<T>(op, request, options);
+  return result;
+}
+
+function unaryOnce<T>(op: RpcName, request: object, options: CallOptions): CallResult<T> {
   if (!ensureConnected()) return record<T>(op, 'UNAVAILABLE', null, 'not connected', options);
   let response: grpc.Response;
   try {

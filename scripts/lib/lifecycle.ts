@@ -2,7 +2,7 @@
 // every VU reads, and afterwards delete everything the run created (blobs go
 // with their records), unless KEEP_DATA is set.
 import templates from '../../data/save-templates.json';
-import { unary } from './grpc-client.js';
+import { retryUnavailable, unary } from './grpc-client.js';
 import { config } from './runtime.js';
 import { storeKey, randomRunId, seedKey } from './keys.js';
 import { createStore } from './flows/stores.js';
@@ -26,9 +26,11 @@ export interface SetupNeeds {
 
 // Seeds of different stores must differ so their content (owner, tags, properties) differs too.
 const SEEDS_PER_STORE = 1_000_000;
+const LIFECYCLE_RETRIES = 5;
 
 /** Throws when the run cannot start: the stores every iteration uses must exist. */
 export async function setupRun(needs: SetupNeeds): Promise<RunData> {
+  retryUnavailable(LIFECYCLE_RETRIES);
   const runId = config.runId ?? randomRunId();
   const stores: string[] = [];
   const storeNames: string[] = [];
@@ -76,6 +78,7 @@ export async function setupRun(needs: SetupNeeds): Promise<RunData> {
       if (created.ok) counters.push({ store, key, seed: 0 });
     }
   }
+  retryUnavailable(0);
   return { runId, stores, storeNames, seeds, blobs, chunked, counters };
 }
 
@@ -88,10 +91,12 @@ export function teardownRun(data: RunData | undefined): void {
     console.log(`KEEP_DATA is set: the run's stores are kept: ${data.stores.join(', ')}`);
     return;
   }
+  retryUnavailable(LIFECYCLE_RETRIES);
   for (const store of data.stores) {
     for (let pass = 0; pass < MAX_CLEANUP_PASSES; pass++) {
       const listed = unary<QueryRecordsResponse>('QueryRecords', { storeKey: store, keysOnly: true }, { tags: { phase: 'teardown' } });
-      const keys = listed.message?.records.map((record) => record.key) ?? [];
+      if (!listed.message) continue;
+      const keys = listed.message.records.map((record) => record.key);
       if (keys.length === 0) break;
       for (const key of keys) unary('DeleteRecord', { storeKey: store, key }, { tags: { phase: 'teardown' } });
     }

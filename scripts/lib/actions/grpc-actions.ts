@@ -30,6 +30,7 @@ function createOwn(context: ActionContext): OwnRecord | undefined {
 }
 
 function contendOn(context: ActionContext, op: Parameters<typeof contend>[3]): void {
+  if (context.data.counters.length === 0) return;
   const counters = pick(context.data.counters);
   // One call in ten goes to the hot counter every VU shares; the rest spread over cold ones.
   const property = Math.random() < 0.1 && op !== 'CompareAndSwap' ? HOT_COUNTER : `cold${Math.floor(Math.random() * COLD_COUNTERS)}`;
@@ -58,12 +59,14 @@ export const GRPC_ACTIONS: ActionTable = {
   },
   QueryRecords: ({ data }) => runQuery(pick(MIXED_QUERIES), data, pick(data.seeds)),
   GetBlob: async ({ data, payloads }) => {
+    if (data.blobs.length === 0) return;
     const blob = pick(data.blobs);
     const payload = payloads.find((candidate) => candidate.size === blob.size);
     if (payload) await readBlob(blob, payload);
   },
-  GetBlobChunk: async ({ data }) => readChunk(pick(data.chunked), chunk, Math.floor(Math.random() * CHUNKED_UPLOAD_CHUNKS)),
-  CreateChunkUrls: ({ data }) => chunkUrls(pick(data.chunked), CHUNKED_UPLOAD_CHUNKS),
+  // setup() may have failed to make the chunked record under injected faults; then there is nothing to read.
+  GetBlobChunk: async ({ data }) => (data.chunked.length === 0 ? undefined : readChunk(pick(data.chunked), chunk, Math.floor(Math.random() * CHUNKED_UPLOAD_CHUNKS))),
+  CreateChunkUrls: ({ data }) => (data.chunked.length === 0 ? undefined : chunkUrls(pick(data.chunked), CHUNKED_UPLOAD_CHUNKS)),
 
   CreateRecord: (context) => {
     createOwn(context);

@@ -13,6 +13,7 @@ if (!address || !rpc || !durationText || !concurrencyText || !channelsText || !r
   process.stderr.write('usage: target-load-client.ts <address> <rpc> <durationS> <concurrency> <channels> <json request>\n');
   process.exit(2);
 }
+const rpcName: string = rpc;
 const durationMs = Number(durationText) * 1000;
 const concurrency = Number(concurrencyText);
 const request = JSON.parse(requestJson) as object;
@@ -33,12 +34,12 @@ const deadline = start + durationMs;
 
 function loop(worker: number): Promise<void> {
   const client = clients[worker % clients.length]!;
-  const method = client[rpc]!.bind(client);
+  const method = client[rpcName]!.bind(client);
   return new Promise((resolve) => {
     const next = (): void => {
       if (performance.now() >= deadline) return resolve();
       const sent = performance.now();
-      method(request, (error) => {
+      method(request, (error: ServiceError | null) => {
         if (error) {
           errors++;
           firstError ||= `${error.code} ${error.details}`;
@@ -57,7 +58,7 @@ latencies.sort((a, b) => a - b);
 const percentile = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
 process.stdout.write(
   `${JSON.stringify({
-    rpc,
+    rpc: rpcName,
     ok: latencies.length,
     errors,
     firstError,

@@ -10,6 +10,8 @@ import { loadProtos } from '../target/proto.js';
 
 interface Figures {
   rpc: string;
+  /** Target CPU time per successful call, from process_cpu_seconds_total. */
+  targetCpuUsPerCall?: number;
   ok: number;
   errors: number;
   firstError: string;
@@ -78,23 +80,37 @@ async function seed(address: string): Promise<{ storeKey: string; key: string }>
   return { storeKey, key };
 }
 
+async function targetCpuSeconds(httpUrl: string): Promise<number> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  const match = /^process_cpu_seconds_total (\S+)$/m.exec(text);
+  if (!match) throw new Error(`${httpUrl}/metrics has no process_cpu_seconds_total`);
+  return Number(match[1]);
+}
+
+/** Runs the client and adds the target's CPU time per call over the run. */
+async function measure(target: { grpcAddress: string; httpUrl: string }, rpc: string, request: object): Promise<Figures> {
+  const before = await targetCpuSeconds(target.httpUrl);
+  const figures = await runClient(target.grpcAddress, rpc, request);
+  const cpuSeconds = (await targetCpuSeconds(target.httpUrl)) - before;
+  return { ...figures, targetCpuUsPerCall: figures.ok > 0 ? (cpuSeconds * 1e6) / figures.ok : undefined };
+}
+
 const target = await startTargetProcess();
 try {
   const record = await seed(target.grpcAddress);
-  const results = [
-    await runClient(target.grpcAddress, 'Ping', { ping: 'bench' }),
-    await runClient(target.grpcAddress, 'GetRecord', record),
-  ];
+  const results = [await measure(target, 'Ping', { ping: 'bench' }), await measure(target, 'GetRecord', record)];
   console.log(
     `target throughput on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; ` +
       `${durationS} s per RPC, ${concurrency} calls in flight over ${channels} channels, client in its own process`,
   );
-  console.log('rpc          requests/s    p50 ms    p99 ms    ok        errors');
+  console.log('rpc          requests/s    p50 ms    p99 ms   target CPU µs/call   ok        errors');
   for (const r of results) {
+    const cpu = r.targetCpuUsPerCall === undefined ? 'n/a' : r.targetCpuUsPerCall.toFixed(0);
     console.log(
-      `${r.rpc.padEnd(12)} ${String(r.rps).padStart(10)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)}    ${String(r.ok).padEnd(9)} ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}`,
+      `${r.rpc.padEnd(12)} ${String(r.rps).padStart(10)} ${r.p50Ms.toFixed(2).padStart(9)} ${r.p99Ms.toFixed(2).padStart(9)} ${cpu.padStart(20)}   ${String(r.ok).padEnd(9)} ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}`,
     );
   }
+  console.log('target CPU µs/call is the target process alone: 1e6 / that value is what one core of the target can serve.');
 } finally {
   await target.stop();
 }

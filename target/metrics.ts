@@ -73,6 +73,14 @@ export class Metrics {
       `opensaves_cache_requests_total{result="hit"} ${state.cache.hits}`,
       `opensaves_cache_requests_total{result="miss"} ${state.cache.misses}`,
     );
+    // The standard process metrics, so a load test can tell whether the target itself was busy.
+    const cpu = process.cpuUsage();
+    lines.push(
+      '# HELP process_cpu_seconds_total User and system CPU time spent by the target process.',
+      '# TYPE process_cpu_seconds_total counter',
+      `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`,
+    );
+    gauge(lines, 'process_resident_memory_bytes', 'Resident memory of the target process.', process.memoryUsage.rss());
     return `${lines.join('\n')}\n`;
   }
 }

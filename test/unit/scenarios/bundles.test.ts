@@ -1,0 +1,64 @@
+// Every scenario bundle runs with the real k6 against the local target in the
+// smoke profile (shortened): all checks pass, nothing read back differs from
+// what was written, no call fails, and the target is left with zero stores.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runK6 } from '../../helpers/k6.js';
+import { startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
+import { bundleScenarios, K6_TEST_ARGS, type Bundles } from './bundles.js';
+import { count, readSummary } from './summary-file.js';
+import { fetchMetrics, sample } from './target-metrics.js';
+
+// Short plateaus keep each run to a few seconds on a shared two-core machine.
+const SCENARIOS: { name: string; env: Record<string, string> }[] = [
+  { name: 'smoke', env: {} },
+  { name: 'crud', env: { RAMP: '1s', HOLD: '3s' } },
+  { name: 'blobs', env: { RAMP: '1s', HOLD: '3s' } },
+  { name: 'queries', env: { RAMP: '1s', HOLD: '3s' } },
+  { name: 'atomic', env: { RAMP: '1s', HOLD: '3s' } },
+  { name: 'cache', env: { RAMP: '1s', HOLD: '3s' } },
+  { name: 'mixed', env: { RAMP: '1s', HOLD: '3s' } },
+  { name: 'capacity', env: { RAMP: '1s', HOLD: '1s' } },
+];
+
+let bundles: Bundles;
+let target: TargetProcess;
+
+beforeAll(async () => {
+  bundles = bundleScenarios();
+  target = await startTargetProcess();
+});
+
+afterAll(async () => {
+  await target?.stop();
+});
+
+describe('each scenario bundle in the smoke profile', () => {
+  it.each(SCENARIOS)('$name passes every check and leaves zero stores', async ({ name, env }) => {
+    // Arrange
+    const summaryPath = join(bundles.root, `${name}-summary.json`);
+
+    // Act
+    const run = await runK6(bundles.path(name), {
+      env: { OPEN_SAVES_ADDR: target.grpcAddress, PROFILE: 'smoke', SUMMARY_PATH: summaryPath, ...env },
+      args: K6_TEST_ARGS,
+      timeoutMs: 120_000,
+    });
+
+    // Assert
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const summary = readSummary(summaryPath);
+    expect(summary.scenario).toBe(name);
+    expect(summary.metrics.checks?.values.fails).toBe(0);
+    expect(summary.metrics.checks?.values.passes).toBeGreaterThan(0);
+    expect(count(summary, 'opensaves_verify_failures')).toBe(0);
+    expect(count(summary, 'opensaves_errors')).toBe(0);
+    expect(count(summary, 'opensaves_requests')).toBeGreaterThan(0);
+    // The text summary states the effective configuration.
+    expect(run.stdout).toContain('effective configuration:');
+    expect(run.stdout).toContain(`addr             "${target.grpcAddress}"`);
+    const metrics = await fetchMetrics(target.httpUrl);
+    expect(sample(metrics, 'opensaves_stores')).toBe(0);
+    expect(sample(metrics, 'opensaves_records')).toBe(0);
+  });
+});

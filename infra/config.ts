@@ -42,6 +42,7 @@ export interface InfraConfig {
   readonly alarmEmail: string;
   readonly k6Namespace: string;
   readonly k6Scenario: string;
+  readonly k6RunId?: string;
   readonly k6Protocols: readonly Protocol[];
   readonly slo: SloThresholds;
   readonly backend: BackendThresholds;
@@ -81,6 +82,12 @@ class EnvReader {
       return '';
     }
     if (!pattern.test(value)) this.invalid(name, expected, value);
+    return value;
+  }
+
+  optional(name: string, expected: string, pattern: RegExp): string | undefined {
+    const value = this.raw(name);
+    if (value !== undefined && !pattern.test(value)) this.invalid(name, expected, value);
     return value;
   }
 
@@ -125,6 +132,12 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const nonNegative = (n: number): boolean => n >= 0;
 const positive = (n: number): boolean => n > 0;
 
+// The scenarios' RUN_ID form (scripts/lib/config.ts): it becomes the testid tag.
+function optionalRunId(read: EnvReader): { k6RunId?: string } {
+  const value = read.optional('OS_INFRA_K6_RUN_ID', 'lower-case letters, digits and dashes (at most 24, not starting with a dash)', /^[a-z0-9][a-z0-9-]{0,23}$/);
+  return value === undefined ? {} : { k6RunId: value };
+}
+
 export function loadInfraConfig(env: Env): InfraConfig {
   const read = new EnvReader(env);
   const protocols = read.list('OS_INFRA_K6_PROTOCOLS', 'a comma-separated list of grpc and/or http', /^(grpc|http)$/, 'http');
@@ -148,6 +161,7 @@ export function loadInfraConfig(env: Env): InfraConfig {
     k6Namespace: read.string('OS_INFRA_K6_NAMESPACE', 'a CloudWatch namespace (not starting with AWS/)', /^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/, K6_METRICS.namespace),
     // The kit's scenarios run as k6 scenario `main` (scripts/profiles/index.ts).
     k6Scenario: read.string('OS_INFRA_K6_SCENARIO', 'the k6 scenario tag value the alarms watch', /^[A-Za-z0-9_.-]{1,255}$/, 'main'),
+    ...optionalRunId(read),
     k6Protocols: [...new Set(protocols)] as Protocol[],
     slo: {
       p95Ms: read.number('OS_INFRA_SLO_P95_MS', 'a positive number of milliseconds', 250, positive),

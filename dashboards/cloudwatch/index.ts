@@ -16,8 +16,11 @@ export function buildDashboards(config: InfraConfig): Record<DashboardKey, Dashb
   return {
     'k6-client': k6ClientDashboard({
       region,
-      namespace: config.k6Namespace,
-      scenario: config.k6Scenario,
+      filter: {
+        namespace: config.k6Namespace,
+        scenario: config.k6Scenario,
+        ...(config.k6RunId === undefined ? {} : { runId: config.k6RunId }),
+      },
       protocols: config.k6Protocols,
       slo: config.slo,
     }),

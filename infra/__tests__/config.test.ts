@@ -91,6 +91,12 @@ describe('loadInfraConfig', () => {
     expect(problemsOf(exampleEnv({ OS_INFRA_K6_ENV: 'OS_TARGET' }))[0]).toMatch(/^invalid OS_INFRA_K6_ENV; reason: expected comma-separated KEY=VALUE pairs, got `OS_TARGET`$/);
   });
 
+  it('takes an optional run id in the form the scenarios accept as RUN_ID', () => {
+    expect(loadInfraConfig(exampleEnv()).k6RunId).toBeUndefined();
+    expect(loadInfraConfig(exampleEnv({ OS_INFRA_K6_RUN_ID: 'soak-7' })).k6RunId).toBe('soak-7');
+    expect(problemsOf(exampleEnv({ OS_INFRA_K6_RUN_ID: 'Soak_7' }))[0]).toMatch(/^invalid OS_INFRA_K6_RUN_ID; reason: expected lower-case letters, digits and dashes .*, got `Soak_7`$/);
+  });
+
   it('refuses a p99 SLO below the p95 SLO', () => {
     expect(problemsOf(exampleEnv({ OS_INFRA_SLO_P95_MS: '300', OS_INFRA_SLO_P99_MS: '200' }))).toEqual([
       'invalid OS_INFRA_SLO_P99_MS; reason: expected at least OS_INFRA_SLO_P95_MS (300), got `200`',

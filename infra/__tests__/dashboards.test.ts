@@ -72,6 +72,16 @@ describe('dashboard contents', () => {
     expect(http.find((row) => row.includes('CreateRecord'))).toEqual(expect.arrayContaining(['status', '201', 'scenario', 'main']));
   });
 
+  it('reads VUs for the whole run, since k6 does not tag them with a scenario', () => {
+    const rows = metricRows(DASHBOARDS['k6-client']).flat();
+    const vus = rows.map((row) => (row[0] as { expression?: string }).expression).find((e) => e?.includes('MAX(VUs)'));
+    expect(vus).toBe('SELECT MAX(VUs) FROM "OpenSaves/LoadTest"');
+    const tagged = buildDashboards(exampleConfig({ OS_INFRA_K6_RUN_ID: 'run-42' }))['k6-client'];
+    const expressions = metricRows(tagged).flat().map((row) => (row[0] as { expression?: string }).expression).filter(Boolean);
+    expect(expressions).toContain(`SELECT MAX(VUs) FROM "OpenSaves/LoadTest" WHERE testid = 'run-42'`);
+    expect(expressions).toContain(`SELECT SUM(Errors) FROM "OpenSaves/LoadTest" WHERE scenario = 'main' AND testid = 'run-42' GROUP BY op`);
+  });
+
   it('computes ratios with metric math where a count alone says little', () => {
     const expressions = (key: keyof typeof DASHBOARDS) =>
       metricRows(DASHBOARDS[key]).flat().map((row) => (row[0] as { expression?: string }).expression).filter(Boolean);

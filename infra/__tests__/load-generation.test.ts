@@ -130,6 +130,11 @@ describe('LoadGenerationStack', () => {
     ]);
   });
 
+  it('passes the configured run id to the scenario as RUN_ID', () => {
+    const tagged = synthStack(new LoadGenerationStack(Testing.app(), 't', exampleConfig({ OS_INFRA_K6_RUN_ID: 'run-42' })));
+    expect((resourcesOf(tagged, 'kubernetes_manifest')[0] as Record<string, any>).manifest.spec.runner.env).toContainEqual({ name: 'RUN_ID', value: 'run-42' });
+  });
+
   it('leaves TRANSPORT to the runner environment when both protocols are watched, and lets it override', () => {
     const both = synthStack(new LoadGenerationStack(Testing.app(), 'both', exampleConfig({ OS_INFRA_K6_PROTOCOLS: 'grpc,http' })));
     const env = (resourcesOf(both, 'kubernetes_manifest')[0] as Record<string, any>).manifest.spec.runner.env as { name: string }[];

@@ -137,6 +137,17 @@ describe('ObservabilityStack', () => {
     ]);
   });
 
+  it('watches only the configured run when a run id is set', () => {
+    const tagged = synthStack(new ObservabilityStack(Testing.app(), 'tagged', exampleConfig({ OS_INFRA_K6_RUN_ID: 'run-42' })));
+    expect(tagged.json).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      alarm_name: `${CONFIG.prefix}-k6-http-GetRecord-p95`,
+      dimensions: { op: 'GetRecord', scenario: 'main', status: '200', testid: 'run-42' },
+    });
+    const rate = resourcesOf(tagged, 'aws_cloudwatch_metric_alarm').find((a) => a.alarm_name === `${CONFIG.prefix}-k6-error-rate`);
+    expect(rate?.metric_query[0].expression).toBe(`SELECT SUM(Errors) FROM "OpenSaves/LoadTest" WHERE scenario = 'main' AND testid = 'run-42'`);
+    expect(SYNTH.json).not.toMatch(/testid/);
+  });
+
   it('names only known metrics in every alarm', () => {
     const refs = alarms.flatMap((a) => [
       ...(a.metric_name ? [{ namespace: a.namespace, metricName: a.metric_name }] : []),

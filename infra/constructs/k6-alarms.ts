@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type { SloThresholds } from '../config.js';
 import { RECOMMENDED_ALARMS as REC } from '../constants.js';
 import { k6MetricName } from '../k6-metrics.js';
+import { durationMetricName, insightsQuery, successDimensions } from '../k6-queries.js';
 import { operationSeries, type Protocol } from '../operations.js';
 import { mathAlarm, singleMetricAlarm } from './alarm-definitions.js';
 
@@ -12,12 +13,11 @@ export interface K6AlarmsConfig {
   readonly prefix: string;
   readonly namespace: string;
   readonly scenario: string;
+  readonly runId?: string;
   readonly protocols: readonly Protocol[];
   readonly slo: SloThresholds;
   readonly actions: readonly string[];
 }
-
-const DURATION_METRIC: Record<Protocol, string> = { grpc: 'grpc_req_duration', http: 'http_req_duration' };
 
 export class K6Alarms extends Construct {
   readonly latencyAlarms: CloudwatchMetricAlarm[] = [];
@@ -26,6 +26,7 @@ export class K6Alarms extends Construct {
   constructor(scope: Construct, id: string, config: K6AlarmsConfig) {
     super(scope, id);
     const { prefix, namespace, scenario, slo } = config;
+    const filter = { namespace, scenario, ...(config.runId === undefined ? {} : { runId: config.runId }) };
     for (const op of operationSeries(config.protocols)) {
       for (const [stat, thresholdMs] of [['p95', slo.p95Ms], ['p99', slo.p99Ms]] as const) {
         const name = `${prefix}-k6-${op.protocol}-${op.op}-${stat}`;
@@ -41,11 +42,7 @@ export class K6Alarms extends Construct {
                 threshold: thresholdMs,
                 actions: config.actions,
               },
-              {
-                namespace,
-                metricName: k6MetricName(DURATION_METRIC[op.protocol]),
-                dimensions: { op: op.op, scenario, status: op.successStatus },
-              },
+              { namespace, metricName: durationMetricName(op.protocol), dimensions: successDimensions(filter, op) },
             ),
           ),
         );
@@ -53,7 +50,7 @@ export class K6Alarms extends Construct {
     }
 
     // Metrics Insights adds up every op/status series, which a plain metric alarm cannot.
-    const sumOf = (k6Name: string) => `SELECT SUM(${k6MetricName(k6Name)}) FROM "${namespace}" WHERE scenario = '${scenario}'`;
+    const sumOf = (k6Name: string) => insightsQuery(filter, `SUM(${k6MetricName(k6Name)})`);
     this.errorRateAlarm = new CloudwatchMetricAlarm(
       this,
       'error-rate',

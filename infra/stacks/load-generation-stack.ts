@@ -59,6 +59,8 @@ export class LoadGenerationStack extends TerraformStack {
         SLO_P99_MS: String(config.slo.p99Ms),
         SLO_ERROR_RATE: String(config.slo.errorRatePercent / 100),
         ...transport,
+        // The testid tag the alarms and dashboards filter on.
+        ...(config.k6RunId === undefined ? {} : { RUN_ID: config.k6RunId }),
         ...load.scriptEnv,
       },
       arguments: ['--out', 'cloudwatch'],

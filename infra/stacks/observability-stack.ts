@@ -58,6 +58,7 @@ export class ObservabilityStack extends TerraformStack {
       prefix,
       namespace: config.k6Namespace,
       scenario: config.k6Scenario,
+      ...(config.k6RunId === undefined ? {} : { runId: config.k6RunId }),
       protocols: config.k6Protocols,
       slo: config.slo,
       actions: [],

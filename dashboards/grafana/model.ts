@@ -14,6 +14,9 @@ export interface CloudWatchTarget {
   readonly dimensions: Readonly<Record<string, string>>;
   readonly statistic: string;
   readonly label?: string;
+  // false: also match series with more dimensions than listed (a search); the default
+  // is exact unless a dimension is the "*" wildcard.
+  readonly matchExact?: boolean;
 }
 
 export interface PanelSpec {
@@ -51,7 +54,7 @@ function renderTarget(target: CloudWatchTarget): Record<string, unknown> {
     dimensions: target.dimensions,
     statistic: target.statistic,
     // Wildcard dimensions ("*") become a SEARCH with one series per value.
-    matchExact: !Object.values(target.dimensions).includes('*'),
+    matchExact: target.matchExact ?? !Object.values(target.dimensions).includes('*'),
     period: '',
     id: '',
     expression: '',

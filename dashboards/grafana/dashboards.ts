@@ -47,7 +47,6 @@ function k6ClientDashboard(): GrafanaDashboard {
       },
       { title: 'Dropped iterations', targets: [k6('A', 'dropped_iterations', 'Sum', { scenario: '$scenario' }, 'dropped')] },
       // vus carries no scenario tag: it belongs to the whole run.
-      // vus carries no scenario tag: it belongs to the whole run.
       { title: 'Virtual users (largest runner)', targets: [k6('A', 'vus', 'Maximum', {}, 'VUs')] },
     ],
     [textVariable('scenario', 'k6 scenario tag', 'main')],

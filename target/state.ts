@@ -72,6 +72,8 @@ export interface RecordEntity {
   blob: InlineBlob | BlobRef | null;
   /** The HTTP API's named blobs (see README: they coexist with `blob`). */
   namedBlobs: Map<string, Buffer> | null;
+  /** Chunked-upload sessions still initializing, freed with the record. */
+  openSessions: Set<BlobRef> | null;
   /** Budget bytes of the record itself, without blobs. */
   bytes: number;
 }
@@ -147,6 +149,7 @@ export class State {
     this.recordTotal--;
     this.budget.release(record.bytes);
     this.detachBlob(record);
+    if (record.openSessions) for (const session of record.openSessions) this.dropBlobRef(session);
     if (record.namedBlobs) {
       for (const data of record.namedBlobs.values()) this.releaseBlobBytes(data.length);
     }

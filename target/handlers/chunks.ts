@@ -32,7 +32,8 @@ export function createChunkedBlob(
 ): { sessionId: string } {
   const storeKey = request.storeKey ?? '';
   const recordKey = request.recordKey ?? '';
-  if (!state.getRecord(storeKey, recordKey)) {
+  const record = state.getRecord(storeKey, recordKey);
+  if (!record) {
     throw failedPrecondition(`record "${recordKey}" not found in store "${storeKey}"; create it before its blob`);
   }
   // chunk_size is accepted and ignored, as upstream does.
@@ -49,6 +50,7 @@ export function createChunkedBlob(
     expectedChunkCount: int64ToNumber(request.chunkCount, 'chunk_count'),
   };
   state.blobRefs.set(ref.key, ref);
+  (record.openSessions ??= new Set()).add(ref);
   return { sessionId: ref.key };
 }
 
@@ -94,12 +96,18 @@ export class ChunkUpload {
       }
       const md5 = computeMd5(data);
       const crc32c = computeCrc32c(data);
+      const response = { sessionId: this.ref.key, number: String(this.number), size: String(data.length), md5, crc32c, hasCrc32c: true };
+      // Accepted like upstream, but an aborted or detached session keeps nothing.
+      if (this.ref.state === 'aborted' || this.ref.state === 'detached') {
+        this.state.budget.release(data.length);
+        return response;
+      }
       // A chunk uploaded again under the same number replaces the earlier one.
       const previous = this.ref.chunks.get(this.number);
       if (previous) this.state.releaseBlobBytes(previous.data.length);
       this.ref.chunks.set(this.number, { number: this.number, data, size: data.length, md5, crc32c });
       this.state.countBlobBytes(data.length);
-      return { sessionId: this.ref.key, number: String(this.number), size: String(data.length), md5, crc32c, hasCrc32c: true };
+      return response;
     } finally {
       this.content.release();
     }
@@ -131,6 +139,7 @@ export function commitChunkedUpload(state: State, request: CommitChunkedUploadRe
     applyWritableFields(state, record, readWritableFields(request.record));
   }
   if (record.blob !== ref) state.detachBlob(record);
+  record.openSessions?.delete(ref);
   ref.state = 'ready';
   record.blob = ref;
   const size = chunkBytes(ref);
@@ -154,6 +163,7 @@ export function abortChunkedUpload(state: State, request: { sessionId?: string }
     throw failedPrecondition(`upload session "${ref.key}" is ${ref.state}, not initializing; only open sessions can be aborted`);
   }
   state.dropBlobRef(ref);
+  state.getRecord(ref.storeKey, ref.recordKey)?.openSessions?.delete(ref);
   return {};
 }
 

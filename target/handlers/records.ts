@@ -66,6 +66,7 @@ export function newRecordEntity(
     expiresAt: fields.expiresAt,
     blob: null,
     namedBlobs: null,
+    openSessions: null,
     bytes,
   };
 }

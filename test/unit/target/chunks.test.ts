@@ -113,6 +113,26 @@ describe('AbortChunkedUpload', () => {
   });
 });
 
+describe('session storage', () => {
+  it('accepts an upload after abort, as upstream does, but keeps none of its bytes', async () => {
+    const s = await session();
+    await target.client.unary('AbortChunkedUpload', { sessionId: s.sessionId });
+    const before = target.server.state.budget.usedBytes;
+    await expect(s.uploadChunk(0, Buffer.alloc(5000))).resolves.toMatchObject({ size: '5000' });
+    expect(target.server.state.budget.usedBytes).toBe(before);
+  });
+
+  it('frees the chunks of an open session when its record is deleted', async () => {
+    const s = await session();
+    const before = target.server.state.blobBytes;
+    await s.uploadChunk(0, Buffer.alloc(7000));
+    expect(target.server.state.blobBytes).toBe(before + 7000);
+    await target.client.unary('DeleteRecord', { storeKey: s.storeKey, key: s.recordKey });
+    expect(target.server.state.blobBytes).toBe(before);
+    expect((await failure(target.client.unary('CommitChunkedUpload', { sessionId: s.sessionId }))).code).toBe(status.NOT_FOUND);
+  });
+});
+
 describe('reading chunks', () => {
   it('GetBlobChunk streams metadata, then content in pieces of at most 1 MiB', async () => {
     const s = await session();

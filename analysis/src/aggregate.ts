@@ -23,7 +23,7 @@ const BUILTIN_NON_TRENDS: ReadonlySet<string> = new Set([
 
 /** Metrics whose tags the aggregator reads; the parser skips the tags of all others. */
 export const TAGGED_METRICS: ReadonlySet<string> = new Set([
-  ...REQUEST_DURATION_METRICS, OPENSAVES_REQUESTS_METRIC, OPENSAVES_ERRORS_METRIC, CHECKS_METRIC,
+  ...REQUEST_DURATION_METRICS, OPENSAVES_REQUESTS_METRIC, OPENSAVES_ERRORS_METRIC, CHECKS_METRIC, ITERATIONS_METRIC,
 ]);
 
 /** The operation of a request point: the `op` tag, else the RPC of a gRPC method path, else the request name. */
@@ -42,31 +42,100 @@ export function isFailedRequest(metric: string, status: string, expectedResponse
   return !(code >= 100 && code < 400);
 }
 
+/** gRPC status names (what the scenarios' counters carry) -> the numeric codes k6 puts on grpc_req_duration. */
+const GRPC_CODES: ReadonlyMap<string, string> = new Map(
+  ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED',
+    'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE',
+    'DATA_LOSS', 'UNAUTHENTICATED'].map((name, code) => [name, String(code)]),
+);
+
+export function normaliseStatus(status: string): string {
+  return status === '' ? 'unknown' : (GRPC_CODES.get(status) ?? status);
+}
+
+function bump(map: Map<string, number>, key: string, n: number): void {
+  map.set(key, (map.get(key) ?? 0) + n);
+}
+
+function mergeInto(map: Map<string, number>, entries: readonly [string, number][]): void {
+  for (const [key, n] of entries) bump(map, key, n);
+}
+
+/**
+ * Requests of one operation (in one cell: the run, a time bucket, a step) from two sources: request-duration points
+ * (one per call, the status decides failure) and the scenarios' opensaves_requests / opensaves_errors counters
+ * (the scenario decides failure, so an expected NOT_FOUND is not an error). `effective*` pick what the report uses.
+ */
 export class Counts {
   count = 0;
   errors = 0;
   readonly statusCodes = new Map<string, number>();
   /** failed requests by status: HTTP status 0 is a failure while gRPC status 0 is OK, so keep what was decided */
   readonly errorsByStatus = new Map<string, number>();
+  counterCount = 0;
+  counterErrors = 0;
+  readonly counterStatusCodes = new Map<string, number>();
+  readonly counterErrorsByStatus = new Map<string, number>();
 
   add(status: string, failed: boolean, n = 1): void {
     this.count += n;
-    this.statusCodes.set(status, (this.statusCodes.get(status) ?? 0) + n);
+    bump(this.statusCodes, status, n);
     if (failed) {
       this.errors += n;
-      this.errorsByStatus.set(status, (this.errorsByStatus.get(status) ?? 0) + n);
+      bump(this.errorsByStatus, status, n);
     }
+  }
+
+  addCounterRequest(status: string, n: number): void {
+    this.counterCount += n;
+    bump(this.counterStatusCodes, status, n);
+  }
+
+  addCounterError(status: string, n: number): void {
+    this.counterErrors += n;
+    bump(this.counterErrorsByStatus, status, n);
+  }
+
+  /** Timed calls when there are any (streaming calls included), else the counter. */
+  get effectiveCount(): number {
+    return this.count > 0 ? this.count : this.counterCount;
+  }
+
+  get effectiveStatusCodes(): ReadonlyMap<string, number> {
+    return this.count > 0 ? this.statusCodes : this.counterStatusCodes;
+  }
+
+  /** The scenario's own verdict when it counted this operation, else the status of each call. */
+  get effectiveErrors(): number {
+    return this.counterCount > 0 ? this.counterErrors : this.errors;
+  }
+
+  get effectiveErrorsByStatus(): ReadonlyMap<string, number> {
+    return this.counterCount > 0 ? this.counterErrorsByStatus : this.errorsByStatus;
   }
 
   merge(other: SerializedCounts): void {
     this.count += other.count;
     this.errors += other.errors;
-    for (const [status, n] of other.statusCodes) this.statusCodes.set(status, (this.statusCodes.get(status) ?? 0) + n);
-    for (const [status, n] of other.errorsByStatus) this.errorsByStatus.set(status, (this.errorsByStatus.get(status) ?? 0) + n);
+    mergeInto(this.statusCodes, other.statusCodes);
+    mergeInto(this.errorsByStatus, other.errorsByStatus);
+    this.counterCount += other.counterCount;
+    this.counterErrors += other.counterErrors;
+    mergeInto(this.counterStatusCodes, other.counterStatusCodes);
+    mergeInto(this.counterErrorsByStatus, other.counterErrorsByStatus);
   }
 
   toJSON(): SerializedCounts {
-    return { count: this.count, errors: this.errors, statusCodes: [...this.statusCodes], errorsByStatus: [...this.errorsByStatus] };
+    return {
+      count: this.count,
+      errors: this.errors,
+      statusCodes: [...this.statusCodes],
+      errorsByStatus: [...this.errorsByStatus],
+      counterCount: this.counterCount,
+      counterErrors: this.counterErrors,
+      counterStatusCodes: [...this.counterStatusCodes],
+      counterErrorsByStatus: [...this.counterErrorsByStatus],
+    };
   }
 }
 
@@ -86,6 +155,20 @@ export class TimeBucket {
   vus: number | null = null;
   checksPassed = 0;
   checksFailed = 0;
+
+  operation(op: string): BucketOperationStats {
+    let stats = this.operations.get(op);
+    if (stats === undefined) this.operations.set(op, (stats = new BucketOperationStats()));
+    return stats;
+  }
+}
+
+/** One step of a capacity run (points tagged step=<n> by the capacity scenario). */
+export class StepStats {
+  readonly operations = new Map<string, BucketOperationStats>();
+  iterations = 0;
+  startMs = Infinity;
+  endMs = -Infinity;
 
   operation(op: string): BucketOperationStats {
     let stats = this.operations.get(op);
@@ -138,6 +221,7 @@ export class Aggregate {
   /** operations known only from the opensaves_requests / opensaves_errors counters */
   readonly counterOperations = new Map<string, Counts>();
   readonly buckets = new Map<number, TimeBucket>();
+  readonly steps = new Map<string, StepStats>();
   readonly metrics = new Map<string, MetricStats>();
   readonly declarations = new Map<string, MetricDeclaration>();
   readonly checks = new Map<string, { passes: number; fails: number }>();
@@ -169,6 +253,7 @@ export class Aggregate {
     stats.add(value, timeMs);
 
     const bucketIndex = Math.floor(timeMs / this.bucketMs);
+    const step = point.step === '' ? null : this.step(point.step, timeMs);
     if (REQUEST_DURATION_METRICS.has(metric)) {
       const op = operationOf(point.op, point.name);
       const status = point.status === '' ? 'unknown' : point.status;
@@ -179,18 +264,25 @@ export class Aggregate {
       const cell = this.bucket(bucketIndex).operation(op);
       cell.add(status, failed);
       cell.latency.record(value);
+      if (step !== null) {
+        const stepCell = step.operation(op);
+        stepCell.add(status, failed);
+        stepCell.latency.record(value);
+      }
       this.instance(point.instance || defaultInstance).add(status, failed);
       return;
     }
     switch (metric) {
       case OPENSAVES_REQUESTS_METRIC:
-        this.counterOperation(operationOf(point.op, point.name)).add(point.status || 'unknown', false, value);
-        return;
       case OPENSAVES_ERRORS_METRIC: {
-        const counts = this.counterOperation(operationOf(point.op, point.name));
-        const status = point.status || 'unknown';
-        counts.errors += value;
-        counts.errorsByStatus.set(status, (counts.errorsByStatus.get(status) ?? 0) + value);
+        const op = operationOf(point.op, point.name);
+        const status = normaliseStatus(point.status);
+        const cells = [this.counterOperation(op), this.bucket(bucketIndex).operation(op), this.instance(point.instance || defaultInstance)];
+        if (step !== null) cells.push(step.operation(op));
+        for (const counts of cells) {
+          if (metric === OPENSAVES_REQUESTS_METRIC) counts.addCounterRequest(status, value);
+          else counts.addCounterError(status, value);
+        }
         return;
       }
       case DROPPED_ITERATIONS_METRIC:
@@ -199,6 +291,7 @@ export class Aggregate {
         return;
       case ITERATIONS_METRIC:
         this.bucket(bucketIndex).iterations += value;
+        if (step !== null) step.iterations += value;
         return;
       case VUS_METRIC: {
         const bucket = this.bucket(bucketIndex);
@@ -238,6 +331,14 @@ export class Aggregate {
     return stats;
   }
 
+  private step(name: string, timeMs: number): StepStats {
+    let step = this.steps.get(name);
+    if (step === undefined) this.steps.set(name, (step = new StepStats()));
+    if (timeMs < step.startMs) step.startMs = timeMs;
+    if (timeMs > step.endMs) step.endMs = timeMs;
+    return step;
+  }
+
   private counterOperation(op: string): Counts {
     let counts = this.counterOperations.get(op);
     if (counts === undefined) this.counterOperations.set(op, (counts = new Counts()));
@@ -275,6 +376,13 @@ export class Aggregate {
           counts: cell.toJSON(),
           latency: cell.latency.toSparse(),
         })),
+      })),
+      steps: [...this.steps].map(([name, step]) => ({
+        name,
+        iterations: step.iterations,
+        startMs: step.startMs,
+        endMs: step.endMs,
+        operations: [...step.operations].map(([op, cell]) => ({ op, counts: cell.toJSON(), latency: cell.latency.toSparse() })),
       })),
       metrics: [...this.metrics].map(([name, m]) => ({
         name,
@@ -319,6 +427,16 @@ export class Aggregate {
         mine.latency.add(BucketHistogram.fromSparse(cell.latency));
       }
     }
+    for (const st of other.steps) {
+      const mine = this.step(st.name, st.startMs);
+      if (st.endMs > mine.endMs) mine.endMs = st.endMs;
+      mine.iterations += st.iterations;
+      for (const cell of st.operations) {
+        const stats = mine.operation(cell.op);
+        stats.merge(cell.counts);
+        stats.latency.add(BucketHistogram.fromSparse(cell.latency));
+      }
+    }
     for (const m of other.metrics) {
       let mine = this.metrics.get(m.name);
       if (mine === undefined) this.metrics.set(m.name, (mine = new MetricStats(false)));
@@ -354,6 +472,10 @@ export interface SerializedCounts {
   errors: number;
   statusCodes: [string, number][];
   errorsByStatus: [string, number][];
+  counterCount: number;
+  counterErrors: number;
+  counterStatusCodes: [string, number][];
+  counterErrorsByStatus: [string, number][];
 }
 
 export interface SerializedAggregate {
@@ -367,6 +489,13 @@ export interface SerializedAggregate {
     vus: number | null;
     checksPassed: number;
     checksFailed: number;
+    operations: { op: string; counts: SerializedCounts; latency: number[] }[];
+  }[];
+  steps: {
+    name: string;
+    iterations: number;
+    startMs: number;
+    endMs: number;
     operations: { op: string; counts: SerializedCounts; latency: number[] }[];
   }[];
   metrics: {

@@ -36,11 +36,11 @@ export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisH
   const durationSec = durationSecOf(aggregate);
   const verdict = evaluateSlo(slo, new Map([...views].map(([op, view]) => [op, viewFigures(view)])));
   const series = buildTimeSeries(aggregate);
-  const capacity = analyseCapacity(series, slo);
-  const totalRequests = [...views.values()].reduce((sum, v) => sum + v.stats.count, 0);
+  const capacity = analyseCapacity(series, slo, aggregate.steps, aggregate.startMs ?? 0);
+  const totalRequests = [...views.values()].reduce((sum, v) => sum + v.stats.effectiveCount, 0);
   const cost = estimateCost(
     prices,
-    new Map([...views].map(([op, view]) => [op, view.stats.count])),
+    new Map([...views].map(([op, view]) => [op, view.stats.effectiveCount])),
     durationSec > 0 ? totalRequests / durationSec : null,
   );
 
@@ -51,8 +51,8 @@ export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisH
       [...views].map(([op, view]) => [
         op,
         {
-          count: view.stats.count,
-          errors: view.stats.errors,
+          count: view.stats.effectiveCount,
+          errors: view.stats.effectiveErrors,
           latency: view.stats.latency.count > 0 ? view.stats.latency : null,
           latencyMs: { p50: null, p95: null, p99: null, mean: null },
         },

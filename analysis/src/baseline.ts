@@ -15,8 +15,8 @@ export async function loadBaseline(path: string, scanOptions: ScanOptions): Prom
   for (const [op, view] of operationViews(aggregate)) {
     const latency = view.stats.latency;
     operations.set(op, {
-      count: view.stats.count,
-      errors: view.stats.errors,
+      count: view.stats.effectiveCount,
+      errors: view.stats.effectiveErrors,
       latency: latency.count > 0 ? latency : null,
       latencyMs: { p50: null, p95: null, p99: null, mean: null },
     });

@@ -1,6 +1,6 @@
 // Capacity findings for step and capacity runs: finds the plateaus of offered load, checks each against the SLO and
 // says in plain words how far the system went and what broke first.
-import { BucketOperationStats } from './aggregate.js';
+import { BucketOperationStats, type StepStats } from './aggregate.js';
 import { figuresOf } from './operations.js';
 import { describeCriterion, evaluateSlo, type SloSpec, type SloViolation } from './slo.js';
 import type { TimeSeries } from './timeseries.js';
@@ -36,8 +36,12 @@ export interface Capacity {
   findings: string[];
 }
 
-/** Returns null unless the run has at least two steps of clearly different offered load. */
-export function analyseCapacity(series: TimeSeries, slo: SloSpec): Capacity | null {
+/**
+ * Steps come from the `step` tag when the run has it (the capacity scenario tags every sample), else from plateaus
+ * of offered load. Returns null unless the run has at least two steps of clearly different load.
+ */
+export function analyseCapacity(series: TimeSeries, slo: SloSpec, taggedSteps: ReadonlyMap<string, StepStats>, startMs: number): Capacity | null {
+  if (taggedSteps.size >= 2) return conclude(summariseTaggedSteps(series, slo, taggedSteps, startMs));
   const useIterations = series.offeredIterationsPerSec.some((rate) => rate > 0);
   const offered = useIterations ? series.offeredIterationsPerSec : series.requestsPerSec;
   const steps = findSteps(offered);
@@ -46,7 +50,10 @@ export function analyseCapacity(series: TimeSeries, slo: SloSpec): Capacity | nu
   const distinct = rates.filter((rate, i) => i === 0 || Math.abs(rate - rates[i - 1]!) > STEP_TOLERANCE * rates[i - 1]!);
   if (distinct.length < 2) return null;
 
-  const result: CapacityStep[] = steps.map(([from, to], index) => summariseStep(series, slo, index, from, to, rates[index]!));
+  return conclude(steps.map(([from, to], index) => summariseStep(series, slo, index, from, to, rates[index]!)));
+}
+
+function conclude(result: CapacityStep[]): Capacity {
   let maxRate: number | null = null;
   let firstFailing: number | null = null;
   for (const step of result) {
@@ -75,6 +82,29 @@ function findSteps(offered: readonly number[]): [number, number][] {
   return steps;
 }
 
+function summariseTaggedSteps(series: TimeSeries, slo: SloSpec, steps: ReadonlyMap<string, StepStats>, startMs: number): CapacityStep[] {
+  const ordered = [...steps].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
+  return ordered.map(([, step], index) => {
+    const durationSec = Math.max(0.001, (step.endMs - step.startMs) / 1000);
+    // dropped_iterations carry no step tag: take those of the buckets that start inside the step.
+    let dropped = 0;
+    series.offsetsSec.forEach((offset, i) => {
+      const bucketStart = startMs + offset * 1000;
+      if (bucketStart >= step.startMs && bucketStart < step.endMs) dropped += series.droppedPerSec[i]! * series.coveredSec[i]!;
+    });
+    const requests = [...step.operations.values()].reduce((sum, c) => sum + c.effectiveCount, 0);
+    const offered = step.iterations > 0 ? (step.iterations + dropped) / durationSec : requests / durationSec;
+    return judgeStep(slo, step.operations, {
+      index,
+      startSec: (step.startMs - startMs) / 1000,
+      durationSec,
+      offeredPerSec: offered,
+      achievedPerSec: requests / durationSec,
+      droppedPerSec: dropped / durationSec,
+    });
+  });
+}
+
 function summariseStep(series: TimeSeries, slo: SloSpec, index: number, from: number, to: number, offered: number): CapacityStep {
   const cells = new Map<string, BucketOperationStats>();
   for (const bucket of series.buckets.slice(from, to)) {
@@ -85,19 +115,27 @@ function summariseStep(series: TimeSeries, slo: SloSpec, index: number, from: nu
       merged.latency.add(cell.latency);
     }
   }
-  const verdict = evaluateSlo(
-    slo,
-    new Map([...cells].map(([op, cell]) => [op, figuresOf(cell, (p) => cell.latency.percentileMs(Math.min(p, 100)))])),
-  );
-  const requests = [...cells.values()].reduce((sum, c) => sum + c.count, 0);
-  const errors = [...cells.values()].reduce((sum, c) => sum + c.errors, 0);
-  return {
+  return judgeStep(slo, cells, {
     index,
     startSec: series.offsetsSec[from]!,
     durationSec: series.coveredSec.slice(from, to).reduce((a, b) => a + b, 0),
     offeredPerSec: offered,
     achievedPerSec: mean(series.requestsPerSec.slice(from, to)),
     droppedPerSec: mean(series.droppedPerSec.slice(from, to)),
+  });
+}
+
+type StepLoad = Pick<CapacityStep, 'index' | 'startSec' | 'durationSec' | 'offeredPerSec' | 'achievedPerSec' | 'droppedPerSec'>;
+
+function judgeStep(slo: SloSpec, cells: ReadonlyMap<string, BucketOperationStats>, load: StepLoad): CapacityStep {
+  const verdict = evaluateSlo(
+    slo,
+    new Map([...cells].map(([op, cell]) => [op, figuresOf(cell, (p) => cell.latency.percentileMs(Math.min(p, 100)))])),
+  );
+  const requests = [...cells.values()].reduce((sum, c) => sum + c.effectiveCount, 0);
+  const errors = [...cells.values()].reduce((sum, c) => sum + c.effectiveErrors, 0);
+  return {
+    ...load,
     errorRate: requests === 0 ? 0 : errors / requests,
     pass: verdict.pass,
     violations: verdict.violations,

@@ -30,6 +30,8 @@ export class PointFields {
   instance = '';
   expectedResponse = '';
   check = '';
+  /** capacity runs tag every sample with the step it ran in */
+  step = '';
   declaration: MetricDeclaration | null = null;
 
   clearTags(): void {
@@ -39,6 +41,7 @@ export class PointFields {
     this.instance = '';
     this.expectedResponse = '';
     this.check = '';
+    this.step = '';
   }
 }
 
@@ -134,16 +137,23 @@ export class LineParser {
       const valueEnd = stringEnd(line, valueStart);
       if (valueEnd < 0) return false;
       const keyLength = keyEnd - pos - 1;
-      // Compare keys by length first: most tags (url, group, scenario…) are skipped without a slice.
-      if (keyLength === 2 && line.startsWith('op', pos + 1)) out.op = tagValue(line, valueStart, valueEnd);
-      else if (keyLength === 4 && line.startsWith('name', pos + 1)) out.name = tagValue(line, valueStart, valueEnd);
-      else if (keyLength === 6 && line.startsWith('status', pos + 1))
-        out.status = tagValue(line, valueStart, valueEnd);
-      else if (keyLength === 8 && line.startsWith('instance', pos + 1))
-        out.instance = tagValue(line, valueStart, valueEnd);
-      else if (keyLength === 5 && line.startsWith('check', pos + 1)) out.check = tagValue(line, valueStart, valueEnd);
-      else if (keyLength === 17 && line.startsWith('expected_response', pos + 1))
+      // Keys are told apart by length and first letter before any string compare: most tags (url, group,
+      // scenario, method, proto...) are skipped without one.
+      const first = line.charCodeAt(pos + 1);
+      if (keyLength === 2) {
+        if (first === 111 && line.charCodeAt(pos + 2) === 112) out.op = tagValue(line, valueStart, valueEnd);
+      } else if (keyLength === 4) {
+        if (first === 110 && line.startsWith('name', pos + 1)) out.name = tagValue(line, valueStart, valueEnd);
+        else if (first === 115 && line.startsWith('step', pos + 1)) out.step = tagValue(line, valueStart, valueEnd);
+      } else if (keyLength === 6) {
+        if (first === 115 && line.startsWith('status', pos + 1)) out.status = tagValue(line, valueStart, valueEnd);
+      } else if (keyLength === 8) {
+        if (first === 105 && line.startsWith('instance', pos + 1)) out.instance = tagValue(line, valueStart, valueEnd);
+      } else if (keyLength === 5) {
+        if (first === 99 && line.startsWith('check', pos + 1)) out.check = tagValue(line, valueStart, valueEnd);
+      } else if (keyLength === 17 && first === 101 && line.startsWith('expected_response', pos + 1)) {
         out.expectedResponse = tagValue(line, valueStart, valueEnd);
+      }
       pos = valueEnd + 1;
       const next = line.charCodeAt(pos);
       if (next === 125) return pos + 1 === end;
@@ -218,6 +228,7 @@ export class LineParser {
       out.instance = stringTag(tags.instance);
       out.check = stringTag(tags.check);
       out.expectedResponse = stringTag(tags.expected_response);
+      out.step = stringTag(tags.step);
     }
     return LINE_POINT;
   }

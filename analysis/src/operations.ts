@@ -11,26 +11,24 @@ export interface OperationView {
 
 export function operationViews(aggregate: Aggregate): Map<string, OperationView> {
   const views = new Map<string, OperationView>();
-  for (const [op, byMetric] of aggregate.operations) {
+  const ops = new Set([...aggregate.operations.keys(), ...aggregate.counterOperations.keys()]);
+  for (const op of ops) {
     const merged = new OperationStats();
-    for (const stats of byMetric.values()) {
+    for (const stats of aggregate.operations.get(op)?.values() ?? []) {
       merged.merge(stats.toJSON());
       merged.latency.add(stats.latency);
     }
-    views.set(op, { op, stats: merged, source: 'request-duration' });
-  }
-  // Counters fill in operations k6 does not time (streaming RPCs); timed operations keep their own counts.
-  for (const [op, counts] of aggregate.counterOperations) {
-    if (views.has(op)) continue;
-    const stats = new OperationStats();
-    stats.merge(counts.toJSON());
-    views.set(op, { op, stats, source: 'counter' });
+    // The scenarios' counters carry their verdict on each call (Counts.effectiveErrors uses it).
+    const counters = aggregate.counterOperations.get(op);
+    if (counters !== undefined) merged.merge(counters.toJSON());
+    views.set(op, { op, stats: merged, source: merged.count > 0 ? 'request-duration' : 'counter' });
   }
   return new Map([...views].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 export function figuresOf(counts: Counts, latencyMs: (percentile: number) => number | null): OperationFigures {
-  return { count: counts.count, errorRate: counts.count === 0 ? 0 : counts.errors / counts.count, latencyMs };
+  const count = counts.effectiveCount;
+  return { count, errorRate: count === 0 ? 0 : counts.effectiveErrors / count, latencyMs };
 }
 
 export function viewFigures(view: OperationView): OperationFigures {

@@ -73,18 +73,20 @@ export function buildSummary(parts: {
   let errors = 0;
   for (const [op, view] of views) {
     const { stats } = view;
-    requests += stats.count;
-    errors += stats.errors;
+    const count = stats.effectiveCount;
+    const failed = stats.effectiveErrors;
+    requests += count;
+    errors += failed;
     const latency = stats.latency;
     const latencyMs = { min: latency.minMs, mean: latency.meanMs } as LatencySummary;
     REPORTED_PERCENTILES.forEach((p, i) => (latencyMs[PERCENTILE_KEYS[i]!] = latency.percentileMs(p)));
     latencyMs.max = latency.maxMs;
     operations[op] = {
-      count: stats.count,
-      errors: stats.errors,
-      errorRate: stats.count === 0 ? 0 : stats.errors / stats.count,
-      rps: rate(stats.count),
-      statusCodes: Object.fromEntries([...stats.statusCodes].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))),
+      count,
+      errors: failed,
+      errorRate: count === 0 ? 0 : failed / count,
+      rps: rate(count),
+      statusCodes: Object.fromEntries([...stats.effectiveStatusCodes].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))),
       latencyMs,
       source: view.source,
     };
@@ -103,7 +105,10 @@ export function buildSummary(parts: {
     instances: Object.fromEntries(
       [...aggregate.instances]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, c]) => [name, { requests: c.count, errors: c.errors, errorRate: c.count === 0 ? 0 : c.errors / c.count }]),
+        .map(([name, c]) => [
+          name,
+          { requests: c.effectiveCount, errors: c.effectiveErrors, errorRate: c.effectiveCount === 0 ? 0 : c.effectiveErrors / c.effectiveCount },
+        ]),
     ),
     droppedIterations: aggregate.droppedIterations,
     checks: {

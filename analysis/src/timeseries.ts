@@ -47,7 +47,7 @@ export function buildTimeSeries(aggregate: Aggregate): TimeSeries {
   for (const op of [...ops].sort()) series.operations[op] = { requestsPerSec: [], p50: [], p95: [], p99: [] };
   const statuses = new Set<string>();
   for (const bucket of aggregate.buckets.values()) {
-    for (const cell of bucket.operations.values()) for (const status of cell.errorsByStatus.keys()) statuses.add(status);
+    for (const cell of bucket.operations.values()) for (const status of cell.effectiveErrorsByStatus.keys()) statuses.add(status);
   }
   for (const status of [...statuses].sort()) series.errorsByStatus[status] = [];
 
@@ -59,8 +59,8 @@ export function buildTimeSeries(aggregate: Aggregate): TimeSeries {
     series.offsetsSec.push(Math.max(0, (bucketStart - startMs) / 1000));
     series.coveredSec.push(covered);
     const cells: [string, BucketOperationStats][] = bucket === undefined ? [] : [...bucket.operations];
-    const requests = cells.reduce((sum, [, cell]) => sum + cell.count, 0);
-    const errors = cells.reduce((sum, [, cell]) => sum + cell.errors, 0);
+    const requests = cells.reduce((sum, [, cell]) => sum + cell.effectiveCount, 0);
+    const errors = cells.reduce((sum, [, cell]) => sum + cell.effectiveErrors, 0);
     series.requestsPerSec.push(requests / covered);
     series.errorsPerSec.push(errors / covered);
     const iterations = bucket?.iterations ?? 0;
@@ -71,12 +71,12 @@ export function buildTimeSeries(aggregate: Aggregate): TimeSeries {
     series.vus.push(bucket?.vus ?? null);
     for (const status of Object.keys(series.errorsByStatus)) {
       let n = 0;
-      for (const [, cell] of cells) n += cell.errorsByStatus.get(status) ?? 0;
+      for (const [, cell] of cells) n += cell.effectiveErrorsByStatus.get(status) ?? 0;
       series.errorsByStatus[status]!.push(n / covered);
     }
     for (const [op, line] of Object.entries(series.operations)) {
       const cell = bucket?.operations.get(op);
-      line.requestsPerSec.push((cell?.count ?? 0) / covered);
+      line.requestsPerSec.push((cell?.effectiveCount ?? 0) / covered);
       line.p50.push(cell?.latency.percentileMs(50) ?? null);
       line.p95.push(cell?.latency.percentileMs(95) ?? null);
       line.p99.push(cell?.latency.percentileMs(99) ?? null);

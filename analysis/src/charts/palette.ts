@@ -1,6 +1,6 @@
-// Colours for chart series: a fixed, colour-blind-friendly cycle (Okabe-Ito), so an operation keeps its colour
+// Colours for chart series: a fixed, colour-blind-friendly cycle (Okabe-Ito, with its yellow swapped for a darker wine that reads on white), so an operation keeps its colour
 // across charts of one report.
-const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000'];
+const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#882255', '#000000'];
 const DASHES: number[][] = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
 
 export function seriesColour(index: number): string {

@@ -1,0 +1,122 @@
+// The mixed scenario against the local target: over the REST API, with the
+// read ratio asked for, and under injected faults where the SLOs must fail.
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runK6 } from '../../helpers/k6.js';
+import { startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
+import { bundleScenarios, K6_TEST_ARGS, type Bundles } from './bundles.js';
+import { count, failedThresholds, readSummary } from './summary-file.js';
+import { fetchMetrics, sample, sumWhere } from './target-metrics.js';
+
+let bundles: Bundles;
+let target: TargetProcess | undefined;
+
+beforeAll(() => {
+  bundles = bundleScenarios();
+});
+
+afterEach(async () => {
+  await target?.stop();
+  target = undefined;
+});
+
+describe('the mixed scenario', () => {
+  it('drives the REST API with TRANSPORT=http, with gRPC operation names, skipping what it lacks', async () => {
+    // Arrange: a write-heavy mix, so operations the REST API lacks (atomics, chunks) come up.
+    target = await startTargetProcess();
+    const summaryPath = join(bundles.root, 'mixed-http.json');
+
+    // Act
+    const run = await runK6(bundles.path('mixed'), {
+      env: {
+        TRANSPORT: 'http',
+        OPEN_SAVES_HTTP_URL: target.httpUrl,
+        OPEN_SAVES_ADDR: '127.0.0.1:1',
+        RATE: '10',
+        RAMP: '1s',
+        HOLD: '3s',
+        READ_RATIO: '0.3',
+        BLOB_SIZES: '1KB,100KB',
+        SUMMARY_PATH: summaryPath,
+      },
+      args: K6_TEST_ARGS,
+      timeoutMs: 120_000,
+    });
+
+    // Assert
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const summary = readSummary(summaryPath);
+    expect(summary.metrics.checks?.values.fails).toBe(0);
+    expect(count(summary, 'opensaves_verify_failures')).toBe(0);
+    expect(count(summary, 'http_req_duration{op:CreateRecord}')).toBeGreaterThan(0);
+    expect(count(summary, 'http_req_duration{op:GetRecord}')).toBeGreaterThan(0);
+    expect(count(summary, 'opensaves_skipped_operations')).toBeGreaterThan(0);
+    // The lacking operations are announced once, not per iteration.
+    expect(run.stderr.match(/the REST API has no /g)).toHaveLength(1);
+    const metrics = await fetchMetrics(target.httpUrl);
+    expect(sumWhere(metrics, 'opensaves_http_requests_total', {})).toBeGreaterThanOrEqual(count(summary, 'opensaves_requests'));
+    expect(sumWhere(metrics, 'opensaves_rpc_total', {})).toBe(0);
+    expect(sample(metrics, 'opensaves_stores')).toBe(0);
+  });
+
+  it('honours READ_RATIO within 2 percentage points of iterations', async () => {
+    // Arrange
+    target = await startTargetProcess();
+    const summaryPath = join(bundles.root, 'mixed-ratio.json');
+
+    // Act
+    const run = await runK6(bundles.path('mixed'), {
+      env: {
+        OPEN_SAVES_ADDR: target.grpcAddress,
+        RATE: '40',
+        RAMP: '1s',
+        HOLD: '3s',
+        READ_RATIO: '0.7',
+        BLOB_SIZES: '1KB,100KB',
+        SUMMARY_PATH: summaryPath,
+      },
+      args: K6_TEST_ARGS,
+      timeoutMs: 120_000,
+    });
+
+    // Assert
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const summary = readSummary(summaryPath);
+    const reads = count(summary, 'iterations{class:read}');
+    const writes = count(summary, 'iterations{class:write}');
+    expect(reads + writes).toBe(count(summary, 'iterations'));
+    expect(reads + writes).toBeGreaterThan(100);
+    expect(Math.abs(reads / (reads + writes) - 0.7)).toBeLessThanOrEqual(0.02);
+  });
+
+  it('fails its SLO thresholds and exits 99 when the target fails 20 % of calls', async () => {
+    // Arrange
+    target = await startTargetProcess(['--error-rate', '0.2']);
+    const summaryPath = join(bundles.root, 'mixed-faults.json');
+
+    // Act
+    const run = await runK6(bundles.path('mixed'), {
+      env: {
+        OPEN_SAVES_ADDR: target.grpcAddress,
+        PROFILE: 'load',
+        RATE: '10',
+        RAMP: '1s',
+        HOLD: '3s',
+        BLOB_SIZES: '1KB,100KB',
+        SUMMARY_PATH: summaryPath,
+      },
+      args: K6_TEST_ARGS,
+      timeoutMs: 120_000,
+    });
+
+    // Assert
+    expect(run.exitCode, run.stdout + run.stderr).toBe(99);
+    const summary = readSummary(summaryPath);
+    const failed = failedThresholds(summary);
+    expect(failed.some((threshold) => /^checks\{op:[A-Za-z]+,kind:status\} rate>=0\.99$/.test(threshold))).toBe(true);
+    expect(count(summary, 'opensaves_errors')).toBeGreaterThan(0);
+    expect(run.stdout).toContain('RESULT: some thresholds failed');
+    // setup() and teardown() retry UNAVAILABLE, so even this run cleans up after itself.
+    expect(sample(await fetchMetrics(target.httpUrl), 'opensaves_stores')).toBe(0);
+  });
+});

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { ALARM_LIMITS } from '../constants.js';
 import { CompositeAlarm, anyInAlarm } from '../constructs/health-alarm.js';
+import { InvalidDefinitionError } from '../errors.js';
 import './support/synth.js';
 
 function childAlarms(scope: Construct, count: number, nameLength = 20): CloudwatchMetricAlarm[] {
@@ -52,5 +53,11 @@ describe('CompositeAlarm', () => {
         new CompositeAlarm(scope, 'health', { name: 'empty', description: 'd', children: [], actions: [] });
       }),
     ).toThrow(/composite alarm empty: no alarms to watch/);
+    try {
+      Testing.synthScope((scope) => new CompositeAlarm(scope, 'health', { name: 'empty', description: 'd', children: [], actions: [] }));
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidDefinitionError);
+      expect(error).toMatchObject({ name: 'InvalidDefinitionError', subject: 'composite alarm empty', reason: 'no alarms to watch' });
+    }
   });
 });

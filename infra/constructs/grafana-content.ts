@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Construct } from 'constructs';
 import { DATASOURCE_UID } from '../../dashboards/grafana/model.js';
+import { InvalidDefinitionError } from '../errors.js';
 import { GrafanaDashboardResource, GrafanaDataSource, type GrafanaProvider } from './grafana-provider.js';
 
 export interface GrafanaContentConfig {
@@ -15,7 +16,7 @@ export interface GrafanaContentConfig {
 export function assertNoInterpolation(file: string, text: string): void {
   const at = text.indexOf('${');
   if (at >= 0) {
-    throw new Error(`Grafana dashboard ${file}: expected variables as $name, got \`${text.slice(at, at + 24)}\` (Terraform would interpolate it)`);
+    throw new InvalidDefinitionError(`Grafana dashboard ${file}`, `expected variables as $name, got \`${text.slice(at, at + 24)}\` (Terraform would interpolate it)`);
   }
 }
 
@@ -39,7 +40,7 @@ export class GrafanaContent extends Construct {
       try {
         json = JSON.stringify(JSON.parse(readFileSync(file, 'utf8')));
       } catch (error) {
-        throw new Error(`Grafana dashboard ${file}: expected a readable JSON file, got ${(error as Error).message}`);
+        throw new InvalidDefinitionError(`Grafana dashboard ${file}`, `expected a readable JSON file, got ${(error as Error).message}`);
       }
       assertNoInterpolation(file, json);
       this.dashboards.push(

@@ -4,6 +4,7 @@ import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-com
 import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { Construct } from 'constructs';
 import { ALARM_LIMITS } from '../constants.js';
+import { InvalidDefinitionError } from '../errors.js';
 
 export type ChildAlarm = CloudwatchMetricAlarm | CloudwatchCompositeAlarm;
 
@@ -23,11 +24,14 @@ export class CompositeAlarm extends Construct {
 
   constructor(scope: Construct, id: string, config: CompositeAlarmConfig) {
     super(scope, id);
-    if (config.children.length === 0) throw new Error(`composite alarm ${config.name}: no alarms to watch`);
+    if (config.children.length === 0) throw new InvalidDefinitionError(`composite alarm ${config.name}`, 'no alarms to watch');
     // The rule references children by token; their configured names give its real length.
     const ruleLength = anyInAlarm(config.children.map((child) => child.alarmNameInput ?? '')).length;
     if (ruleLength > ALARM_LIMITS.maxCompositeRuleLength) {
-      throw new Error(`composite alarm ${config.name}: rule of ${ruleLength} characters, more than ${ALARM_LIMITS.maxCompositeRuleLength}`);
+      throw new InvalidDefinitionError(
+        `composite alarm ${config.name}`,
+        `rule of ${ruleLength} characters, more than ${ALARM_LIMITS.maxCompositeRuleLength}`,
+      );
     }
     this.alarm = new CloudwatchCompositeAlarm(this, 'alarm', {
       alarmName: config.name,

@@ -3,6 +3,7 @@ import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { Construct } from 'constructs';
 import { assertDashboardWithinLimits } from '../../dashboards/cloudwatch/validate.js';
 import type { DashboardBody } from '../../dashboards/cloudwatch/widgets.js';
+import { InvalidDefinitionError } from '../errors.js';
 
 export interface LoadTestDashboardConfig {
   readonly name: string;
@@ -18,7 +19,7 @@ export class LoadTestDashboard extends Construct {
     const body = JSON.stringify(config.body);
     // Terraform would read "${" in the body as an interpolation.
     if (body.includes('${')) {
-      throw new Error(`dashboard ${config.name}: body contains "\${", which Terraform would interpolate`);
+      throw new InvalidDefinitionError(`dashboard ${config.name}`, 'body contains "${", which Terraform would interpolate');
     }
     this.dashboard = new CloudwatchDashboard(this, 'dashboard', { dashboardName: config.name, dashboardBody: body });
   }

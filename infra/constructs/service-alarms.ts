@@ -12,6 +12,7 @@ import {
   S3,
   type AlarmRecommendation,
 } from '../constants.js';
+import { InvalidDefinitionError } from '../errors.js';
 import { mathAlarm, singleMetricAlarm, type AlarmTarget } from './alarm-definitions.js';
 
 type TableRole = keyof typeof DYNAMODB_OPERATIONS;
@@ -42,9 +43,9 @@ export interface ServiceAlarmsConfig {
 }
 
 // A threshold fixed by AWS wins; the configured one is used where AWS leaves it open.
-function thresholdOf(recommendation: AlarmRecommendation, configured?: number): number {
+function thresholdOf(name: string, recommendation: AlarmRecommendation, configured?: number): number {
   const value = recommendation.threshold ?? configured;
-  if (value === undefined) throw new Error('alarm threshold: AWS gives none and none was configured');
+  if (value === undefined) throw new InvalidDefinitionError(`alarm ${name}`, 'AWS gives no threshold and none was configured');
   return value;
 }
 
@@ -65,7 +66,7 @@ export class ServiceAlarms extends Construct {
       name: `${this.config.prefix}-${suffix}`,
       description,
       recommendation,
-      threshold: thresholdOf(recommendation, configured),
+      threshold: thresholdOf(`${this.config.prefix}-${suffix}`, recommendation, configured),
       actions: this.config.actions,
     };
   }

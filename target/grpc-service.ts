@@ -130,14 +130,15 @@ function clientStream<Msg, Res>(
         (error) => settle(error),
       ),
     );
-    // The client went away: drop what was reserved.
-    call.on('cancelled', () => {
+    // The client went away (cancelled, or the stream broke): drop what was reserved.
+    const gone = (): void => {
       if (settled) return;
       settled = true;
       upload?.abort();
       metrics.countRpc(method, status.CANCELLED);
-    });
-    call.on('error', () => call.emit('cancelled'));
+    };
+    call.on('cancelled', gone);
+    call.on('error', gone);
   };
 }
 

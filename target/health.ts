@@ -17,7 +17,8 @@ interface HealthRequest {
 
 export class HealthStatus {
   private current: ServingStatus = 'SERVING';
-  private readonly watchers = new Set<ServerWritableStream<HealthRequest, { status: string }>>();
+  /** Open Watch streams; only those for a known service get status updates. */
+  private readonly watchers = new Map<ServerWritableStream<HealthRequest, { status: string }>, boolean>();
 
   get status(): ServingStatus {
     return this.current;
@@ -25,32 +26,30 @@ export class HealthStatus {
 
   set(next: ServingStatus): void {
     this.current = next;
-    for (const call of this.watchers) call.write({ status: next });
+    for (const [call, known] of this.watchers) if (known) call.write({ status: next });
   }
 
   /** Ends open Watch streams so shutdown does not wait for them. */
   closeWatchers(): void {
-    for (const call of this.watchers) call.end();
+    for (const call of this.watchers.keys()) call.end();
     this.watchers.clear();
   }
 
   implementation(): UntypedServiceImplementation {
-    const known = (service: string | undefined): boolean => service === '' || service === HEALTH_SERVICE_NAME;
+    const isKnown = (service: string | undefined): boolean => service === '' || service === HEALTH_SERVICE_NAME;
     return {
       Check: (call: ServerUnaryCall<HealthRequest, { status: string }>, callback: sendUnaryData<{ status: string }>) => {
-        if (!known(call.request.service)) {
+        if (!isKnown(call.request.service)) {
           callback({ code: status.NOT_FOUND, details: `unknown service "${call.request.service}"` });
           return;
         }
         callback(null, { status: this.current });
       },
+      // As the health protocol says, Watch stays open for an unknown service (it may appear later).
       Watch: (call: ServerWritableStream<HealthRequest, { status: string }>) => {
-        if (!known(call.request.service)) {
-          call.write({ status: 'SERVICE_UNKNOWN' });
-          return;
-        }
-        call.write({ status: this.current });
-        this.watchers.add(call);
+        const known = isKnown(call.request.service);
+        call.write({ status: known ? this.current : 'SERVICE_UNKNOWN' });
+        this.watchers.set(call, known);
         call.on('cancelled', () => this.watchers.delete(call));
       },
     };

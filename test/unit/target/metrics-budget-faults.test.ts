@@ -87,14 +87,15 @@ describe('fault injection', () => {
   });
 
   it('adds the configured latency to the named method only', async () => {
-    target = await startTestTarget({ faults: faults({ latencyMs: 'Ping=150' }) });
+    target = await startTestTarget({ faults: faults({ latencyMs: 'Ping=400' }) });
     const time = async (action: () => Promise<unknown>) => {
       const start = performance.now();
       await action();
       return performance.now() - start;
     };
     await target.client.unary('GetStore', { key: 'warm-up' }).catch(() => undefined);
-    expect(await time(() => target!.client.unary('Ping', {}))).toBeGreaterThanOrEqual(145);
-    expect(await time(() => target!.client.unary('ListStores', { name: 'x' }).catch(() => undefined))).toBeLessThan(100);
+    expect(await time(() => target!.client.unary('Ping', {}))).toBeGreaterThanOrEqual(395);
+    // Well under the injected 400 ms even on a busy machine.
+    expect(await time(() => target!.client.unary('ListStores', { name: 'x' }).catch(() => undefined))).toBeLessThan(300);
   });
 });

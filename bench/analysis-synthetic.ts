@@ -1,7 +1,7 @@
 // Synthetic k6 `--out json` output with known distributions, for the analysis benchmarks and tests. Each request
-// produces the lines a real k6 gRPC run writes per iteration (grpc_req_duration, opensaves_requests, checks,
-// data_sent, data_received, iteration_duration, iterations), plus vus every second and dropped_iterations when the
-// offered rate exceeds what the step achieves. Deterministic for a given seed.
+// produces the lines a real k6 gRPC run writes per iteration (grpc_req_duration, opensaves_requests and, on
+// failure, opensaves_errors, checks, data_sent, data_received, iteration_duration, iterations), plus vus every
+// second and dropped_iterations when the offered rate exceeds what the step achieves. Deterministic for a seed.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createGzip } from 'node:zlib';
 import { createWriteStream } from 'node:fs';
@@ -71,6 +71,7 @@ function normal(random: () => number): number {
 const DECLARATIONS: Record<string, string> = {
   grpc_req_duration: '{"type":"Metric","data":{"name":"grpc_req_duration","type":"trend","contains":"time","thresholds":["p(95)<500"],"submetrics":null},"metric":"grpc_req_duration"}',
   opensaves_requests: '{"type":"Metric","data":{"name":"opensaves_requests","type":"counter","contains":"default","thresholds":[],"submetrics":null},"metric":"opensaves_requests"}',
+  opensaves_errors: '{"type":"Metric","data":{"name":"opensaves_errors","type":"counter","contains":"default","thresholds":[],"submetrics":null},"metric":"opensaves_errors"}',
   checks: '{"type":"Metric","data":{"name":"checks","type":"rate","contains":"default","thresholds":["rate>0.9"],"submetrics":null},"metric":"checks"}',
   data_sent: '{"type":"Metric","data":{"name":"data_sent","type":"counter","contains":"data","thresholds":[],"submetrics":null},"metric":"data_sent"}',
   data_received: '{"type":"Metric","data":{"name":"data_received","type":"counter","contains":"data","thresholds":[],"submetrics":null},"metric":"data_received"}',
@@ -137,7 +138,10 @@ export function* syntheticK6Output(run: SyntheticRun, onRequest?: (request: Synt
       );
       if (run.linesPerRequest !== 'duration-only') {
         const common = `"group":""${instanceTag},"scenario":"load"`;
-        emit('opensaves_requests', time, 1, `{"group":""${instanceTag},"op":"${rpc}","scenario":"load","status":"${status}"}`);
+        // The scenarios tag their counters with the status name and count failures in opensaves_errors.
+        const counterTags = `{"group":""${instanceTag},"op":"${rpc}","scenario":"load","status":"${status === '0' ? 'OK' : 'UNAVAILABLE'}"}`;
+        emit('opensaves_requests', time, 1, counterTags);
+        if (status !== '0') emit('opensaves_errors', time, 1, counterTags);
         emit('checks', time, status === '0' ? 1 : 0, `{"check":"${rpc} succeeds",${common}}`);
         emit('data_sent', time, 208, `{${common}}`);
         emit('data_received', time, 191, `{${common}}`);

@@ -163,7 +163,7 @@ export class BucketHistogram {
   /** Nearest-rank percentile (0..100) in ms, the middle of its bin; null when empty. */
   percentileMs(percentile: number): number | null {
     if (this.count === 0) return null;
-    const rank = Math.max(1, Math.ceil((percentile / 100) * this.count));
+    const rank = Math.max(1, Math.ceil((percentile / 100) * this.count - 1e-9));
     let seen = 0;
     for (let i = 0; i < this.bins.length; i++) {
       seen += this.bins[i]!;

@@ -288,8 +288,10 @@ function parseNumber(line: string, start: number, end: number): number {
     scale *= 10;
   }
   if (scale === 1) return NaN;
-  // Within one ulp of the decimal literal, far below any latency resolution that matters.
-  const value = whole + fraction / scale;
+  // digits / 10^k with both exact integers is one correctly rounded division: the same double as Number(text).
+  const scaled = whole * scale + fraction;
+  if (scaled > Number.MAX_SAFE_INTEGER) return Number(line.slice(start, end));
+  const value = scaled / scale;
   return negative ? -value : value;
 }
 
@@ -306,17 +308,17 @@ function stringEnd(line: string, start: number): number {
 }
 
 function tagValue(line: string, start: number, end: number): string {
-  const raw = line.slice(start, end);
-  let value = raw;
-  if (raw.includes('\\')) {
-    try {
-      value = JSON.parse(`"${raw}"`) as string;
-    } catch {
-      throw new LineError(`invalid escape in tag value \`${raw}\``);
-    }
-  }
+  let value = line.slice(start, end);
+  // Bytes first (latin1 chars -> UTF-8 text), escapes second: an escaped \u00e9 must stay é.
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(value)) value = Buffer.from(value, 'latin1').toString('utf8');
+  if (value.includes('\\')) {
+    try {
+      value = JSON.parse(`"${value}"`) as string;
+    } catch {
+      throw new LineError(`invalid escape in tag value \`${value}\``);
+    }
+  }
   return value;
 }
 

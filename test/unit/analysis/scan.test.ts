@@ -1,0 +1,90 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { writeSyntheticFile, writeSyntheticGzip, type SyntheticRequest, type SyntheticRun } from '../../../bench/analysis-synthetic.js';
+import { scanInputs } from '../../../analysis/src/scan.js';
+import { operationViews } from '../../../analysis/src/operations.js';
+import { buildTimeSeries } from '../../../analysis/src/timeseries.js';
+import { exactPercentile, removeTempDirs, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
+
+const RUN: SyntheticRun = {
+  seed: 3,
+  operations: [
+    { op: 'GetRecord', weight: 6, medianMs: 2, sigma: 0.5 },
+    { op: 'CreateRecord', weight: 3, medianMs: 8, sigma: 0.8, errorRate: 0.05 },
+    { op: 'QueryRecords', weight: 1, medianMs: 20, sigma: 1 },
+  ],
+  steps: [{ rate: 400, durationSec: 30 }],
+};
+
+function record(path: string, run: SyntheticRun): SyntheticRequest[] {
+  const requests: SyntheticRequest[] = [];
+  writeSyntheticFile(path, run, (r) => requests.push(r));
+  return requests;
+}
+
+describe('scanInputs on synthetic output with known distributions', () => {
+  const dir = tempDir();
+  const path = join(dir, 'run.json');
+  const requests = record(path, RUN);
+
+  it('counts requests and errors per operation exactly and keeps percentiles within 0.1%', async () => {
+    const { aggregate } = await scanInputs([path], { bucketMs: 10_000, lenient: false, workers: 0 });
+    const views = operationViews(aggregate);
+    expect(new Set(views.keys())).toEqual(new Set(['GetRecord', 'CreateRecord', 'QueryRecords']));
+    for (const [op, view] of views) {
+      const mine = requests.filter((r) => r.op === op);
+      expect(view.stats.effectiveCount).toBe(mine.length);
+      expect(view.stats.effectiveErrors).toBe(mine.filter((r) => r.status !== '0').length);
+      const sorted = mine.map((r) => r.latencyMs).sort((a, b) => a - b);
+      for (const p of [50, 90, 95, 99, 99.9]) {
+        const exact = exactPercentile(sorted, p);
+        expect(Math.abs(view.stats.latency.percentileMs(p)! - exact) / exact, `${op} p${p}`).toBeLessThanOrEqual(0.001);
+      }
+    }
+  });
+
+  it('puts each request in its time bucket', async () => {
+    const { aggregate } = await scanInputs([path], { bucketMs: 5_000, lenient: false, workers: 0 });
+    const series = buildTimeSeries(aggregate);
+    const start = requests[0]!.timeMs;
+    const expected = new Array<number>(series.offsetsSec.length).fill(0);
+    for (const r of requests) expected[Math.floor(r.timeMs / 5000) - Math.floor(start / 5000)]! += 1;
+    expect(series.requestsPerSec.map((rate, i) => Math.round(rate * series.coveredSec[i]!))).toEqual(expected);
+    expect(series.offsetsSec.length).toBe(6);
+  });
+
+  it('gives the same result on two worker threads over byte ranges as on one thread', async () => {
+    const single = await scanInputs([path], { bucketMs: 10_000, lenient: false, workers: 0 });
+    const parallel = await scanInputs([path], { bucketMs: 10_000, lenient: false, workers: 2, rangeBytes: 256 * 1024 });
+    const summarise = (views: ReturnType<typeof operationViews>): unknown =>
+      [...views].map(([op, v]) => [op, v.stats.effectiveCount, v.stats.effectiveErrors, v.stats.latency.percentileMs(99), v.stats.latency.maxMs]);
+    expect(summarise(operationViews(parallel.aggregate))).toEqual(summarise(operationViews(single.aggregate)));
+    expect(parallel.aggregate.input.lines).toBe(single.aggregate.input.lines);
+    expect(parallel.aggregate.buckets.size).toBe(single.aggregate.buckets.size);
+  });
+
+  it('reads gzip input like plain input', async () => {
+    const gz = join(dir, 'run.json.gz');
+    await writeSyntheticGzip(gz, RUN);
+    const plain = await scanInputs([path], { bucketMs: 10_000, lenient: false, workers: 0 });
+    const gzipped = await scanInputs([gz], { bucketMs: 10_000, lenient: false, workers: 0 });
+    expect(gzipped.aggregate.input.points).toBe(plain.aggregate.input.points);
+    expect(operationViews(gzipped.aggregate).get('QueryRecords')!.stats.latency.percentileMs(95)).toBe(
+      operationViews(plain.aggregate).get('QueryRecords')!.stats.latency.percentileMs(95),
+    );
+  });
+
+  it('merges several files and keeps each runner apart by its instance tag', async () => {
+    const a = join(dir, 'runner-a.json');
+    const b = join(dir, 'runner-b.json');
+    const fromA = record(a, { ...RUN, seed: 5, instance: 'runner-a' });
+    const fromB = record(b, { ...RUN, seed: 6, instance: 'runner-b', steps: [{ rate: 100, durationSec: 30 }] });
+    const { aggregate } = await scanInputs([a, b], { bucketMs: 10_000, lenient: false, workers: 0 });
+    const total = [...operationViews(aggregate).values()].reduce((sum, v) => sum + v.stats.effectiveCount, 0);
+    expect(total).toBe(fromA.length + fromB.length);
+    expect(aggregate.instances.get('runner-a')!.effectiveCount).toBe(fromA.length);
+    expect(aggregate.instances.get('runner-b')!.effectiveCount).toBe(fromB.length);
+  });
+});

@@ -1,6 +1,7 @@
 // How dashboards and alarms address the k6 series in CloudWatch. The output extension
 // sends one series per combination of the tags present on a sample (op, status, scenario,
 // and testid when the run sets RUN_ID), so a plain metric must name all of them.
+import type { InfraConfig } from './config.js';
 import { k6MetricName } from './k6-metrics.js';
 import type { OperationSeries, Protocol } from './operations.js';
 
@@ -9,6 +10,14 @@ export interface K6SeriesFilter {
   readonly scenario: string;
   // The testid tag the scenarios set from RUN_ID; absent when runs are not tagged.
   readonly runId?: string;
+}
+
+export function k6SeriesFilter(config: InfraConfig): K6SeriesFilter {
+  return {
+    namespace: config.k6Namespace,
+    scenario: config.k6Scenario,
+    ...(config.k6RunId === undefined ? {} : { runId: config.k6RunId }),
+  };
 }
 
 export const DURATION_METRIC: Readonly<Record<Protocol, string>> = {

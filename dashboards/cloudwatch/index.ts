@@ -1,5 +1,6 @@
 // Every CloudWatch dashboard of the kit, by short name, built from one configuration.
 import type { InfraConfig } from '../../infra/config.js';
+import { k6SeriesFilter } from '../../infra/k6-queries.js';
 import { albDashboard } from './alb.js';
 import { cloudFrontDashboard } from './cloudfront.js';
 import { dynamoDbDashboard } from './dynamodb.js';
@@ -16,11 +17,7 @@ export function buildDashboards(config: InfraConfig): Record<DashboardKey, Dashb
   return {
     'k6-client': k6ClientDashboard({
       region,
-      filter: {
-        namespace: config.k6Namespace,
-        scenario: config.k6Scenario,
-        ...(config.k6RunId === undefined ? {} : { runId: config.k6RunId }),
-      },
+      filter: k6SeriesFilter(config),
       protocols: config.k6Protocols,
       slo: config.slo,
     }),

@@ -5,15 +5,13 @@ import { Construct } from 'constructs';
 import type { SloThresholds } from '../config.js';
 import { RECOMMENDED_ALARMS as REC } from '../constants.js';
 import { k6MetricName } from '../k6-metrics.js';
-import { durationMetricName, insightsQuery, successDimensions } from '../k6-queries.js';
+import { durationMetricName, insightsQuery, successDimensions, type K6SeriesFilter } from '../k6-queries.js';
 import { operationSeries, type Protocol } from '../operations.js';
 import { mathAlarm, singleMetricAlarm } from './alarm-definitions.js';
 
 export interface K6AlarmsConfig {
   readonly prefix: string;
-  readonly namespace: string;
-  readonly scenario: string;
-  readonly runId?: string;
+  readonly filter: K6SeriesFilter;
   readonly protocols: readonly Protocol[];
   readonly slo: SloThresholds;
   readonly actions: readonly string[];
@@ -25,8 +23,8 @@ export class K6Alarms extends Construct {
 
   constructor(scope: Construct, id: string, config: K6AlarmsConfig) {
     super(scope, id);
-    const { prefix, namespace, scenario, slo } = config;
-    const filter = { namespace, scenario, ...(config.runId === undefined ? {} : { runId: config.runId }) };
+    const { prefix, filter, slo } = config;
+    const { namespace, scenario } = filter;
     for (const op of operationSeries(config.protocols)) {
       for (const [stat, thresholdMs] of [['p95', slo.p95Ms], ['p99', slo.p99Ms]] as const) {
         const name = `${prefix}-k6-${op.protocol}-${op.op}-${stat}`;

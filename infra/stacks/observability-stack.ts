@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { buildDashboards } from '../../dashboards/cloudwatch/index.js';
 import type { InfraConfig } from '../config.js';
 import { CLOUDFRONT, RECOMMENDED_ALARMS } from '../constants.js';
+import { k6SeriesFilter } from '../k6-queries.js';
 import { singleMetricAlarm } from '../constructs/alarm-definitions.js';
 import { AlarmTopic } from '../constructs/alarm-topic.js';
 import { CompositeAlarm } from '../constructs/health-alarm.js';
@@ -56,9 +57,7 @@ export class ObservabilityStack extends TerraformStack {
     });
     const k6 = new K6Alarms(this, 'k6-alarms', {
       prefix,
-      namespace: config.k6Namespace,
-      scenario: config.k6Scenario,
-      ...(config.k6RunId === undefined ? {} : { runId: config.k6RunId }),
+      filter: k6SeriesFilter(config),
       protocols: config.k6Protocols,
       slo: config.slo,
       actions: [],

@@ -29,6 +29,14 @@ describe('infra/archive.sh (make archive)', () => {
     expect(entries).toEqual(expect.arrayContaining(['metadata.json', expect.stringMatching(/\/dist\/mixed\.js$/), expect.stringMatching(/\/proto\/open_saves\.proto$/), expect.stringMatching(/\/proto\/google\/rpc\/status\.proto$/)]));
   });
 
+  it('loads on its own, away from the repository, as a runner pod would (scenario main)', async () => {
+    const out = join(work, 'inspect.tar');
+    expect((await runCommand('infra/archive.sh', [K6, BUNDLE, out], cleanEnv({}))).exitCode).toBe(0);
+    // From another directory k6 can find ../proto only inside the archive.
+    const inspected = execFileSync(K6, ['inspect', out], { cwd: work, encoding: 'utf8', env: { ...cleanEnv({}), K6_NO_USAGE_REPORT: 'true' } as NodeJS.ProcessEnv });
+    expect(Object.keys(JSON.parse(inspected).scenarios)).toEqual(['main']);
+  });
+
   it('fails when the script loads no protos', async () => {
     const script = join(work, 'plain.js');
     writeFileSync(script, 'export default function () {}\n');

@@ -1,9 +1,8 @@
 // Parses the target's command line into ServerOptions, once, with messages that
 // name the flag, the expected form and the value given.
-import { RPC_NAMES } from './constants.js';
-import { invalidConfig, ConfigError } from './errors.js';
+import { DEFAULT_MAX_BYTES, RPC_NAMES } from './constants.js';
+import { ConfigError, invalidConfig } from './errors.js';
 import type { FaultSetting } from './faults.js';
-import { DEFAULT_MAX_BYTES } from './constants.js';
 import type { ServerOptions } from './server.js';
 
 export const DEFAULT_GRPC_PORT = 6000;

@@ -164,12 +164,14 @@ function serverStream<Req, Res>(
           fail(toServiceError(error, method, context));
           return;
         }
-        void writeAll(call, result.messages).then((completed) => {
-          if (!completed) return metrics.countRpc(method, status.CANCELLED);
-          if (result.error) return fail(toServiceError(result.error, method, context));
-          metrics.countRpc(method, status.OK);
-          call.end();
-        });
+        writeAll(call, result.messages)
+          .then((completed) => {
+            if (!completed) return metrics.countRpc(method, status.CANCELLED);
+            if (result.error) return fail(toServiceError(result.error, method, context));
+            metrics.countRpc(method, status.OK);
+            call.end();
+          })
+          .catch((error: unknown) => context.onUnexpectedError(method, error));
       },
       fail,
     );

@@ -1,8 +1,8 @@
 // Command-line entry of the local target: parse flags, start, print the bound
 // addresses, and shut down cleanly on SIGINT/SIGTERM. Bad flags exit 2.
+import { logVerbosity, setLogVerbosity } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from './cli-args.js';
-import { logVerbosity, setLogVerbosity } from '@grpc/grpc-js';
 import { ConfigError } from './errors.js';
 import { startServer } from './server.js';
 
@@ -32,6 +32,10 @@ async function main(): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => requestStop(signal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+
+  // A request must never take the target down: anything that escapes a handler is logged.
+  process.on('uncaughtException', (error) => process.stderr.write(`target: uncaught error: ${error.stack ?? error.message}\n`));
+  process.on('unhandledRejection', (reason) => process.stderr.write(`target: unhandled rejection: ${String(reason)}\n`));
 
   let server;
   try {

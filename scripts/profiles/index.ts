@@ -53,8 +53,9 @@ function buildScenario(config: Config, spec: ScenarioSpec): Scenario {
     startRate: 0,
     timeUnit: '1s',
     stages,
-    // Enough VUs for the peak at ~100 ms per iteration; k6 adds more, up to maxVUs, if the target is slower.
-    preAllocatedVUs: Math.min(maxVus, Math.max(1, Math.ceil(peakRate(stages) / 10))),
+    // Enough VUs for the peak at ~200 ms per iteration: initialising VUs mid-run drops iterations.
+    // k6 adds more, up to maxVUs, if the target is slower.
+    preAllocatedVUs: Math.min(maxVus, Math.max(2, Math.ceil(peakRate(stages) / 5))),
     maxVUs: maxVus,
     gracefulStop: '30s',
   };

@@ -7,7 +7,7 @@ import { TtlCache } from './cache.js';
 import type { Checksums } from './checksums.js';
 import { DEFAULT_MAX_BYTES, ENTITY_OVERHEAD_BYTES, MAX_CHUNK_BYTES } from './constants.js';
 import { nowMicros, type TimestampMessage } from './clock.js';
-import { propertyBytes, type StoredProperty } from './properties.js';
+import type { StoredProperty } from './properties.js';
 
 export interface StoreEntity {
   readonly key: string;
@@ -156,13 +156,6 @@ export class State {
     this.cache.delete(recordCacheKey(record.storeKey, record.key));
   }
 
-  /** Re-estimates a record's own size after a change; throws past the budget. */
-  resizeRecord(record: RecordEntity): void {
-    const bytes = estimateRecordBytes(record);
-    this.budget.adjust(bytes - record.bytes);
-    record.bytes = bytes;
-  }
-
   /** Counts blob bytes already reserved through `budget.adjust`. */
   countBlobBytes(bytes: number): void {
     this.blobTotal += bytes;
@@ -206,14 +199,6 @@ export function chunkBytes(ref: BlobRef): number {
 
 export const recordCacheKey = (storeKey: string, key: string): string => `${storeKey}/${key}`;
 export const storeCacheKey = (key: string): string => `store:${key}`;
-
-export function estimateRecordBytes(record: RecordEntity): number {
-  let bytes = ENTITY_OVERHEAD_BYTES + record.storeKey.length + record.key.length + record.ownerId.length;
-  bytes += record.opaqueString.length;
-  for (const tag of record.tags) bytes += tag.length + 8;
-  for (const [name, property] of record.properties) bytes += propertyBytes(name, property);
-  return bytes;
-}
 
 export function estimateStoreBytes(key: string, name: string, tags: readonly string[], ownerId: string): number {
   let bytes = ENTITY_OVERHEAD_BYTES + key.length + name.length + ownerId.length;

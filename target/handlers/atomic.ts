@@ -12,7 +12,8 @@ import {
   type StoredProperty,
 } from '../properties.js';
 import { touchRecord, type RecordEntity, type State } from '../state.js';
-import { cacheAfterWrite, requireRecord } from './record-fields.js';
+import { cacheAfterWrite } from './record-cache.js';
+import { requireRecord } from './record-fields.js';
 
 interface PropertyAddress {
   storeKey?: string;

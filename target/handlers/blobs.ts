@@ -6,7 +6,8 @@ import { NO_CHECKSUMS, type Checksums } from '../checksums.js';
 import { failedPrecondition, invalidArgument, RpcError } from '../errors.js';
 import { checksumFields, int64ToNumber, type BlobMetadataMessage, type HintMessage, type StreamUploadMessage } from '../messages.js';
 import { newBlobKey, touchRecord, type BlobRef, type RecordEntity, type State } from '../state.js';
-import { cacheAfterWrite, checkEntityLimit, readRecordThroughCache, requireRecord } from './record-fields.js';
+import { cacheAfterWrite, readRecordThroughCache } from './record-cache.js';
+import { checkEntityLimit, requireRecord } from './record-fields.js';
 import { ContentBuffer, readClientChecksums, requireContent, requireMetadataFirst, sizeMismatch, verifyChecksums } from './upload.js';
 
 export type CreateBlobMessage = StreamUploadMessage<BlobMetadataMessage>;

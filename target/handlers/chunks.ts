@@ -12,7 +12,8 @@ import {
   type StreamUploadMessage,
 } from '../messages.js';
 import { chunkBytes, newBlobKey, touchRecord, type BlobRef, type State } from '../state.js';
-import { applyWritableFields, cacheAfterWrite, checkSignature, readWritableFields, requireRecord } from './record-fields.js';
+import { cacheAfterWrite } from './record-cache.js';
+import { applyWritableFields, checkSignature, readWritableFields, requireRecord } from './record-fields.js';
 import { checkStreamedSize, splitContent, type StreamResult } from './blobs.js';
 import { ContentBuffer, readClientChecksums, requireContent, requireMetadataFirst, verifyChecksums } from './upload.js';
 

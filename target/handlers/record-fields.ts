@@ -1,13 +1,12 @@
 // Rules shared by the RPCs that write record fields (CreateRecord, UpdateRecord,
-// CommitChunkedUpload with a record): validation, the signature precondition, the
-// record cache after writes, and reading through the cache.
+// CommitChunkedUpload with a record, and the HTTP record routes): what may be written,
+// within which limits, under which signature precondition.
 import { isSetTimestamp, type TimestampMessage } from '../clock.js';
-import { MAX_OPAQUE_STRING_BYTES, MAX_RECORD_ENTITY_BYTES } from '../constants.js';
+import { ENTITY_OVERHEAD_BYTES, MAX_OPAQUE_STRING_BYTES, MAX_RECORD_ENTITY_BYTES } from '../constants.js';
 import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
-import { recordToMessage, type HintMessage, type RecordMessage } from '../messages.js';
+import type { RecordMessage } from '../messages.js';
 import { propertiesFromMessage, propertyBytes, type StoredProperty } from '../properties.js';
-import { recordCacheKey, touchRecord, type RecordEntity, type State } from '../state.js';
-import { ENTITY_OVERHEAD_BYTES } from '../constants.js';
+import { touchRecord, type RecordEntity, type State } from '../state.js';
 
 /** The client-writable fields UpdateRecord replaces wholesale. */
 export interface WritableFields {
@@ -16,11 +15,6 @@ export interface WritableFields {
   tags: string[];
   opaqueString: string;
   expiresAt: TimestampMessage | null;
-}
-
-export interface CachedRecord {
-  readonly entity: RecordEntity;
-  readonly message: RecordMessage;
 }
 
 export function requireRecordMessage(record: RecordMessage | null | undefined): RecordMessage {
@@ -64,11 +58,8 @@ export function checkEntityLimit(bytes: number, inlineBlobBytes: number): void {
  * signature (FAILED_PRECONDITION, which clients do not retry, as upstream).
  */
 export function checkSignature(record: RecordEntity, signature: Buffer | undefined): void {
-  if (!signature || signature.length === 0) return;
-  if (signature.length !== 16) {
-    throw invalidArgument(`Invalid record proto: signature must be 16 bytes, got ${signature.length}`);
-  }
-  if (isNilUuid(signature)) return;
+  checkSignatureLength(signature);
+  if (!signature || signature.length === 0 || isNilUuid(signature)) return;
   if (!signature.equals(record.signature)) {
     throw failedPrecondition(`signature mismatch for record "${record.key}": the record was changed since it was read`);
   }
@@ -98,36 +89,6 @@ export function applyWritableFields(state: State, record: RecordEntity, fields: 
   // expires_at cannot be cleared through an update.
   if (fields.expiresAt) record.expiresAt = fields.expiresAt;
   touchRecord(record);
-}
-
-/** After a write: cache the new record, or purge its entry with do_not_cache. */
-export function cacheAfterWrite(state: State, record: RecordEntity, hint: HintMessage | null | undefined): RecordMessage {
-  const message = recordToMessage(record);
-  const key = recordCacheKey(record.storeKey, record.key);
-  if (hint?.doNotCache) state.cache.delete(key);
-  else state.cache.set(key, { entity: record, message } satisfies CachedRecord);
-  return message;
-}
-
-/** GetRecord's read path: cache first unless skip_cache; a miss is cached or purged per hint. */
-export function readRecordThroughCache(
-  state: State,
-  storeKey: string,
-  key: string,
-  hint: HintMessage | null | undefined,
-): CachedRecord {
-  const cacheKey = recordCacheKey(storeKey, key);
-  if (!hint?.skipCache) {
-    const cached = state.cache.get(cacheKey) as CachedRecord | undefined;
-    if (cached) return cached;
-  }
-  const entity = state.getRecord(storeKey, key);
-  if (!entity) throw notFound(`record "${key}" not found in store "${storeKey}"`);
-  const message = recordToMessage(entity);
-  const fresh: CachedRecord = { entity, message };
-  if (hint?.doNotCache) state.cache.delete(cacheKey);
-  else state.cache.set(cacheKey, fresh);
-  return fresh;
 }
 
 /** Reads a record that a write needs (no cache): NOT_FOUND when absent. */

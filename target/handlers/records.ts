@@ -6,17 +6,16 @@ import { recordToMessage, type HintMessage, type RecordMessage, type StatusMessa
 import { newSignature, recordCacheKey, type RecordEntity, type State } from '../state.js';
 import {
   applyWritableFields,
-  cacheAfterWrite,
   checkEntityLimit,
   checkSignatureLength,
   checkSignature,
   estimateFieldBytes,
-  readRecordThroughCache,
   readWritableFields,
   requireRecord,
   requireRecordMessage,
   type WritableFields,
 } from './record-fields.js';
+import { cacheAfterWrite, readRecordThroughCache } from './record-cache.js';
 
 export interface RecordWriteRequest {
   storeKey?: string;

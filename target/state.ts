@@ -59,7 +59,8 @@ export interface RecordEntity {
   readonly key: string;
   blobSize: bigint;
   properties: Map<string, StoredProperty>;
-  ownerId: string;
+  /** Change through State.setOwner, which keeps the owner index in step. */
+  readonly ownerId: string;
   tags: string[];
   readonly createdAt: number;
   updatedAt: number;
@@ -91,6 +92,8 @@ export class State {
   /** Records by store key, then record key. */
   readonly records = new Map<string, Map<string, RecordEntity>>();
   readonly blobRefs = new Map<string, BlobRef>();
+  /** Records by owner_id, so owner queries do not scan every record. */
+  private readonly recordsByOwner = new Map<string, Set<RecordEntity>>();
   /** HTTP API metadata items by `<type>/<id>`. */
   readonly metadata = new Map<string, { data: unknown; bytes: number }>();
   /** Cached Record/Store response messages by upstream's Redis keys. */
@@ -140,6 +143,37 @@ export class State {
     }
     byKey.set(record.key, record);
     this.recordTotal++;
+    this.indexOwner(record);
+  }
+
+  /** The records of one owner, in no particular order (empty owner: none). */
+  recordsOfOwner(ownerId: string): ReadonlySet<RecordEntity> {
+    return this.recordsByOwner.get(ownerId) ?? NO_RECORDS;
+  }
+
+  /** Changes a record's owner_id, keeping the owner index in step. */
+  setOwner(record: RecordEntity, ownerId: string): void {
+    if (record.ownerId === ownerId) return;
+    this.unindexOwner(record);
+    (record as { ownerId: string }).ownerId = ownerId;
+    this.indexOwner(record);
+  }
+
+  private indexOwner(record: RecordEntity): void {
+    if (record.ownerId === '') return;
+    let records = this.recordsByOwner.get(record.ownerId);
+    if (!records) {
+      records = new Set();
+      this.recordsByOwner.set(record.ownerId, records);
+    }
+    records.add(record);
+  }
+
+  private unindexOwner(record: RecordEntity): void {
+    const records = this.recordsByOwner.get(record.ownerId);
+    if (!records) return;
+    records.delete(record);
+    if (records.size === 0) this.recordsByOwner.delete(record.ownerId);
   }
 
   removeRecord(record: RecordEntity): void {
@@ -147,6 +181,7 @@ export class State {
     if (!byKey?.delete(record.key)) return;
     if (byKey.size === 0) this.records.delete(record.storeKey);
     this.recordTotal--;
+    this.unindexOwner(record);
     this.budget.release(record.bytes);
     this.detachBlob(record);
     if (record.openSessions) for (const session of record.openSessions) this.dropBlobRef(session);
@@ -190,6 +225,7 @@ export class State {
 }
 
 const EMPTY = Buffer.alloc(0);
+const NO_RECORDS: ReadonlySet<RecordEntity> = new Set();
 
 export function chunkBytes(ref: BlobRef): number {
   let total = 0;

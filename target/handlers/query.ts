@@ -51,8 +51,14 @@ export function queryRecords(state: State, request: QueryRecordsRequest): QueryR
   const comparators = (request.sortOrders ?? []).map(buildComparator);
   const matches: RecordEntity[] = [];
   const storeKey = request.storeKey ?? '';
-  if (storeKey !== '') collect(state.records.get(storeKey), predicates, matches);
-  else for (const byKey of state.records.values()) collect(byKey, predicates, matches);
+  const ownerId = request.ownerId ?? '';
+  // Start from the smaller candidate set: the owner's records, or the store's.
+  const storeRecords = storeKey === '' ? undefined : (state.records.get(storeKey)?.values() ?? []);
+  const ownerRecords = ownerId === '' ? undefined : state.recordsOfOwner(ownerId);
+  if (ownerRecords && (!storeRecords || ownerRecords.size < (state.records.get(storeKey)?.size ?? 0))) {
+    collect(ownerRecords, storeKey === '' ? predicates : [(record) => record.storeKey === storeKey, ...predicates], matches);
+  } else if (storeRecords) collect(storeRecords, predicates, matches);
+  else for (const byKey of state.records.values()) collect(byKey.values(), predicates, matches);
 
   // Datastore key order (store, then record key) when no sort order decides.
   matches.sort((a, b) => {
@@ -76,9 +82,8 @@ export function queryRecords(state: State, request: QueryRecordsRequest): QueryR
   return { records, storeKeys };
 }
 
-function collect(byKey: Map<string, RecordEntity> | undefined, predicates: Predicate[], into: RecordEntity[]): void {
-  if (!byKey) return;
-  outer: for (const record of byKey.values()) {
+function collect(records: Iterable<RecordEntity>, predicates: Predicate[], into: RecordEntity[]): void {
+  outer: for (const record of records) {
     for (const matches of predicates) if (!matches(record)) continue outer;
     into.push(record);
   }

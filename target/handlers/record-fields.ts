@@ -82,7 +82,7 @@ export function applyWritableFields(state: State, record: RecordEntity, fields: 
   checkEntityLimit(bytes, record.blob?.kind === 'inline' ? record.blob.data.length : 0);
   state.budget.adjust(bytes - record.bytes);
   record.bytes = bytes;
-  record.ownerId = fields.ownerId;
+  state.setOwner(record, fields.ownerId);
   record.properties = fields.properties;
   record.tags = fields.tags;
   record.opaqueString = fields.opaqueString;

@@ -111,7 +111,7 @@ export async function recordRoute(context: HttpContext): Promise<void> {
       record.bytes = bytes;
       record.tags = fields.tags;
       record.properties = fields.properties;
-      record.ownerId = fields.ownerId;
+      state.setOwner(record, fields.ownerId);
       touchRecord(record);
       state.cache.delete(recordCacheKey(storeId, recordId));
       sendEmpty(response, 200);

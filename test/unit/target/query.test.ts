@@ -144,3 +144,29 @@ describe('QueryRecords keys_only', () => {
     }
   });
 });
+
+describe('QueryRecords by owner after changes', () => {
+  it('follows owner changes by UpdateRecord and the HTTP API, and forgets deleted records', async () => {
+    const store = uniqueKey('ostore');
+    const first = uniqueKey('owner');
+    const second = uniqueKey('owner');
+    await target.client.unary('CreateStore', { store: { key: store } });
+    await target.client.unary('CreateRecord', { storeKey: store, record: { key: 'a', ownerId: first } });
+    await target.client.unary('CreateRecord', { storeKey: store, record: { key: 'b', ownerId: first } });
+    await target.client.unary('UpdateRecord', { storeKey: store, record: { key: 'a', ownerId: second } });
+    expect(keys(await query({ ownerId: first }))).toEqual(['b']);
+    expect(keys(await query({ ownerId: second, storeKey: store }))).toEqual(['a']);
+    expect(keys(await query({ ownerId: second, storeKey: otherStoreKey }))).toEqual([]);
+
+    const put = await fetch(`${target.server.httpUrl}/api/stores/${store}/records/b`, {
+      method: 'PUT',
+      body: JSON.stringify({ properties: { owner_id: second } }),
+    });
+    expect(put.status).toBe(200);
+    expect(keys(await query({ ownerId: first }))).toEqual([]);
+    expect(keys(await query({ ownerId: second }))).toEqual(['a', 'b']);
+
+    await target.client.unary('DeleteRecord', { storeKey: store, key: 'a' });
+    expect(keys(await query({ ownerId: second }))).toEqual(['b']);
+  });
+});

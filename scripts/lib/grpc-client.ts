@@ -10,6 +10,7 @@ import { ConfigError } from './errors.js';
 import { atomicContention, errors, requests, streamDuration } from './metrics.js';
 import { config } from './runtime.js';
 import exec from 'k6/execution';
+import { resolveUserPath } from './user-path.js';
 
 // The proto is parsed once per VU, in the init context, from ../proto relative to dist/<scenario>.js.
 const client = new grpc.Client();
@@ -19,7 +20,7 @@ const caCert = config.caCertPath === undefined ? undefined : readCaCert(config.c
 
 function readCaCert(path: string): string {
   try {
-    return open(path);
+    return open(resolveUserPath(path));
   } catch {
     exec.test.abort(new ConfigError('OPEN_SAVES_CA_CERT', 'a readable PEM file', path).message);
     throw new Error('unreachable');

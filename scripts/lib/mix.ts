@@ -6,6 +6,7 @@ import exec from 'k6/execution';
 import { RPC_NAMES, type RpcName } from './constants.js';
 import { ConfigError } from './errors.js';
 import type { Config } from './config.js';
+import { resolveUserPath } from './user-path.js';
 
 export interface Mix {
   readonly read: ReadonlyArray<readonly [RpcName, number]>;
@@ -30,10 +31,10 @@ export function parseMix(value: unknown, source: string): Mix {
   return { read: parseClass(candidate.read), write: parseClass(candidate.write) };
 }
 
-/** Reads MIX relative to the working directory (k6's own open() would resolve it against dist/). */
+/** Reads MIX (relative to the working directory) or the bundled default. */
 export function loadMix(config: Config): Mix {
   if (config.mixPath === undefined) return parseMix(defaultMix, 'data/mix.json (bundled)');
-  const path = config.mixPath.startsWith('/') || __ENV.PWD === undefined ? config.mixPath : `${__ENV.PWD}/${config.mixPath}`;
+  const path = resolveUserPath(config.mixPath);
   let text: string;
   try {
     text = open(path);

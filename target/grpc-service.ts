@@ -13,7 +13,7 @@ import {
 } from '@grpc/grpc-js';
 import type { RpcName } from './constants.js';
 import { RpcError } from './errors.js';
-import { INJECTED_ERROR_MESSAGE, type FaultInjector } from './faults.js';
+import { INJECTED_ERROR_MESSAGE, type FaultDecision, type FaultInjector } from './faults.js';
 import type { Metrics } from './metrics.js';
 import type { State } from './state.js';
 import * as atomic from './handlers/atomic.js';
@@ -44,10 +44,14 @@ function unavailable(): ServerErrorResponse {
   return Object.assign(new Error(INJECTED_ERROR_MESSAGE), { code: status.UNAVAILABLE, details: INJECTED_ERROR_MESSAGE });
 }
 
-/** Runs `run` now, or after the injected delay; `fail` instead when a fault says so. */
-function withFaults(context: ServiceContext, method: RpcName, run: () => void, fail: (error: ServerErrorResponse) => void): void {
+/** Counts the call and decides its fault, once per call. */
+function startCall(context: ServiceContext, method: RpcName): FaultDecision {
   context.metrics.countCall(method);
-  const decision = context.faults.decide(method);
+  return context.faults.decide(method);
+}
+
+/** Runs `run` now, or after the injected delay; `fail` instead when the decision says so. */
+function applyFault(decision: FaultDecision, run: () => void, fail: (error: ServerErrorResponse) => void): void {
   if (decision.delayMs === 0 && !decision.fail) return run();
   const act = (): void => (decision.fail ? fail(unavailable()) : run());
   if (decision.delayMs > 0) setTimeout(act, decision.delayMs);
@@ -61,9 +65,8 @@ function unary<Req, Res>(context: ServiceContext, method: RpcName, handler: (req
       metrics.countRpc(method, error.code ?? status.UNKNOWN);
       callback(error);
     };
-    withFaults(
-      context,
-      method,
+    applyFault(
+      startCall(context, method),
       () => {
         let response: Res;
         try {
@@ -93,6 +96,8 @@ function clientStream<Msg, Res>(
 ): handleClientStreamingCall<Msg, Res> {
   const { metrics } = context;
   return (call: ServerReadableStream<Msg, Res>, callback) => {
+    // Faults apply when the client half-closes, before the response.
+    const decision = startCall(context, method);
     let upload: Upload<Msg, Res> | undefined;
     let settled = false;
     const settle = (error: ServerErrorResponse | null, response?: Res): void => {
@@ -119,9 +124,8 @@ function clientStream<Msg, Res>(
       }),
     );
     call.on('end', () =>
-      withFaults(
-        context,
-        method,
+      applyFault(
+        decision,
         () =>
           guard(() => {
             if (!upload) throw new RpcError(status.INVALID_ARGUMENT, `${method}: the stream carried no messages`);
@@ -153,9 +157,8 @@ function serverStream<Req, Res>(
       metrics.countRpc(method, error.code ?? status.UNKNOWN);
       call.emit('error', error);
     };
-    withFaults(
-      context,
-      method,
+    applyFault(
+      startCall(context, method),
       () => {
         let result: blobs.StreamResult<Res>;
         try {

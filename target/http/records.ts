@@ -64,7 +64,9 @@ export async function recordsRoute(context: HttpContext): Promise<void> {
 function listRecords(state: State, storeId: string, query: URLSearchParams): Record<string, unknown>[] {
   const gameId = query.get('game_id') ?? '';
   const ownerId = query.get('owner_id') ?? '';
-  const limit = Number.parseInt(query.get('limit') ?? '', 10);
+  // Anything but a plain positive integer means no limit, as strconv.Atoi failing does in the AWS port.
+  const limitText = query.get('limit') ?? '';
+  const limit = /^\d+$/.test(limitText) ? Number(limitText) : 0;
   const matches: RecordEntity[] = [];
   for (const record of state.records.get(storeId)?.values() ?? []) {
     if (gameId !== '') {

@@ -115,6 +115,7 @@ describe('/api/stores/{store_id}/records', () => {
     expect(await ids('?owner_id=o1&game_id=g1')).toEqual([a]);
     expect(await ids('?limit=2')).toHaveLength(2);
     expect(await ids('?limit=-5')).toHaveLength(3);
+    expect(await ids('?limit=2abc')).toHaveLength(3);
   });
 
   it('answers 404 for a missing store (before the method check), 400 without record_id, 500 for a duplicate', async () => {

@@ -9,6 +9,8 @@ import type { TimeSeries } from './timeseries.js';
 const STEP_TOLERANCE = 0.1;
 // A step needs this many buckets; shorter stretches are ramps between steps.
 const MIN_STEP_BUCKETS = 2;
+// Plateaus needed to call a run without step tags a capacity run.
+const MIN_INFERRED_STEPS = 3;
 // Achieved below this share of offered load means the generator or the target could not keep up.
 const SATURATION_SHARE = 0.95;
 
@@ -16,8 +18,11 @@ export interface CapacityStep {
   index: number;
   startSec: number;
   durationSec: number;
+  /** what the executor was asked for: iterations started plus dropped, per second (requests/s without iterations) */
   offeredPerSec: number;
+  /** iterations started per second (requests/s without iterations), comparable with offeredPerSec */
   achievedPerSec: number;
+  requestsPerSec: number;
   droppedPerSec: number;
   errorRate: number;
   pass: boolean;
@@ -45,12 +50,13 @@ export function analyseCapacity(series: TimeSeries, slo: SloSpec, taggedSteps: R
   const useIterations = series.offeredIterationsPerSec.some((rate) => rate > 0);
   const offered = useIterations ? series.offeredIterationsPerSec : series.requestsPerSec;
   const steps = findSteps(offered);
-  if (steps.length < 2) return null;
   const rates = steps.map(([from, to]) => mean(offered.slice(from, to)));
-  const distinct = rates.filter((rate, i) => i === 0 || Math.abs(rate - rates[i - 1]!) > STEP_TOLERANCE * rates[i - 1]!);
-  if (distinct.length < 2) return null;
+  // Without step tags, only a staircase counts as a capacity run: a ramp to one plateau (smoke, load) does not.
+  const climbing = rates.every((rate, i) => i === 0 || rate > (1 + STEP_TOLERANCE) * rates[i - 1]!);
+  if (steps.length < MIN_INFERRED_STEPS || !climbing) return null;
+  const achieved = useIterations ? series.iterationsPerSec : series.requestsPerSec;
 
-  return conclude(steps.map(([from, to], index) => summariseStep(series, slo, index, from, to, rates[index]!)));
+  return conclude(steps.map(([from, to], index) => summariseStep(series, slo, index, from, to, rates[index]!, achieved)));
 }
 
 function conclude(result: CapacityStep[]): Capacity {
@@ -88,24 +94,32 @@ function summariseTaggedSteps(series: TimeSeries, slo: SloSpec, steps: ReadonlyM
     const durationSec = Math.max(0.001, (step.endMs - step.startMs) / 1000);
     // dropped_iterations carry no step tag: take those of the buckets that start inside the step.
     let dropped = 0;
-    series.offsetsSec.forEach((offset, i) => {
-      const bucketStart = startMs + offset * 1000;
+    series.startsMs.forEach((bucketStart, i) => {
       if (bucketStart >= step.startMs && bucketStart < step.endMs) dropped += series.droppedPerSec[i]! * series.coveredSec[i]!;
     });
     const requests = [...step.operations.values()].reduce((sum, c) => sum + c.effectiveCount, 0);
-    const offered = step.iterations > 0 ? (step.iterations + dropped) / durationSec : requests / durationSec;
+    const iterations = step.iterations > 0;
     return judgeStep(slo, step.operations, {
       index,
       startSec: (step.startMs - startMs) / 1000,
       durationSec,
-      offeredPerSec: offered,
-      achievedPerSec: requests / durationSec,
+      offeredPerSec: iterations ? (step.iterations + dropped) / durationSec : requests / durationSec,
+      achievedPerSec: iterations ? step.iterations / durationSec : requests / durationSec,
+      requestsPerSec: requests / durationSec,
       droppedPerSec: dropped / durationSec,
     });
   });
 }
 
-function summariseStep(series: TimeSeries, slo: SloSpec, index: number, from: number, to: number, offered: number): CapacityStep {
+function summariseStep(
+  series: TimeSeries,
+  slo: SloSpec,
+  index: number,
+  from: number,
+  to: number,
+  offered: number,
+  achieved: readonly number[],
+): CapacityStep {
   const cells = new Map<string, BucketOperationStats>();
   for (const bucket of series.buckets.slice(from, to)) {
     for (const [op, cell] of bucket.operations) {
@@ -120,12 +134,13 @@ function summariseStep(series: TimeSeries, slo: SloSpec, index: number, from: nu
     startSec: series.offsetsSec[from]!,
     durationSec: series.coveredSec.slice(from, to).reduce((a, b) => a + b, 0),
     offeredPerSec: offered,
-    achievedPerSec: mean(series.requestsPerSec.slice(from, to)),
+    achievedPerSec: mean(achieved.slice(from, to)),
+    requestsPerSec: mean(series.requestsPerSec.slice(from, to)),
     droppedPerSec: mean(series.droppedPerSec.slice(from, to)),
   });
 }
 
-type StepLoad = Pick<CapacityStep, 'index' | 'startSec' | 'durationSec' | 'offeredPerSec' | 'achievedPerSec' | 'droppedPerSec'>;
+type StepLoad = Pick<CapacityStep, 'index' | 'startSec' | 'durationSec' | 'offeredPerSec' | 'achievedPerSec' | 'requestsPerSec' | 'droppedPerSec'>;
 
 function judgeStep(slo: SloSpec, cells: ReadonlyMap<string, BucketOperationStats>, load: StepLoad): CapacityStep {
   const verdict = evaluateSlo(

@@ -3,8 +3,10 @@ import { TimeBucket, type Aggregate, type BucketOperationStats } from './aggrega
 
 export interface TimeSeries {
   bucketSec: number;
-  /** bucket start, seconds since the first sample */
+  /** bucket start, seconds after the start of the first bucket (buckets are aligned to the clock) */
   offsetsSec: number[];
+  /** bucket start, ms since the epoch */
+  startsMs: number[];
   /** seconds of each bucket inside the run (the first and last buckets are usually partial) */
   coveredSec: number[];
   requestsPerSec: number[];
@@ -31,6 +33,7 @@ export function buildTimeSeries(aggregate: Aggregate): TimeSeries {
   const series: TimeSeries = {
     bucketSec: bucketMs / 1000,
     offsetsSec: [],
+    startsMs: [],
     coveredSec: [],
     requestsPerSec: [],
     errorsPerSec: [],
@@ -56,7 +59,8 @@ export function buildTimeSeries(aggregate: Aggregate): TimeSeries {
     const bucket = aggregate.buckets.get(index);
     const bucketStart = index * bucketMs;
     const covered = Math.max(1, Math.min(endMs + 1, bucketStart + bucketMs) - Math.max(startMs, bucketStart)) / 1000;
-    series.offsetsSec.push(Math.max(0, (bucketStart - startMs) / 1000));
+    series.offsetsSec.push(((index - first) * bucketMs) / 1000);
+    series.startsMs.push(bucketStart);
     series.coveredSec.push(covered);
     const cells: [string, BucketOperationStats][] = bucket === undefined ? [] : [...bucket.operations];
     const requests = cells.reduce((sum, [, cell]) => sum + cell.effectiveCount, 0);

@@ -3,7 +3,7 @@
 // stored checksums, deletion, and the chunked-upload lifecycle.
 import { clientStream, serverStream, unary } from '../grpc-client.js';
 import { verify } from '../checks.js';
-import type { BlobMetadata, ChunkMetadata, Hint } from '../messages.js';
+import type { BlobMetadata, ChunkMetadata, Hint, RecordMessage } from '../messages.js';
 import { ContentDigest, type Payload } from '../payloads.js';
 
 interface BlobTarget {
@@ -125,9 +125,18 @@ export function chunkUrls(target: BlobTarget, chunks: number): void {
 
 /** Starts a chunked upload, sends one chunk, aborts it; the record's current blob must be untouched. */
 export async function abortedUpload(target: BlobTarget, chunk: Payload): Promise<void> {
+  const blobShape = () => {
+    const record = unary<RecordMessage>('GetRecord', { storeKey: target.store, key: target.key, hint: { skipCache: true } }).message;
+    return record ? `${record.blobSize}/${record.chunked}/${record.chunkCount}` : null;
+  };
+  const before = blobShape();
   const session = unary<{ sessionId: string }>('CreateChunkedBlob', { storeKey: target.store, recordKey: target.key });
   if (!session.message) return;
   const sessionId = session.message.sessionId;
   await clientStream<ChunkMetadata>('UploadChunk', [{ metadata: { sessionId, number: '0' } }, ...chunk.pieces.map((content) => ({ content }))]);
-  unary('AbortChunkedUpload', { sessionId });
+  if (!unary('AbortChunkedUpload', { sessionId }).ok) return;
+  const after = blobShape();
+  if (before !== null && after !== null) {
+    verify('AbortChunkedUpload', "an aborted upload leaves the record's blob as it was", before === after, () => `${before} became ${after}`);
+  }
 }

@@ -6,6 +6,7 @@ import {
   type handleClientStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
+  type sendUnaryData,
   type ServerErrorResponse,
   type ServerReadableStream,
   type ServerWritableStream,
@@ -60,25 +61,29 @@ function applyFault(decision: FaultDecision, run: () => void, fail: (error: Serv
 
 function unary<Req, Res>(context: ServiceContext, method: RpcName, handler: (request: Req) => Res): handleUnaryCall<Req, Res> {
   const { metrics } = context;
+  const fail = (error: ServerErrorResponse, callback: sendUnaryData<Res>): void => {
+    metrics.countRpc(method, error.code ?? status.UNKNOWN);
+    callback(error);
+  };
+  const invoke = (request: Req, callback: sendUnaryData<Res>): void => {
+    let response: Res;
+    try {
+      response = handler(request);
+    } catch (error) {
+      fail(toServiceError(error, method, context), callback);
+      return;
+    }
+    metrics.countRpc(method, status.OK);
+    callback(null, response);
+  };
   return (call, callback) => {
-    const fail = (error: ServerErrorResponse): void => {
-      metrics.countRpc(method, error.code ?? status.UNKNOWN);
-      callback(error);
-    };
+    const decision = startCall(context, method);
+    // The common case allocates nothing per call beyond what grpc-js does.
+    if (decision.delayMs === 0 && !decision.fail) return invoke(call.request, callback);
     applyFault(
-      startCall(context, method),
-      () => {
-        let response: Res;
-        try {
-          response = handler(call.request);
-        } catch (error) {
-          fail(toServiceError(error, method, context));
-          return;
-        }
-        metrics.countRpc(method, status.OK);
-        callback(null, response);
-      },
-      fail,
+      decision,
+      () => invoke(call.request, callback),
+      (error) => fail(error, callback),
     );
   };
 }

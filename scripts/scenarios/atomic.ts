@@ -4,6 +4,7 @@
 // spread-out cold ones, where ABORTED is contention, reported as its own rate.
 import exec from 'k6/execution';
 import { config } from '../lib/runtime.js';
+import { requireGrpc } from '../lib/grpc-only.js';
 import { buildOptions } from '../profiles/index.js';
 import { setupRun, teardownRun } from '../lib/lifecycle.js';
 import { buildSummary, type SummaryData } from '../lib/summary.js';
@@ -22,6 +23,8 @@ const ATOMIC_OPS: readonly RpcName[] = [
   'AtomicInc',
   'AtomicDec',
 ];
+
+requireGrpc(config, 'atomic');
 
 export const options = buildOptions(config, {
   ops: ['CreateRecord', 'GetRecord', 'DeleteRecord', ...ATOMIC_OPS],

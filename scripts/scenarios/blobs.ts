@@ -4,6 +4,7 @@
 // chunk URLs and an aborted upload.
 import exec from 'k6/execution';
 import { config } from '../lib/runtime.js';
+import { requireGrpc } from '../lib/grpc-only.js';
 import { buildOptions } from '../profiles/index.js';
 import { setupRun, teardownRun } from '../lib/lifecycle.js';
 import { buildSummary, type SummaryData } from '../lib/summary.js';
@@ -13,6 +14,8 @@ import { makePayload } from '../lib/payloads.js';
 import { createRecord, deleteRecord } from '../lib/flows/records.js';
 import { abortedUpload, chunkUrls, deleteBlob, readBlob, readChunk, uploadBlob, uploadChunked } from '../lib/flows/blobs.js';
 import { CHUNK_BYTES, CHUNKED_UPLOAD_CHUNKS, type RunData } from '../lib/run-data.js';
+
+requireGrpc(config, 'blobs');
 
 export const options = buildOptions(config, {
   ops: [

@@ -3,6 +3,7 @@
 // compared in the summary; then update-then-read on a private record, with and
 // without do_not_cache, where the read must never return the stale version.
 import { config } from '../lib/runtime.js';
+import { requireGrpc } from '../lib/grpc-only.js';
 import { buildOptions } from '../profiles/index.js';
 import { setupRun, teardownRun } from '../lib/lifecycle.js';
 import { buildSummary, type SummaryData } from '../lib/summary.js';
@@ -15,6 +16,8 @@ import type { RunData } from '../lib/run-data.js';
 const CACHED = { tags: { cache: 'use' } };
 const UNCACHED = { tags: { cache: 'skip' } };
 const REPEATED_READS = 3;
+
+requireGrpc(config, 'cache');
 
 export const options = buildOptions(config, {
   ops: ['CreateRecord', 'GetRecord', 'UpdateRecord', 'DeleteRecord'],

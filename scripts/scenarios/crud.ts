@@ -3,6 +3,7 @@
 // update back and deletes it; every 20th iteration also runs a store lifecycle.
 import exec from 'k6/execution';
 import { config } from '../lib/runtime.js';
+import { requireGrpc } from '../lib/grpc-only.js';
 import { buildOptions } from '../profiles/index.js';
 import { setupRun, teardownRun } from '../lib/lifecycle.js';
 import { buildSummary, type SummaryData } from '../lib/summary.js';
@@ -12,6 +13,8 @@ import { pickSome } from '../lib/random.js';
 import { createStore, deleteStore, readStore } from '../lib/flows/stores.js';
 import { createRecord, deleteRecord, readRecord, readRecordBatch, updateRecord } from '../lib/flows/records.js';
 import type { RunData } from '../lib/run-data.js';
+
+requireGrpc(config, 'crud');
 
 export const options = buildOptions(config, {
   ops: ['CreateStore', 'GetStore', 'DeleteStore', 'CreateRecord', 'GetRecord', 'GetRecords', 'UpdateRecord', 'DeleteRecord'],

@@ -3,6 +3,7 @@
 // Each result is checked against the content setup() wrote.
 import exec from 'k6/execution';
 import { config } from '../lib/runtime.js';
+import { requireGrpc } from '../lib/grpc-only.js';
 import { buildOptions } from '../profiles/index.js';
 import { setupRun, teardownRun } from '../lib/lifecycle.js';
 import { buildSummary, type SummaryData } from '../lib/summary.js';
@@ -11,6 +12,8 @@ import { pick, pickSome } from '../lib/random.js';
 import { QUERY_KINDS, runQuery } from '../lib/flows/queries.js';
 import { readRecordBatch } from '../lib/flows/records.js';
 import type { RunData } from '../lib/run-data.js';
+
+requireGrpc(config, 'queries');
 
 export const options = buildOptions(config, { ops: ['QueryRecords', 'GetRecords'] });
 

@@ -3,6 +3,7 @@
 // succeed and every read-back must match.
 import { RPC_NAMES, INLINE_BLOB_MAX_BYTES } from '../lib/constants.js';
 import { config } from '../lib/runtime.js';
+import { requireGrpc } from '../lib/grpc-only.js';
 import { buildOptions } from '../profiles/index.js';
 import { setupRun, teardownRun } from '../lib/lifecycle.js';
 import { buildSummary, type SummaryData } from '../lib/summary.js';
@@ -17,6 +18,8 @@ import { abortedUpload, chunkUrls, deleteBlob, readBlob, readChunk, uploadBlob, 
 import { atomicSequence } from '../lib/flows/atomic.js';
 import { runQuery } from '../lib/flows/queries.js';
 import type { RunData } from '../lib/run-data.js';
+
+requireGrpc(config, 'smoke');
 
 export const options = buildOptions(config, { ops: RPC_NAMES, singlePassInSmoke: true });
 

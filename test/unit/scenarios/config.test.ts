@@ -19,6 +19,8 @@ interface BadValue {
   with?: Record<string, string>;
   /** the value must not appear in the output (secrets) */
   secret?: boolean;
+  /** the bundle to run; mixed unless the value is bad only for some scenarios */
+  bundle?: string;
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'opensaves-config-'));
@@ -35,6 +37,7 @@ const BAD_VALUES: BadValue[] = [
   { variable: 'OPEN_SAVES_CA_CERT', value: '/etc/hostname', expected: 'OPEN_SAVES_TLS=true' },
   { variable: 'OPEN_SAVES_AUTH_TOKEN', value: 'secret token-123', expected: 'a token without whitespace', secret: true },
   { variable: 'TRANSPORT', value: 'websocket', expected: 'one of grpc, http' },
+  { variable: 'TRANSPORT', value: 'http', expected: 'grpc for the crud scenario', bundle: 'crud' },
   { variable: 'OPEN_SAVES_HTTP_URL', value: 'ftp://127.0.0.1:8080', expected: 'an http:// or https:// base URL' },
   { variable: 'PROFILE', value: 'heavy', expected: 'one of smoke, load, stress, spike, soak, capacity' },
   { variable: 'RATE', value: '-5', expected: 'a positive number of iterations per second' },
@@ -95,7 +98,7 @@ afterAll(() => {
 
 describe('a bad configuration value', () => {
   it.each(BAD_VALUES)('$variable=$value stops the run before any request', async (bad) => {
-    const run = await runK6(bundles.path('mixed'), {
+    const run = await runK6(bundles.path(bad.bundle ?? 'mixed'), {
       env: { OPEN_SAVES_ADDR: grpcAddress, OPEN_SAVES_HTTP_URL: httpUrl, ...bad.with, [bad.variable]: bad.value },
       args: K6_TEST_ARGS,
       timeoutMs: 30_000,

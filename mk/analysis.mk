@@ -1,0 +1,27 @@
+# Analysis CLI (analysis/): `npm run analyze -- k6.json`. Its vitest files (test/unit/analysis/) run with
+# every other vitest file; report.html is checked there in Debian's Chromium, which ensure-chromium installs
+# first (TEST_PREREQS, run before the global vitest run). test-analysis checks the npm wiring end to end.
+CHROMIUM ?= /usr/bin/chromium
+BENCH_LINES ?= 1000000
+
+.PHONY: ensure-chromium test-analysis bench-analysis
+
+ensure-chromium: ## install Debian's chromium for the report.html test when it is missing (needs root)
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif command -v apt-get >/dev/null; then apt-get update && apt-get install -y chromium; \
+	else echo "$(CHROMIUM) is missing and apt-get is not available: install Chromium for the report.html test"; exit 1; fi
+
+test-analysis: setup ensure-chromium ## npm run analyze end to end: a report, exit 1 on a missed SLO, exit 2 on bad input
+	@out="$$(mktemp -d)"; trap 'rm -rf "$$out"' EXIT; \
+	status=0; npm run --silent analyze -- test/fixtures/analysis/smoke.json --out-dir "$$out" --format json,md,junit >/dev/null 2>&1 || status=$$?; \
+	[ $$status -eq 1 ] || { echo "analyze smoke.json: expected exit 1 (GetRecord misses its error-rate SLO), got $$status"; exit 1; }; \
+	for f in summary.json report.md junit.xml; do test -s "$$out/$$f" || { echo "analyze smoke.json: $$f was not written"; exit 1; }; done; \
+	status=0; npm run --silent analyze -- "$$out/missing.json" >/dev/null 2>&1 || status=$$?; \
+	[ $$status -eq 2 ] || { echo "analyze on a missing file: expected exit 2, got $$status"; exit 1; }; \
+	echo "test-analysis: ok"
+
+bench-analysis: setup ## throughput and peak RSS of the analysis on synthetic k6 output (BENCH_LINES=10000000 for the big run)
+	npx tsx bench/analysis-throughput.ts $(BENCH_LINES)
+
+TEST_TARGETS += test-analysis
+TEST_PREREQS += ensure-chromium

@@ -1,6 +1,7 @@
 // Typed record properties: conversion between the Property message (as
 // proto-loader decodes it) and the stored value, and the comparisons queries,
 // CompareAndSwap and atomic operations need.
+import { PROPERTY_OVERHEAD_BYTES } from './constants.js';
 import { invalidArgument, RpcError } from './errors.js';
 import { status } from '@grpc/grpc-js';
 
@@ -85,7 +86,7 @@ const TYPE_ORDER = { BOOLEAN: 0, INTEGER: 1, STRING: 2 } as const;
 
 /** Estimated stored size of a property, for the byte budget. */
 export function propertyBytes(name: string, property: StoredProperty): number {
-  return name.length + 16 + (property.type === 'STRING' ? property.value.length : 8);
+  return name.length + PROPERTY_OVERHEAD_BYTES + (property.type === 'STRING' ? property.value.length : 8);
 }
 
 export function requireIntegerProperty(name: string, property: StoredProperty): bigint {

@@ -5,7 +5,7 @@ import { randomFillSync, randomUUID } from 'node:crypto';
 import { ByteBudget } from './budget.js';
 import { TtlCache } from './cache.js';
 import type { Checksums } from './checksums.js';
-import { DEFAULT_MAX_BYTES, ENTITY_OVERHEAD_BYTES, MAX_CHUNK_BYTES } from './constants.js';
+import { DEFAULT_MAX_BYTES, ENTITY_OVERHEAD_BYTES, MAX_CHUNK_BYTES, TAG_OVERHEAD_BYTES } from './constants.js';
 import { nowMicros, type TimestampMessage } from './clock.js';
 import type { StoredProperty } from './properties.js';
 
@@ -238,7 +238,7 @@ export const storeCacheKey = (key: string): string => `store:${key}`;
 
 export function estimateStoreBytes(key: string, name: string, tags: readonly string[], ownerId: string): number {
   let bytes = ENTITY_OVERHEAD_BYTES + key.length + name.length + ownerId.length;
-  for (const tag of tags) bytes += tag.length + 8;
+  for (const tag of tags) bytes += tag.length + TAG_OVERHEAD_BYTES;
   return bytes;
 }
 

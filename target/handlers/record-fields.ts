@@ -2,7 +2,7 @@
 // CommitChunkedUpload with a record, and the HTTP record routes): what may be written,
 // within which limits, under which signature precondition.
 import { isSetTimestamp, type TimestampMessage } from '../clock.js';
-import { ENTITY_OVERHEAD_BYTES, MAX_OPAQUE_STRING_BYTES, MAX_RECORD_ENTITY_BYTES } from '../constants.js';
+import { ENTITY_OVERHEAD_BYTES, MAX_OPAQUE_STRING_BYTES, MAX_RECORD_ENTITY_BYTES, TAG_OVERHEAD_BYTES } from '../constants.js';
 import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
 import type { RecordMessage } from '../messages.js';
 import { propertiesFromMessage, propertyBytes, type StoredProperty } from '../properties.js';
@@ -40,7 +40,7 @@ export function readWritableFields(record: RecordMessage): WritableFields {
 /** Estimated entity size the way upstream's Datastore limit sees it: fields plus the inline blob. */
 export function estimateFieldBytes(storeKey: string, key: string, fields: WritableFields): number {
   let bytes = ENTITY_OVERHEAD_BYTES + storeKey.length + key.length + fields.ownerId.length + fields.opaqueString.length;
-  for (const tag of fields.tags) bytes += tag.length + 8;
+  for (const tag of fields.tags) bytes += tag.length + TAG_OVERHEAD_BYTES;
   for (const [name, property] of fields.properties) bytes += propertyBytes(name, property);
   return bytes;
 }

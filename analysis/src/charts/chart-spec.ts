@@ -9,8 +9,16 @@ export interface ChartSpec {
   config: ChartConfiguration;
 }
 
+/** "45s" for runs under a minute, else "m:ss" ("h:mm:ss" past an hour), so no two buckets share a label. */
 export function timeLabels(offsetsSec: readonly number[]): string[] {
-  return offsetsSec.map((s) => (s >= 120 ? `${(s / 60).toFixed(s % 60 === 0 ? 0 : 1)}m` : `${Math.round(s)}s`));
+  const longest = offsetsSec[offsetsSec.length - 1] ?? 0;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return offsetsSec.map((offset) => {
+    const s = Math.round(offset);
+    if (longest < 60) return `${s}s`;
+    if (longest < 3600) return `${Math.floor(s / 60)}:${two(s % 60)}`;
+    return `${Math.floor(s / 3600)}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
+  });
 }
 
 export function baseOptions(title: string, yTitle: string, xTitle = 'time since start'): NonNullable<ChartConfiguration['options']> {

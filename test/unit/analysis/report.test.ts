@@ -90,3 +90,12 @@ describe('ProgressBar', () => {
     }
   });
 });
+
+describe('chart time labels', () => {
+  it('use seconds under a minute, m:ss under an hour and h:mm:ss beyond, never twice the same', async () => {
+    const { timeLabels } = await import('../../../analysis/src/charts/chart-spec.js');
+    expect(timeLabels([0, 10, 20])).toEqual(['0s', '10s', '20s']);
+    expect(timeLabels([0, 125, 130, 135, 140])).toEqual(['0:00', '2:05', '2:10', '2:15', '2:20']);
+    expect(timeLabels([0, 3600, 3605])).toEqual(['0:00:00', '1:00:00', '1:00:05']);
+  });
+});

@@ -37,6 +37,10 @@ export interface Summary {
   /** requests and errors per runner (the `instance` tag, else the input file name) */
   instances: Record<string, { requests: number; errors: number; errorRate: number }>;
   droppedIterations: number;
+  /** k6 iterations: count, rate and duration percentiles (ms, from the iteration_duration trend) */
+  iterations: { count: number; rate: number | null; durationMs: { p50: number | null; p95: number | null } };
+  /** bytes k6 sent and received (data_sent, data_received) */
+  data: { sentBytes: number; receivedBytes: number };
   checks: { passes: number; fails: number; byName: Record<string, { passes: number; fails: number }> };
   thresholds: ThresholdResult[];
   slo: SloVerdict & { source: string };
@@ -47,6 +51,12 @@ export interface Summary {
   warnings: string[];
   /** latency histograms per operation as [microseconds, count, ...], so a later run can test against this one */
   histograms: Record<string, number[]>;
+}
+
+function iterationsOf(aggregate: Aggregate, rate: (n: number) => number | null): Summary['iterations'] {
+  const count = aggregate.metrics.get('iterations')?.sum ?? 0;
+  const duration = aggregate.metrics.get('iteration_duration')?.histogram ?? null;
+  return { count, rate: rate(count), durationMs: { p50: duration?.percentileMs(50) ?? null, p95: duration?.percentileMs(95) ?? null } };
 }
 
 export function durationSecOf(aggregate: Aggregate): number {
@@ -111,6 +121,8 @@ export function buildSummary(parts: {
         ]),
     ),
     droppedIterations: aggregate.droppedIterations,
+    iterations: iterationsOf(aggregate, rate),
+    data: { sentBytes: aggregate.metrics.get('data_sent')?.sum ?? 0, receivedBytes: aggregate.metrics.get('data_received')?.sum ?? 0 },
     checks: {
       passes: checks.reduce((sum, [, c]) => sum + c.passes, 0),
       fails: checks.reduce((sum, [, c]) => sum + c.fails, 0),

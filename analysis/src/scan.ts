@@ -3,7 +3,6 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { buildSync } from 'esbuild';
 import { Aggregate } from './aggregate.js';
 import { PARALLEL_MIN_BYTES, RANGE_TARGET_BYTES } from './constants.js';
 import { InputError } from './errors.js';
@@ -64,9 +63,11 @@ let bundledWorker: string | null = null;
  * bundled once with esbuild (~100 ms) and run with `eval`: a worker started on the .ts file would need tsx's loader
  * in every thread, which costs each worker a loader thread and a transform of every module.
  */
-function workerCode(): { code: string | URL; eval: boolean } {
+async function workerCode(): Promise<{ code: string | URL; eval: boolean }> {
   const source = new URL('./worker.ts', import.meta.url);
   if (!import.meta.url.endsWith('.ts')) return { code: new URL('./worker.js', import.meta.url), eval: false };
+  // Loaded only here: runs that stay on the main thread do not pay for esbuild.
+  const { buildSync } = await import('esbuild');
   bundledWorker ??= buildSync({
     entryPoints: [fileURLToPath(source)],
     bundle: true,
@@ -79,13 +80,13 @@ function workerCode(): { code: string | URL; eval: boolean } {
   return { code: bundledWorker, eval: true };
 }
 
-function readOnWorkers(
+async function readOnWorkers(
   tasks: RangeTask[],
   settings: WorkerSettings,
   workerCount: number,
   options: ScanOptions,
 ): Promise<RangeResult[]> {
-  const entry = workerCode();
+  const entry = await workerCode();
   const queue = [...tasks];
   const results: RangeResult[] = [];
   return new Promise((resolve, reject) => {

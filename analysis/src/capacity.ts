@@ -9,6 +9,8 @@ import type { TimeSeries } from './timeseries.js';
 const STEP_TOLERANCE = 0.1;
 // A step needs this many buckets; shorter stretches are ramps between steps.
 const MIN_STEP_BUCKETS = 2;
+// A tagged step shorter than this (a run stopped right after it began) has too few samples to judge.
+const MIN_STEP_SECONDS = 1;
 // Plateaus needed to call a run without step tags a capacity run.
 const MIN_INFERRED_STEPS = 3;
 // Achieved below this share of offered load means the generator or the target could not keep up.
@@ -16,6 +18,8 @@ const SATURATION_SHARE = 0.95;
 
 export interface CapacityStep {
   index: number;
+  /** the step tag's value, or the plateau's number */
+  name: string;
   startSec: number;
   durationSec: number;
   /** what the executor was asked for: iterations started plus dropped, per second (requests/s without iterations) */
@@ -46,7 +50,14 @@ export interface Capacity {
  * of offered load. Returns null unless the run has at least two steps of clearly different load.
  */
 export function analyseCapacity(series: TimeSeries, slo: SloSpec, taggedSteps: ReadonlyMap<string, StepStats>, startMs: number): Capacity | null {
-  if (taggedSteps.size >= 2) return conclude(summariseTaggedSteps(series, slo, taggedSteps, startMs));
+  if (taggedSteps.size >= 2) {
+    const long = new Map([...taggedSteps].filter(([, step]) => (step.endMs - step.startMs) / 1000 >= MIN_STEP_SECONDS));
+    const skipped = [...taggedSteps.keys()].filter((name) => !long.has(name));
+    if (long.size < 2) return null;
+    const capacity = conclude(summariseTaggedSteps(series, slo, long, startMs));
+    if (skipped.length > 0) capacity.findings.push(`Step ${skipped.join(', ')} ran for less than ${MIN_STEP_SECONDS} s (the run stopped) and is left out.`);
+    return capacity;
+  }
   const useIterations = series.offeredIterationsPerSec.some((rate) => rate > 0);
   const offered = useIterations ? series.offeredIterationsPerSec : series.requestsPerSec;
   const steps = findSteps(offered);
@@ -90,7 +101,7 @@ function findSteps(offered: readonly number[]): [number, number][] {
 
 function summariseTaggedSteps(series: TimeSeries, slo: SloSpec, steps: ReadonlyMap<string, StepStats>, startMs: number): CapacityStep[] {
   const ordered = [...steps].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
-  return ordered.map(([, step], index) => {
+  return ordered.map(([name, step], index) => {
     const durationSec = Math.max(0.001, (step.endMs - step.startMs) / 1000);
     // dropped_iterations carry no step tag: take those of the buckets that start inside the step.
     let dropped = 0;
@@ -101,6 +112,7 @@ function summariseTaggedSteps(series: TimeSeries, slo: SloSpec, steps: ReadonlyM
     const iterations = step.iterations > 0;
     return judgeStep(slo, step.operations, {
       index,
+      name,
       startSec: (step.startMs - startMs) / 1000,
       durationSec,
       offeredPerSec: iterations ? (step.iterations + dropped) / durationSec : requests / durationSec,
@@ -131,6 +143,7 @@ function summariseStep(
   }
   return judgeStep(slo, cells, {
     index,
+    name: String(index + 1),
     startSec: series.offsetsSec[from]!,
     durationSec: series.coveredSec.slice(from, to).reduce((a, b) => a + b, 0),
     offeredPerSec: offered,
@@ -140,7 +153,7 @@ function summariseStep(
   });
 }
 
-type StepLoad = Pick<CapacityStep, 'index' | 'startSec' | 'durationSec' | 'offeredPerSec' | 'achievedPerSec' | 'requestsPerSec' | 'droppedPerSec'>;
+type StepLoad = Pick<CapacityStep, 'index' | 'name' | 'startSec' | 'durationSec' | 'offeredPerSec' | 'achievedPerSec' | 'requestsPerSec' | 'droppedPerSec'>;
 
 function judgeStep(slo: SloSpec, cells: ReadonlyMap<string, BucketOperationStats>, load: StepLoad): CapacityStep {
   const verdict = evaluateSlo(
@@ -163,7 +176,7 @@ function findings(steps: readonly CapacityStep[], maxRate: number | null, firstF
   const rate = (r: number): string => `${Math.round(r)}/s`;
   if (maxRate === null) out.push(`No step held the SLO; already the first step (${rate(steps[0]!.offeredPerSec)}) failed it.`);
   else if (firstFailing === null) out.push(`Every step held the SLO, up to ${rate(maxRate)}; the limit lies beyond the highest step.`);
-  else out.push(`The SLO held up to ${rate(maxRate)} (step ${firstFailing} of ${steps.length}).`);
+  else out.push(`The SLO held up to ${rate(maxRate)} (step ${steps[firstFailing - 1]!.name} of ${steps.length}).`);
   if (firstFailing !== null) {
     const step = steps[firstFailing]!;
     const broken = step.violations

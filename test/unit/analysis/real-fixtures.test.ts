@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { scanInputs } from '../../../analysis/src/scan.js';
 import { operationViews } from '../../../analysis/src/operations.js';
 import { evaluateThresholds } from '../../../analysis/src/thresholds.js';
+import { analyseCapacity } from '../../../analysis/src/capacity.js';
+import { buildTimeSeries } from '../../../analysis/src/timeseries.js';
+import { loadSlo } from '../../../analysis/src/slo.js';
+import { DEFAULT_SLO_PATH } from '../../../analysis/src/args.js';
 import { durationSecOf } from '../../../analysis/src/summary.js';
 import { join } from 'node:path';
 import { steadyMixedRun, writeSyntheticFile, type SyntheticRequest } from '../../../bench/analysis-synthetic.js';
@@ -64,6 +68,16 @@ describe('real k6 output', () => {
     // setup() and teardown() calls carry no step.
     expect(stepCalls).toBeGreaterThan(0);
     expect(stepCalls).toBeLessThan(allCalls);
+  });
+
+  it('judges the capacity run step by step from its step tags, leaving out a step cut short', async () => {
+    const { aggregate } = await scan('capacity.json.gz');
+    const capacity = analyseCapacity(buildTimeSeries(aggregate), loadSlo(DEFAULT_SLO_PATH), aggregate.steps, aggregate.startMs!)!;
+    expect(capacity.steps.map((s) => s.name)).toEqual(['1', '2']);
+    expect(capacity.steps[1]!.offeredPerSec).toBeGreaterThan(capacity.steps[0]!.offeredPerSec);
+    // Only GetRecord has injected failures; the local target's latencies are far below the SLO.
+    for (const violation of capacity.steps.flatMap((s) => s.violations)) expect(`${violation.op} ${violation.criterion}`).toBe('GetRecord errorRate');
+    expect(capacity.findings.join(' ')).toMatch(/Step 3 ran for less than 1 s \(the run stopped\) and is left out\./);
   });
 
   it('has no whole-metric thresholds to re-evaluate: the scenarios put theirs on sub-metrics, which k6 does not write', async () => {

@@ -91,13 +91,18 @@ async function readOnWorkers(
   const results: RangeResult[] = [];
   return new Promise((resolve, reject) => {
     let running = workerCount;
+    // After a failure that ends the run, no new ranges are handed out. Ranges are handed out in order, so every
+    // range before the failing one has been read and its line count is known for the error message.
+    let stopped = false;
     for (let i = 0; i < workerCount; i++) {
       const worker = new Worker(entry.code, { eval: entry.eval, workerData: settings });
-      const next = (): void => worker.postMessage(queue.shift() ?? null);
+      const next = (): void => worker.postMessage(stopped ? null : (queue.shift() ?? null));
       worker.on('message', (message: WorkerMessage) => {
         if (message.type === 'progress') options.onProgress?.(message.bytes);
         else {
-          results.push(message.result);
+          const { result } = message;
+          results.push(result);
+          if (result.failure !== null || (result.firstInvalid !== null && !settings.lenient)) stopped = true;
           next();
         }
       });

@@ -29,7 +29,9 @@ export const HTTP_FAULT_NAMES = [
 ] as const;
 const FAULT_METHODS = new Set<string>([...RPC_NAMES, ...HTTP_FAULT_NAMES]);
 
-export type CliResult = { help: true } | { help: false; options: Readonly<ServerOptions> };
+export type CliResult =
+  | { help: true }
+  | { help: false; options: Readonly<ServerOptions>; stopWhenStdinCloses: boolean };
 
 const VALUE_FLAGS = new Set([
   '--grpc-port',
@@ -44,9 +46,14 @@ const VALUE_FLAGS = new Set([
 
 export function parseArgs(argv: readonly string[]): CliResult {
   const values = new Map<string, string>();
+  let stopWhenStdinCloses = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return { help: true };
+    if (arg === '--stop-when-stdin-closes') {
+      stopWhenStdinCloses = true;
+      continue;
+    }
     const eq = arg.indexOf('=');
     const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
     if (!VALUE_FLAGS.has(flag)) throw new ConfigError(`unknown option \`${arg}\`; see --help`);
@@ -64,6 +71,7 @@ export function parseArgs(argv: readonly string[]): CliResult {
   const errorRate = parseFaultSetting('--error-rate', values.get('--error-rate'), (v) => v >= 0 && v <= 1, 'a fraction in [0, 1]');
   return {
     help: false,
+    stopWhenStdinCloses,
     options: Object.freeze({
       host: parseHost(values.get('--host')),
       grpcPort: parsePort('--grpc-port', values.get('--grpc-port'), DEFAULT_GRPC_PORT),

@@ -58,6 +58,11 @@ async function main(): Promise<number> {
       );
     };
     if (stopRequested) requestStop(stopRequested);
+    if (parsed.stopWhenStdinCloses) {
+      // The supervisor holds the other end of stdin; when it dies, even by SIGKILL, the pipe closes.
+      process.stdin.once('end', () => requestStop('SIGTERM'));
+      process.stdin.resume();
+    }
   });
 }
 

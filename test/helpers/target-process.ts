@@ -23,8 +23,9 @@ const HTTP_LINE = /http listening on (http:\/\/127\.0\.0\.1:\d+)/;
 export async function startTargetProcess(extraArgs: string[] = [], readyTimeoutMs = 30_000): Promise<TargetProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'target/main.ts', '--grpc-port', '0', '--http-port', '0', ...extraArgs],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    ['--import', 'tsx', 'target/main.ts', '--grpc-port', '0', '--http-port', '0', '--stop-when-stdin-closes', ...extraArgs],
+    // stdin stays a pipe held by this process: if a test run dies, the target follows it.
+    { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));

@@ -42,6 +42,18 @@ describe('target/main.ts', () => {
     expect(await exited).toBe(0);
   });
 
+  it('with --stop-when-stdin-closes, shuts down cleanly once its stdin closes', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'target/main.ts', '--grpc-port', '0', '--http-port', '0', '--stop-when-stdin-closes'],
+      { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('http listening') && resolve()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stdin.end();
+    expect(await exited).toBe(0);
+  });
+
   it('passes fault and budget flags to the server', async () => {
     const target = await startTargetProcess(['--error-rate', 'Ping=1', '--max-bytes', '1k']);
     const client = new TestClient(target.grpcAddress);

@@ -5,6 +5,7 @@ import {
   CHECKS_METRIC,
   DROPPED_ITERATIONS_METRIC,
   GRPC_METHOD_PREFIX,
+  GRPC_STATUS_NAMES,
   ITERATIONS_METRIC,
   OPENSAVES_ERRORS_METRIC,
   OPENSAVES_REQUESTS_METRIC,
@@ -43,11 +44,7 @@ export function isFailedRequest(metric: string, status: string, expectedResponse
 }
 
 /** gRPC status names (what the scenarios' counters carry) -> the numeric codes k6 puts on grpc_req_duration. */
-const GRPC_CODES: ReadonlyMap<string, string> = new Map(
-  ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED',
-    'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE',
-    'DATA_LOSS', 'UNAUTHENTICATED'].map((name, code) => [name, String(code)]),
-);
+const GRPC_CODES: ReadonlyMap<string, string> = new Map(GRPC_STATUS_NAMES.map((name, code) => [name, String(code)]));
 
 export function normaliseStatus(status: string): string {
   return status === '' ? 'unknown' : (GRPC_CODES.get(status) ?? status);

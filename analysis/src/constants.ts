@@ -30,6 +30,14 @@ export const BUILTIN_TRENDS: ReadonlySet<string> = new Set([
   'ws_connecting',
 ]);
 
+// gRPC status names by code (https://grpc.github.io/grpc/core/md_doc_statuscodes.html): the scenarios' counters
+// carry names, k6's grpc_req_duration carries codes.
+export const GRPC_STATUS_NAMES = [
+  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
+  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED',
+  'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
+] as const;
+
 // gRPC method paths look like /opensaves.OpenSaves/GetRecord.
 export const GRPC_METHOD_PREFIX = '/opensaves.OpenSaves/';
 

@@ -1,16 +1,18 @@
 // Number and label formatting shared by the Markdown, HTML and JUnit reports.
 
-// gRPC status names (https://grpc.github.io/grpc/core/md_doc_statuscodes.html), for status codes in tables.
-const GRPC_CODE_NAMES = [
-  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
-  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED',
-  'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
-];
+import { GRPC_STATUS_NAMES } from './constants.js';
 
-/** "5" -> "5 NOT_FOUND" for gRPC codes; HTTP codes (>= 100) stay as they are. */
-export function statusLabel(status: string): string {
+export type Protocol = 'grpc' | 'http' | 'unknown';
+
+/**
+ * "5" -> "5 NOT_FOUND" for gRPC; HTTP codes stay as they are, and HTTP status 0 (no response) says so. Status 0
+ * is OK in gRPC and a failure in HTTP, hence the protocol; `failed` tells a 0 among errors apart.
+ */
+export function statusLabel(status: string, protocol: Protocol, failed = false): string {
   const code = Number(status);
-  return Number.isInteger(code) && code >= 0 && code < GRPC_CODE_NAMES.length ? `${status} ${GRPC_CODE_NAMES[code]}` : status;
+  if (status === '0' && (protocol === 'http' || (protocol === 'unknown' && failed))) return '0 no response';
+  if (protocol !== 'http' && Number.isInteger(code) && code >= 0 && code < GRPC_STATUS_NAMES.length) return `${status} ${GRPC_STATUS_NAMES[code]}`;
+  return status;
 }
 
 export function formatMs(ms: number | null | undefined): string {
@@ -49,10 +51,10 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-/** "503 Service Unavailable: 12, 14 UNAVAILABLE: 3" style list, largest first. */
-export function formatStatusCodes(codes: Record<string, number>): string {
+/** "200: 12, 503: 3" or "0 OK: 40, 14 UNAVAILABLE: 3", largest first. */
+export function formatStatusCodes(codes: Record<string, number>, protocol: Protocol): string {
   return Object.entries(codes)
     .sort(([, a], [, b]) => b - a)
-    .map(([status, n]) => `${statusLabel(status)}: ${formatCount(n)}`)
+    .map(([status, n]) => `${statusLabel(status, protocol)}: ${formatCount(n)}`)
     .join(', ');
 }

@@ -1,12 +1,15 @@
 // One view of each operation across request metrics: an op timed by both gRPC and HTTP is reported once.
 import { Counts, OperationStats, type Aggregate } from './aggregate.js';
 import type { OperationFigures } from './slo.js';
+import type { Protocol } from './format.js';
 
 export interface OperationView {
   op: string;
   /** request counts and latency; latency.count is 0 for operations known only from counters */
   stats: OperationStats;
   source: 'request-duration' | 'counter';
+  /** which status space the codes are in: gRPC codes, HTTP codes, or both/unknown (counter only) */
+  protocol: Protocol;
 }
 
 export function operationViews(aggregate: Aggregate): Map<string, OperationView> {
@@ -21,7 +24,10 @@ export function operationViews(aggregate: Aggregate): Map<string, OperationView>
     // The scenarios' counters carry their verdict on each call (Counts.effectiveErrors uses it).
     const counters = aggregate.counterOperations.get(op);
     if (counters !== undefined) merged.merge(counters.toJSON());
-    views.set(op, { op, stats: merged, source: merged.count > 0 ? 'request-duration' : 'counter' });
+    const metrics = [...(aggregate.operations.get(op)?.keys() ?? [])];
+    const protocol: Protocol =
+      metrics.length !== 1 ? 'unknown' : metrics[0] === 'grpc_req_duration' ? 'grpc' : metrics[0] === 'http_req_duration' ? 'http' : 'unknown';
+    views.set(op, { op, stats: merged, source: merged.count > 0 ? 'request-duration' : 'counter', protocol });
   }
   return new Map([...views].sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -9,6 +9,7 @@ import { REPORTED_PERCENTILES } from './constants.js';
 import type { InputFile } from './plan.js';
 import type { SloVerdict } from './slo.js';
 import type { ThresholdResult } from './thresholds.js';
+import type { Protocol } from './format.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -23,6 +24,8 @@ export interface OperationSummary {
   latencyMs: LatencySummary;
   /** where the counts come from: k6 request-duration points, or only the opensaves_requests counter */
   source: 'request-duration' | 'counter';
+  /** the status space of statusCodes: gRPC codes, HTTP codes, or unknown */
+  protocol: Protocol;
 }
 
 export interface Summary {
@@ -99,6 +102,7 @@ export function buildSummary(parts: {
       statusCodes: Object.fromEntries([...stats.effectiveStatusCodes].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))),
       latencyMs,
       source: view.source,
+      protocol: view.protocol,
     };
     if (latency.count > 0) histograms[op] = latency.toSparse();
   }

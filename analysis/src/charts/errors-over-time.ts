@@ -17,7 +17,7 @@ export function errorsOverTimeChart(result: AnalysisResult): ChartSpec {
       data: {
         labels: timeLabels(series.offsetsSec),
         datasets: Object.entries(series.errorsByStatus).map(([status, perSec], i) => ({
-          label: statusLabel(status),
+          label: statusLabel(status, 'unknown', true),
           data: perSec.map((errors, bucket) => (series.requestsPerSec[bucket]! > 0 ? (100 * errors) / series.requestsPerSec[bucket]! : 0)),
           backgroundColor: seriesColour(i + 3),
         })),

@@ -99,3 +99,16 @@ describe('chart time labels', () => {
     expect(timeLabels([0, 3600, 3605])).toEqual(['0:00:00', '1:00:00', '1:00:05']);
   });
 });
+
+describe('status labels', () => {
+  it('name gRPC codes, keep HTTP codes, and call HTTP status 0 what it is', async () => {
+    const { statusLabel } = await import('../../../analysis/src/format.js');
+    expect(statusLabel('5', 'grpc')).toBe('5 NOT_FOUND');
+    expect(statusLabel('0', 'grpc')).toBe('0 OK');
+    expect(statusLabel('503', 'http')).toBe('503');
+    expect(statusLabel('0', 'http')).toBe('0 no response');
+    // Among errors of unknown origin a 0 cannot be gRPC OK.
+    expect(statusLabel('0', 'unknown', true)).toBe('0 no response');
+    expect(statusLabel('14', 'unknown', true)).toBe('14 UNAVAILABLE');
+  });
+});

@@ -1,6 +1,6 @@
 // Command-line arguments -> a frozen AnalysisConfig. Every problem is a ConfigError naming the flag.
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_BUCKET_MS, DEFAULT_FORMATS, type ReportFormat } from './constants.js';
+import { DEFAULT_FORMATS, type ReportFormat } from './constants.js';
 import { parseDurationMs } from './duration.js';
 import { ConfigError, invalid } from './errors.js';
 
@@ -13,7 +13,8 @@ export interface AnalysisConfig {
   baseline: string | null;
   sloPath: string;
   pricesPath: string;
-  bucketMs: number;
+  /** time-series resolution; 'auto' picks one from the run's length (bucket.ts) */
+  bucketMs: number | 'auto';
   formats: ReadonlySet<ReportFormat>;
   lenient: boolean;
   workers: number | 'auto';
@@ -51,8 +52,10 @@ export function parseArgs(argv: readonly string[]): Readonly<AnalysisConfig> {
   if (!help && inputs.length === 0) throw new ConfigError('no input files; usage: analyze <k6-output.json[.gz]...> [options], see --help');
 
   const bucketText = values.get('--bucket');
-  const bucketMs = bucketText === undefined ? DEFAULT_BUCKET_MS : parseDurationMs(bucketText);
-  if (bucketMs === null || bucketMs < 100) throw invalid('--bucket', 'a duration of at least 100ms such as 10s, 500ms or 1m', bucketText);
+  const bucketMs = bucketText === undefined || bucketText === 'auto' ? 'auto' : parseDurationMs(bucketText);
+  if (bucketMs === null || (bucketMs !== 'auto' && bucketMs < 100)) {
+    throw invalid('--bucket', '"auto" or a duration of at least 100ms such as 10s, 500ms or 1m', bucketText);
+  }
 
   const formats = new Set<ReportFormat>();
   for (const format of (values.get('--format') ?? DEFAULT_FORMATS.join(',')).split(',').map((f) => f.trim())) {

@@ -7,11 +7,13 @@ import { Aggregate } from './aggregate.js';
 import { PARALLEL_MIN_BYTES, RANGE_TARGET_BYTES } from './constants.js';
 import { InputError } from './errors.js';
 import { inspectInput, planRanges, type InputFile } from './plan.js';
+import { chooseBucketMs } from './bucket.js';
 import { readRange, type RangeResult, type RangeTask } from './reader.js';
 import type { WorkerMessage, WorkerSettings } from './worker.js';
 
 export interface ScanOptions {
-  bucketMs: number;
+  /** 'auto': chosen from the inputs' first and last timestamps (bucket.ts) */
+  bucketMs: number | 'auto';
   lenient: boolean;
   /** worker threads; 'auto' uses up to two for inputs over PARALLEL_MIN_BYTES, 0 reads on the main thread */
   workers: number | 'auto';
@@ -29,6 +31,7 @@ export interface ScanResult {
 
 export async function scanInputs(paths: readonly string[], options: ScanOptions): Promise<ScanResult> {
   const files = paths.map(inspectInput);
+  const bucketMs = options.bucketMs === 'auto' ? chooseBucketMs(files) : options.bucketMs;
   const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   options.onStart?.(totalBytes);
   const wanted =
@@ -37,12 +40,12 @@ export async function scanInputs(paths: readonly string[], options: ScanOptions)
   const rangeBytes = Math.min(options.rangeBytes ?? RANGE_TARGET_BYTES, Math.ceil(totalBytes / Math.max(1, wanted)));
   const tasks = planRanges(files, rangeBytes);
   const workerCount = Math.min(wanted, tasks.length);
-  const settings: WorkerSettings = { bucketMs: options.bucketMs, lenient: options.lenient };
+  const settings: WorkerSettings = { bucketMs, lenient: options.lenient };
   const results =
     workerCount === 0 ? await readOnMainThread(tasks, settings, options) : await readOnWorkers(tasks, settings, workerCount, options);
 
   const warnings = checkResults(tasks, results, options.lenient);
-  const aggregate = new Aggregate(options.bucketMs);
+  const aggregate = new Aggregate(bucketMs);
   for (const result of results) aggregate.merge(result.aggregate);
   if (aggregate.input.points === 0) {
     throw new InputError(paths.join(', '), 'no k6 samples found; expected output of `k6 run --out json=FILE`');

@@ -99,7 +99,7 @@ describe('bad input', () => {
 
 describe('bad usage', () => {
   it.each([
-    [['--bucket', 'ten'], /invalid --bucket; reason: expected a duration of at least 100ms such as 10s, 500ms or 1m, got `ten`/],
+    [['--bucket', 'ten'], /invalid --bucket; reason: expected "auto" or a duration of at least 100ms such as 10s, 500ms or 1m, got `ten`/],
     [['--format', 'pdf'], /invalid --format; reason: expected a comma-separated list of html, md, json, png, junit, got `pdf`/],
     [['--frobnicate'], /unknown option --frobnicate/],
     [['--workers', '-1'], /invalid --workers/],

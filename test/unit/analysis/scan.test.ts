@@ -88,3 +88,21 @@ describe('scanInputs on synthetic output with known distributions', () => {
     expect(aggregate.instances.get('runner-b')!.effectiveCount).toBe(fromB.length);
   });
 });
+
+describe('--bucket auto', () => {
+  it('picks the finest bucket that keeps the run under 150 buckets, from the file head and tail', async () => {
+    const { chooseBucketMs } = await import('../../../analysis/src/bucket.js');
+    const { inspectInput } = await import('../../../analysis/src/plan.js');
+    const dir = tempDir();
+    const short = join(dir, 'short.json');
+    const long = join(dir, 'long.json');
+    writeSyntheticFile(short, { ...RUN, steps: [{ rate: 50, durationSec: 30 }] });
+    writeSyntheticFile(long, { ...RUN, steps: [{ rate: 5, durationSec: 1000 }] });
+    expect(chooseBucketMs([inspectInput(short)])).toBe(1000);
+    expect(chooseBucketMs([inspectInput(long)])).toBe(10_000);
+    // Gzip cannot be read from its end: the 10 s default.
+    const gz = join(dir, 'short.json.gz');
+    await writeSyntheticGzip(gz, { ...RUN, steps: [{ rate: 50, durationSec: 30 }] });
+    expect(chooseBucketMs([inspectInput(gz)])).toBe(10_000);
+  });
+});

@@ -7,7 +7,7 @@ export interface TimeSeries {
   offsetsSec: number[];
   /** bucket start, ms since the epoch */
   startsMs: number[];
-  /** seconds of each bucket inside the run (the first and last buckets are usually partial) */
+  /** the seconds each bucket's counts are divided by: the bucket width (the run's length if shorter) */
   coveredSec: number[];
   requestsPerSec: number[];
   errorsPerSec: number[];
@@ -58,7 +58,10 @@ export function buildTimeSeries(aggregate: Aggregate): TimeSeries {
   for (let index = first; index <= last; index++) {
     const bucket = aggregate.buckets.get(index);
     const bucketStart = index * bucketMs;
-    const covered = Math.max(1, Math.min(endMs + 1, bucketStart + bucketMs) - Math.max(startMs, bucketStart)) / 1000;
+    // Rates are per full bucket: dividing the first and last (partial) buckets by the few milliseconds they cover
+    // turns setup() and teardown() bursts into spikes that dwarf the run. Only a run shorter than one bucket is
+    // divided by its own length.
+    const covered = Math.max(1, Math.min(bucketMs, endMs - startMs + 1)) / 1000;
     series.offsetsSec.push(((index - first) * bucketMs) / 1000);
     series.startsMs.push(bucketStart);
     series.coveredSec.push(covered);

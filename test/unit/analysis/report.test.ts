@@ -36,7 +36,7 @@ describe('report files of a real smoke run', () => {
 
   it('junit.xml fails the GetRecord SLO case and passes the others', () => {
     const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
-    expect(xml).toMatch(/<testsuite name="slo" tests="27" failures="1">/);
+    expect(xml).toMatch(/<testsuite name="slo" tests="27" failures="1" skipped="0">/);
     expect(xml).toMatch(/name="GetRecord meets p95 latency, p99 latency, error rate objectives">\s*<failure message="error rate 0\.04\d* &gt; 0\.01"/);
   });
 
@@ -110,5 +110,23 @@ describe('status labels', () => {
     // Among errors of unknown origin a 0 cannot be gRPC OK.
     expect(statusLabel('0', 'unknown', true)).toBe('0 no response');
     expect(statusLabel('14', 'unknown', true)).toBe('14 UNAVAILABLE');
+  });
+});
+
+describe('junit.xml for thresholds this tool cannot re-evaluate', () => {
+  it('marks them skipped, neither passed nor failed', async () => {
+    const { syntheticK6Output, steadyMixedRun } = await import('../../../bench/analysis-synthetic.js');
+    const { writeFileSync } = await import('node:fs');
+    const dir = tempDir();
+    const text = [...syntheticK6Output(steadyMixedRun(20, 5))]
+      .join('')
+      .replace('"name":"data_sent","type":"counter","contains":"data","thresholds":[]', '"name":"data_sent","type":"counter","contains":"data","thresholds":["avg<5"]');
+    const input = join(dir, 'k6.json');
+    writeFileSync(input, text);
+    const run = await cli([input, '--out-dir', join(dir, 'out'), '--format', 'junit']);
+    expect(run.exitCode).toBe(0);
+    const xml = readFileSync(join(dir, 'out', 'junit.xml'), 'utf8');
+    expect(xml).toMatch(/<testsuite name="k6 thresholds" tests="3" failures="0" skipped="1">/);
+    expect(xml).toMatch(/name="data_sent: avg&lt;5">\s*<skipped message="this aggregation is not re-evaluated from k6 JSON output"\/>/);
   });
 });

@@ -41,22 +41,46 @@ export async function scanInputs(paths: readonly string[], options: ScanOptions)
   const tasks = planRanges(files, rangeBytes);
   const workerCount = Math.min(wanted, tasks.length);
   const settings: WorkerSettings = { bucketMs, lenient: options.lenient };
-  const results =
-    workerCount === 0 ? await readOnMainThread(tasks, settings, options) : await readOnWorkers(tasks, settings, workerCount, options);
-
-  const warnings = checkResults(tasks, results, options.lenient);
+  // Each range's aggregate is merged as soon as it arrives and dropped; only its line counts and problems are kept,
+  // so memory does not grow with the number of ranges (a 30 GB file has over a hundred).
   const aggregate = new Aggregate(bucketMs);
-  for (const result of results) aggregate.merge(result.aggregate);
+  const collect = (result: RangeResult): RangeOutcome => {
+    aggregate.merge(result.aggregate);
+    const { id, lines, firstInvalid, truncatedLastLine, truncatedGzip, failure } = result;
+    return { id, lines, firstInvalid, truncatedLastLine, truncatedGzip, failure, invalidLines: result.aggregate.input.invalidLines };
+  };
+  const outcomes =
+    workerCount === 0
+      ? await readOnMainThread(tasks, settings, options, collect)
+      : await readOnWorkers(tasks, settings, workerCount, options, collect);
+
+  const warnings = checkResults(tasks, outcomes, options.lenient);
   if (aggregate.input.points === 0) {
     throw new InputError(paths.join(', '), 'no k6 samples found; expected output of `k6 run --out json=FILE`');
   }
   return { aggregate, files, warnings };
 }
 
-async function readOnMainThread(tasks: RangeTask[], settings: WorkerSettings, options: ScanOptions): Promise<RangeResult[]> {
-  const results: RangeResult[] = [];
-  for (const task of tasks) results.push(await readRange(task, { ...settings, onProgress: options.onProgress }));
-  return results;
+/** What is kept of a range once its aggregate is merged. */
+type RangeOutcome = Omit<RangeResult, 'aggregate'> & { invalidLines: number };
+
+function endsRun(outcome: RangeOutcome, lenient: boolean): boolean {
+  return outcome.failure !== null || (outcome.firstInvalid !== null && !lenient);
+}
+
+async function readOnMainThread(
+  tasks: RangeTask[],
+  settings: WorkerSettings,
+  options: ScanOptions,
+  collect: (result: RangeResult) => RangeOutcome,
+): Promise<RangeOutcome[]> {
+  const outcomes: RangeOutcome[] = [];
+  for (const task of tasks) {
+    const outcome = collect(await readRange(task, { ...settings, onProgress: options.onProgress }));
+    outcomes.push(outcome);
+    if (endsRun(outcome, settings.lenient)) break;
+  }
+  return outcomes;
 }
 
 let bundledWorker: string | null = null;
@@ -88,10 +112,11 @@ async function readOnWorkers(
   settings: WorkerSettings,
   workerCount: number,
   options: ScanOptions,
-): Promise<RangeResult[]> {
+  collect: (result: RangeResult) => RangeOutcome,
+): Promise<RangeOutcome[]> {
   const entry = await workerCode();
   const queue = [...tasks];
-  const results: RangeResult[] = [];
+  const outcomes: RangeOutcome[] = [];
   return new Promise((resolve, reject) => {
     let running = workerCount;
     // After a failure that ends the run, no new ranges are handed out. Ranges are handed out in order, so every
@@ -103,15 +128,15 @@ async function readOnWorkers(
       worker.on('message', (message: WorkerMessage) => {
         if (message.type === 'progress') options.onProgress?.(message.bytes);
         else {
-          const { result } = message;
-          results.push(result);
-          if (result.failure !== null || (result.firstInvalid !== null && !settings.lenient)) stopped = true;
+          const outcome = collect(message.result);
+          outcomes.push(outcome);
+          if (endsRun(outcome, settings.lenient)) stopped = true;
           next();
         }
       });
       worker.on('error', reject);
       worker.on('exit', () => {
-        if (--running === 0) resolve(results.sort((a, b) => a.id - b.id));
+        if (--running === 0) resolve(outcomes.sort((a, b) => a.id - b.id));
       });
       next();
     }
@@ -119,7 +144,7 @@ async function readOnWorkers(
 }
 
 /** Throws for unreadable input and (unless lenient) invalid lines; returns warnings for what was tolerated. */
-function checkResults(tasks: readonly RangeTask[], results: readonly RangeResult[], lenient: boolean): string[] {
+function checkResults(tasks: readonly RangeTask[], results: readonly RangeOutcome[], lenient: boolean): string[] {
   const warnings: string[] = [];
   // Line numbers in a range are local; add the lines of the earlier ranges of the same file.
   const linesBefore = new Map<number, number>();
@@ -140,7 +165,7 @@ function checkResults(tasks: readonly RangeTask[], results: readonly RangeResult
         const hint = line === 1 ? 'the file does not look like k6 JSON output (`k6 run --out json=FILE`): ' : '';
         throw new InputError(task.file, `${hint}${result.firstInvalid.message}`, line);
       }
-      invalidByFile.set(task.file, (invalidByFile.get(task.file) ?? 0) + result.aggregate.input.invalidLines);
+      invalidByFile.set(task.file, (invalidByFile.get(task.file) ?? 0) + result.invalidLines);
     }
     if (result.truncatedLastLine !== null) {
       warnings.push(

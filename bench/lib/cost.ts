@@ -1,14 +1,28 @@
-// Measures and tabulates the load-generator cost benchmark (see bench/load-cost.ts).
+// Measures and tabulates load-generator cost (bench/load-cost.ts and
+// bench/overhead.ts): each case is one command that makes a given load
+// against the shared local target, measured in a steady window.
 import { startBenchTarget } from './bench-target.js';
-import { GENERATORS, type GeneratorId, type LoadShape, type Workload } from './generators.js';
+import type { GeneratorCommand, GeneratorContext, LoadShape, Workload } from './generators.js';
 import { measureRun } from './measured-run.js';
 import { rpcCounter } from './prometheus-counter.js';
-import { checkGenerators, prepareScratch } from './preflight.js';
+import { prepareScratch } from './preflight.js';
 import { steadyState, type SteadyState } from './steady-state.js';
 import { markdownTable, ratio } from './table.js';
 
+export interface CostCase {
+  /** stable id used to group repeats, e.g. "k6-minimal/Ping" */
+  id: string;
+  label: string;
+  workload: Workload;
+  shape: LoadShape;
+  command: (context: GeneratorContext) => GeneratorCommand;
+  /** id of the case this one is compared with, if any */
+  baselineId?: string;
+}
+
 export interface CostResult {
-  generator: GeneratorId;
+  caseId: string;
+  label: string;
   workload: Workload;
   repeat: number;
   targetRate: number;
@@ -23,66 +37,60 @@ export interface CostResult {
 // Samples every 500 ms; trimming two samples (1 s) each side leaves out ramp-up and shut-down.
 const SAMPLE_INTERVAL_MS = 500;
 const TRIM_SAMPLES = 2;
+// k6 exits 99 when thresholds fail; the load was still made and measured.
+const COMPLETED_EXIT_CODES = [0, 99];
 
-export async function measureCosts(
-  shape: LoadShape,
-  workloads: readonly Workload[],
-  generatorIds: readonly GeneratorId[],
-  repeats: number,
-): Promise<CostResult[]> {
-  checkGenerators(generatorIds);
-  const scratch = prepareScratch('load-cost');
+export async function measureCosts(benchmark: string, cases: readonly CostCase[], repeats: number): Promise<CostResult[]> {
+  const scratch = prepareScratch(benchmark);
   const target = await startBenchTarget();
   const seeded = await target.seedRecord(scratch.runId);
-  console.error(`load-cost: ${shape.rate} requests/s for ${shape.durationSeconds} s per run; ${target.layout.description}`);
+  console.error(`${benchmark}: ${cases.length} cases x ${repeats}; ${target.layout.description}`);
   const results: CostResult[] = [];
   try {
     for (let repeat = 1; repeat <= repeats; repeat++) {
-      for (const workload of workloads) {
-        // Interleaved, so a noisy neighbour hurts every generator alike.
-        for (const id of generatorIds.filter((candidate) => GENERATORS[candidate].workloads.includes(workload))) {
-          const generator = GENERATORS[id];
-          const command = generator.command(workload, shape, {
-            grpcAddress: target.process.grpcAddress,
-            httpUrl: target.process.httpUrl,
-            protosetPath: scratch.protosetPath,
-            seeded,
-            scratchDir: scratch.dir,
-            runId: `${scratch.runId}-${results.length + 1}`,
-          });
-          const countRequests = rpcCounter(target.process.httpUrl, workload === 'mixed' ? [] : [workload]);
-          const before = await countRequests();
-          const run = await measureRun({
-            label: `${generator.label} ${workload}`,
-            ...command,
-            cpuList: target.layout.generator,
-            timeoutMs: (shape.durationSeconds + 90) * 1000,
-            sampleIntervalMs: SAMPLE_INTERVAL_MS,
-            countRequests,
-          });
-          const requests = (await countRequests()) - before;
-          if (run.exitCode !== 0 || run.timedOut) {
-            process.exitCode = 1;
-            console.error(`load-cost: ${run.label} exited with ${run.timedOut ? 'a timeout' : run.exitCode}:\n${tail(run.stderr || run.stdout)}`);
-          }
-          const result: CostResult = {
-            generator: id,
-            workload,
-            repeat,
-            targetRate: shape.rate,
-            exitCode: run.exitCode,
-            steady: steadyState(run.samples, { trimSamples: TRIM_SAMPLES }),
-            wholeCpuSecondsPer10k: requests > 0 ? (run.totals.cpuSeconds / requests) * 10_000 : null,
-            requests,
-            peakRssMb: run.totals.peakRssKb / 1024,
-          };
-          console.error(`load-cost: ${run.label}: ${describe(result)}`);
-          results.push(result);
+      // Cases interleave within each repeat, so a noisy neighbour hurts every case alike.
+      for (const costCase of cases) {
+        const command = costCase.command({
+          grpcAddress: target.process.grpcAddress,
+          httpUrl: target.process.httpUrl,
+          protosetPath: scratch.protosetPath,
+          seeded,
+          scratchDir: scratch.dir,
+          runId: `${scratch.runId}-${results.length + 1}`,
+        });
+        const countRequests = rpcCounter(target.process.httpUrl, costCase.workload === 'mixed' ? [] : [costCase.workload]);
+        const before = await countRequests();
+        const run = await measureRun({
+          label: `${costCase.label} ${costCase.workload}`,
+          ...command,
+          cpuList: target.layout.generator,
+          timeoutMs: (costCase.shape.durationSeconds + 120) * 1000,
+          sampleIntervalMs: SAMPLE_INTERVAL_MS,
+          countRequests,
+        });
+        const requests = (await countRequests()) - before;
+        if (run.timedOut || !COMPLETED_EXIT_CODES.includes(run.exitCode ?? -1)) {
+          process.exitCode = 1;
+          console.error(`${benchmark}: ${run.label} exited with ${run.timedOut ? 'a timeout' : run.exitCode}:\n${tail(run.stderr || run.stdout)}`);
         }
+        const result: CostResult = {
+          caseId: costCase.id,
+          label: costCase.label,
+          workload: costCase.workload,
+          repeat,
+          targetRate: costCase.shape.rate,
+          exitCode: run.exitCode,
+          steady: steadyState(run.samples, { trimSamples: TRIM_SAMPLES }),
+          wholeCpuSecondsPer10k: requests > 0 ? (run.totals.cpuSeconds / requests) * 10_000 : null,
+          requests,
+          peakRssMb: run.totals.peakRssKb / 1024,
+        };
+        console.error(`${benchmark}: ${run.label} (${repeat}/${repeats}): ${describe(result)}`);
+        results.push(result);
       }
     }
   } finally {
-    await seeded.remove().catch((error: Error) => console.error(`load-cost: cleanup failed: ${error.message}`));
+    await seeded.remove().catch((error: Error) => console.error(`${benchmark}: cleanup failed: ${error.message}`));
     await target.stop();
     scratch.remove();
   }
@@ -100,41 +108,50 @@ function tail(text: string): string {
   return text.trim().split('\n').slice(-8).join('\n');
 }
 
-/** Median of the repeats for each generator and workload. */
-export function summarizeCosts(results: readonly CostResult[]): Map<string, CostResult> {
+/** The repeat with the median steady-state cost, for each case. */
+export function medianByCase(results: readonly CostResult[]): Map<string, CostResult> {
   const groups = new Map<string, CostResult[]>();
-  for (const result of results) {
-    const key = `${result.generator}/${result.workload}`;
-    groups.set(key, [...(groups.get(key) ?? []), result]);
-  }
+  for (const result of results) groups.set(result.caseId, [...(groups.get(result.caseId) ?? []), result]);
   const medians = new Map<string, CostResult>();
-  for (const [key, group] of groups) {
-    const sorted = [...group].sort((a, b) => (a.steady?.cpuSecondsPer10k ?? Infinity) - (b.steady?.cpuSecondsPer10k ?? Infinity));
-    medians.set(key, sorted[Math.floor((sorted.length - 1) / 2)]!);
+  for (const [id, group] of groups) {
+    const measured = group.filter((result) => result.steady !== null);
+    const sorted = [...measured].sort((a, b) => a.steady!.cpuSecondsPer10k - b.steady!.cpuSecondsPer10k);
+    medians.set(id, sorted[Math.floor((sorted.length - 1) / 2)] ?? group[0]!);
   }
   return medians;
 }
 
-export function renderCosts(results: readonly CostResult[], shape: LoadShape): string {
-  const medians = summarizeCosts(results);
-  const rows = [...medians.values()].map((result) => {
-    const baseline = medians.get(`k6-minimal/${result.workload}`)?.steady?.cpuSecondsPer10k;
+/** Median cost of a case divided by the median cost of its baseline; null when either is missing. */
+export function costRatio(medians: ReadonlyMap<string, CostResult>, costCase: CostCase): number | null {
+  const value = medians.get(costCase.id)?.steady?.cpuSecondsPer10k;
+  const baseline = costCase.baselineId ? medians.get(costCase.baselineId)?.steady?.cpuSecondsPer10k : undefined;
+  return value !== undefined && baseline !== undefined && baseline > 0 ? value / baseline : null;
+}
+
+export function renderCosts(results: readonly CostResult[], cases: readonly CostCase[], baselineLabel: string): string {
+  const medians = medianByCase(results);
+  const repeats = Math.max(0, ...results.map((result) => result.repeat));
+  const rows = cases.map((costCase) => {
+    const median = medians.get(costCase.id);
+    const baseline = costCase.baselineId ? medians.get(costCase.baselineId) : undefined;
+    const spread = results.filter((result) => result.caseId === costCase.id && result.steady).map((result) => result.steady!.cpuSecondsPer10k);
     return [
-      result.workload,
-      GENERATORS[result.generator].label,
-      result.steady ? result.steady.achievedRate : null,
-      result.steady ? result.steady.cpuSecondsPer10k : null,
-      ratio(result.steady?.cpuSecondsPer10k, baseline),
-      result.wholeCpuSecondsPer10k,
-      result.peakRssMb,
+      costCase.workload,
+      costCase.label,
+      costCase.shape.rate,
+      median?.steady?.achievedRate ?? null,
+      median?.steady?.cpuSecondsPer10k ?? null,
+      spread.length > 1 ? `${Math.min(...spread).toFixed(2)}–${Math.max(...spread).toFixed(2)}` : '—',
+      ratio(median?.steady?.cpuSecondsPer10k, baseline?.steady?.cpuSecondsPer10k),
+      median?.wholeCpuSecondsPer10k ?? null,
+      median?.peakRssMb ?? null,
     ];
   });
-  rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   return [
-    `Target rate ${shape.rate}/s for ${shape.durationSeconds} s per run; median of ${Math.max(...results.map((r) => r.repeat))} run(s).`,
+    `Median of ${repeats} interleaved run(s) per case; ratios are to ${baselineLabel} making the same call.`,
     '',
     markdownTable(
-      ['workload', 'generator', 'achieved /s', 'CPU s per 10k (steady)', 'ratio to (b)', 'CPU s per 10k (whole process)', 'peak RSS MB'],
+      ['workload', 'generator', 'target /s', 'achieved /s', 'CPU s per 10k (steady)', 'range', 'ratio', 'CPU s per 10k (whole process)', 'peak RSS MB'],
       rows,
     ),
   ].join('\n');

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../test/helpers/target-process.js';
 import { K6_BINARY } from '../../test/helpers/k6.js';
+import type { CostCase } from './cost.js';
 import { GHZ_BINARY, LOCUST_BINARY } from './peers.js';
 
 export const WORKLOADS = ['Ping', 'GetRecord', 'mixed'] as const;
@@ -127,12 +128,18 @@ function bundleCommand(workload: Workload, shape: LoadShape, context: GeneratorC
 }
 
 /** Our mixed bundle (or a variant of it) driven at one rate; Ping and GetRecord use weights files that name only that RPC. */
-export function bundleRun(bundle: string, workload: Workload, shape: LoadShape, context: GeneratorContext): GeneratorCommand {
+export function bundleRun(
+  bundle: string,
+  workload: Workload,
+  shape: LoadShape,
+  context: GeneratorContext,
+  k6Args: readonly string[] = [],
+): GeneratorCommand {
   const weights = workload === 'mixed' ? [] : ['-e', `MIX=${join(REPO_ROOT, `bench/mix/${workload.toLowerCase()}-only.json`)}`];
   return {
     command: K6_BINARY,
     args: [
-      'run', '--quiet', '--no-color',
+      'run', '--quiet', '--no-color', ...k6Args,
       '-e', `OPEN_SAVES_ADDR=${context.grpcAddress}`,
       '-e', `OPEN_SAVES_HTTP_URL=${context.httpUrl}`,
       '-e', 'PROFILE=load',
@@ -145,4 +152,29 @@ export function bundleRun(bundle: string, workload: Workload, shape: LoadShape, 
     ],
     env: K6_ENV,
   };
+}
+
+/** One case per generator and workload it supports; each compares with the minimal k6 script making the same call. */
+export function generatorCases(
+  generatorIds: readonly GeneratorId[],
+  workloads: readonly Workload[],
+  shape: LoadShape,
+  mixedShape: LoadShape,
+): CostCase[] {
+  return workloads.flatMap((workload) =>
+    generatorIds
+      .filter((id) => GENERATORS[id].workloads.includes(workload))
+      .map((id): CostCase => {
+        const generator = GENERATORS[id];
+        const caseShape = workload === 'mixed' ? mixedShape : shape;
+        return {
+          id: `${id}/${workload}`,
+          label: generator.label,
+          workload,
+          shape: caseShape,
+          command: (context) => generator.command(workload, caseShape, context),
+          ...(workload === 'mixed' ? {} : { baselineId: `k6-minimal/${workload}` }),
+        };
+      }),
+  );
 }

@@ -37,7 +37,12 @@ export interface BundleVariant {
 
 export function writeProtosetVariant(bundlePath: string, protosetPath: string): BundleVariant {
   const name = basename(bundlePath, '.js');
-  const path = join(REPO_ROOT, 'bench', `.variant-${name}-protoset.js`);
-  writeFileSync(path, withProtoset(readFileSync(bundlePath, 'utf8'), protosetPath, basename(bundlePath)));
+  return writeBundleVariant(`${name}-protoset`, withProtoset(readFileSync(bundlePath, 'utf8'), protosetPath, basename(bundlePath)));
+}
+
+/** Writes bench/.variant-<name>.js (ignored by git) and returns how to remove it. */
+export function writeBundleVariant(name: string, source: string): BundleVariant {
+  const path = join(REPO_ROOT, 'bench', `.variant-${name}.js`);
+  writeFileSync(path, source);
   return { path, remove: () => rmSync(path, { force: true }) };
 }

@@ -1,0 +1,75 @@
+// Per-call features of the bundles, each as an edit that removes it from a
+// built bundle, so bench/overhead.ts can measure what every feature costs on
+// top of the bare gRPC call. The anchors are the code esbuild emits from
+// scripts/lib; when a scenario changes, an edit whose anchor is gone is
+// reported as not applicable instead of silently measuring nothing.
+
+export interface BundleEdit {
+  name: string;
+  /** what the edit takes away, for the printed table */
+  removes: string;
+  replacements: readonly (readonly [from: string, to: string])[];
+}
+
+export const PER_CALL_EDITS: readonly BundleEdit[] = [
+  {
+    name: 'no-status-check',
+    removes: 'the status check after every call (check with op/kind tags)',
+    replacements: [['  check(null, { [`the ${op} call ends with an expected status`]: () => ok }, { op, kind: "status" });\n', '']],
+  },
+  {
+    name: 'no-verify-check',
+    removes: 'the read-back verification check',
+    replacements: [['  check2(null, { [sentence]: () => holds }, { op, kind: "verify" });\n', '']],
+  },
+  {
+    name: 'no-request-counter',
+    removes: 'opensaves_requests.add() with op/status tags',
+    replacements: [['  requests.add(1, tags);\n  if (!ok) {', '  if (!ok) {']],
+  },
+  {
+    name: 'no-call-params',
+    removes: 'per-call params (op tag, deadline, metadata)',
+    replacements: [['client.invoke(`${SERVICE}/${op}`, request, callParams(op, UNARY_DEADLINE, options2))', 'client.invoke(`${SERVICE}/${op}`, request)']],
+  },
+  {
+    name: 'sync-iteration',
+    removes: 'the async iteration (a Promise per iteration)',
+    replacements: [
+      ['    async iterate(data) {', '    iterate(data) {'],
+      ['      await action({ data, payloads });', '      action({ data, payloads });'],
+    ],
+  },
+  {
+    name: 'no-iteration-tags',
+    removes: 'exec.scenario / exec.vu reads and the class tag set every iteration',
+    replacements: [
+      ['isReadIteration(exec6.scenario.iterationInTest, config2.readRatio)', 'true'],
+      ['      exec6.vu.metrics.tags.class = reads ? "read" : "write";\n', ''],
+    ],
+  },
+  {
+    name: 'no-record-verify',
+    removes: 'rebuilding the expected record and comparing it on every GetRecord',
+    replacements: [['const differences = recordDifferences(result.message, buildRecord(ref.key, ref.seed, version));', 'const differences = [];']],
+  },
+];
+
+export interface EditOutcome {
+  source: string;
+  /** anchors not found in the bundle */
+  missing: string[];
+}
+
+/** Applies every replacement (all occurrences) of the given edits. */
+export function applyEdits(source: string, edits: readonly BundleEdit[]): EditOutcome {
+  let edited = source;
+  const missing: string[] = [];
+  for (const edit of edits) {
+    for (const [from, to] of edit.replacements) {
+      if (!edited.includes(from)) missing.push(`${edit.name}: ${from.trim().slice(0, 60)}`);
+      else edited = edited.split(from).join(to);
+    }
+  }
+  return { source: edited, missing };
+}

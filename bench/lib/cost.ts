@@ -1,6 +1,7 @@
 // Measures and tabulates load-generator cost (bench/load-cost.ts and
 // bench/overhead.ts): each case is one command that makes a given load
 // against the shared local target, measured in a steady window.
+import { readFileSync } from 'node:fs';
 import { startBenchTarget } from './bench-target.js';
 import type { GeneratorCommand, GeneratorContext, LoadShape, Workload } from './generators.js';
 import { measureRun } from './measured-run.js';
@@ -32,6 +33,10 @@ export interface CostResult {
   wholeCpuSecondsPer10k: number | null;
   requests: number;
   peakRssMb: number;
+  /** k6's dropped_iterations over the run; null for tools that do not report it */
+  droppedIterations: number | null;
+  /** iterations k6 started over the run; null for tools that do not report it */
+  iterations: number | null;
 }
 
 // Samples every 500 ms; trimming two samples (1 s) each side leaves out ramp-up and shut-down.
@@ -73,6 +78,7 @@ export async function measureCosts(benchmark: string, cases: readonly CostCase[]
           process.exitCode = 1;
           console.error(`${benchmark}: ${run.label} exited with ${run.timedOut ? 'a timeout' : run.exitCode}:\n${tail(run.stderr || run.stdout)}`);
         }
+        const exported = command.summaryExportPath ? readSummaryExport(command.summaryExportPath) : null;
         const result: CostResult = {
           caseId: costCase.id,
           label: costCase.label,
@@ -84,6 +90,8 @@ export async function measureCosts(benchmark: string, cases: readonly CostCase[]
           wholeCpuSecondsPer10k: requests > 0 ? (run.totals.cpuSeconds / requests) * 10_000 : null,
           requests,
           peakRssMb: run.totals.peakRssKb / 1024,
+          droppedIterations: exported?.droppedIterations ?? null,
+          iterations: exported?.iterations ?? null,
         };
         console.error(`${benchmark}: ${run.label} (${repeat}/${repeats}): ${describe(result)}`);
         results.push(result);
@@ -95,6 +103,25 @@ export async function measureCosts(benchmark: string, cases: readonly CostCase[]
     scratch.remove();
   }
   return results;
+}
+
+interface SummaryExport {
+  metrics?: Record<string, { count?: number } | undefined>;
+}
+
+/** Iterations and dropped iterations from k6's --summary-export file (k6 leaves out a metric that never got a sample). */
+export function readSummaryExport(path: string): { iterations: number; droppedIterations: number } | null {
+  let parsed: SummaryExport;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as SummaryExport;
+  } catch {
+    // k6 writes no export when it fails before the test starts; the run's exit code already says so.
+    return null;
+  }
+  return {
+    iterations: parsed.metrics?.['iterations']?.count ?? 0,
+    droppedIterations: parsed.metrics?.['dropped_iterations']?.count ?? 0,
+  };
 }
 
 function describe(result: CostResult): string {

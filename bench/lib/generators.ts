@@ -36,6 +36,8 @@ export interface GeneratorCommand {
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
+  /** where k6 writes its end-of-test summary (--summary-export), for dropped iterations */
+  summaryExportPath?: string;
 }
 
 export interface LoadGenerator {
@@ -55,10 +57,12 @@ const K6_ENV = { ...process.env, K6_NO_USAGE_REPORT: 'true' };
 export const BUNDLE_DIR = join(REPO_ROOT, 'dist');
 
 function k6Minimal(workload: Workload, shape: LoadShape, context: GeneratorContext): GeneratorCommand {
+  const summaryExportPath = join(context.scratchDir, `export-${context.runId}.json`);
   return {
     command: K6_BINARY,
+    summaryExportPath,
     args: [
-      'run', '--quiet', '--no-color',
+      'run', '--quiet', '--no-color', '--summary-export', summaryExportPath,
       '-e', `OPEN_SAVES_ADDR=${context.grpcAddress}`,
       '-e', `RPC=${workload}`,
       '-e', `RATE=${shape.rate}`,
@@ -136,17 +140,19 @@ export function bundleRun(
   k6Args: readonly string[] = [],
 ): GeneratorCommand {
   const weights = workload === 'mixed' ? [] : ['-e', `MIX=${join(REPO_ROOT, `bench/mix/${workload.toLowerCase()}-only.json`)}`];
+  const summaryExportPath = join(context.scratchDir, `export-${context.runId}.json`);
   return {
     command: K6_BINARY,
+    summaryExportPath,
     args: [
-      'run', '--quiet', '--no-color', ...k6Args,
+      'run', '--quiet', '--no-color', '--summary-export', summaryExportPath, ...k6Args,
       '-e', `OPEN_SAVES_ADDR=${context.grpcAddress}`,
       '-e', `OPEN_SAVES_HTTP_URL=${context.httpUrl}`,
       '-e', 'PROFILE=load',
       '-e', `STAGES=${JSON.stringify([{ duration: '1s', target: shape.rate }, { duration: `${shape.durationSeconds}s`, target: shape.rate }])}`,
       '-e', `MAX_VUS=${CONCURRENCY}`,
       '-e', `RUN_ID=${context.runId}`,
-      '-e', `SUMMARY_PATH=${join(context.scratchDir, `summary-${workload}.json`)}`,
+      '-e', `SUMMARY_PATH=${join(context.scratchDir, `summary-${context.runId}.json`)}`,
       ...weights,
       bundle,
     ],

@@ -6,36 +6,12 @@
 // call they stand in for, so listing blob keys and reading a blob are both GetBlob.
 // The metadata routes have no gRPC counterpart and keep names of their own.
 
-export const GRPC_OPERATION_GROUPS = {
-  stores: ['CreateStore', 'GetStore', 'ListStores', 'DeleteStore'],
-  records: ['CreateRecord', 'GetRecord', 'GetRecords', 'QueryRecords', 'UpdateRecord', 'DeleteRecord'],
-  blobs: [
-    'CreateBlob',
-    'CreateChunkedBlob',
-    'CreateChunkUrls',
-    'UploadChunk',
-    'CommitChunkedUpload',
-    'AbortChunkedUpload',
-    'GetBlob',
-    'GetBlobChunk',
-    'DeleteBlob',
-  ],
-  atomic: [
-    'CompareAndSwap',
-    'CompareAndSwapGreaterInt',
-    'CompareAndSwapLessInt',
-    'AtomicAddInt',
-    'AtomicSubInt',
-    'AtomicInc',
-    'AtomicDec',
-  ],
-  health: ['Ping'],
-} as const;
+import { OPERATION_GROUPS, RPC_NAMES, type OperationGroup, type RpcName } from '../proto/operations.js';
 
-export type GrpcOperationGroup = keyof typeof GRPC_OPERATION_GROUPS;
-export type GrpcOperation = (typeof GRPC_OPERATION_GROUPS)[GrpcOperationGroup][number];
-
-export const GRPC_OPERATIONS: readonly GrpcOperation[] = Object.values(GRPC_OPERATION_GROUPS).flat();
+export const GRPC_OPERATION_GROUPS = OPERATION_GROUPS;
+export type GrpcOperationGroup = OperationGroup;
+export type GrpcOperation = RpcName;
+export const GRPC_OPERATIONS: readonly GrpcOperation[] = RPC_NAMES;
 
 // k6 tags grpc_req_duration, streams included, with the numeric status code
 // (strconv.Itoa of the code in k6's grpcext stats handler); 0 is OK.

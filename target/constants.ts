@@ -44,33 +44,4 @@ export const GRPC_SERVER_CHANNEL_OPTIONS = {
 } as const;
 
 // Every RPC of service opensaves.OpenSaves, in proto order.
-export const RPC_NAMES = [
-  'CreateStore',
-  'GetStore',
-  'ListStores',
-  'DeleteStore',
-  'CreateRecord',
-  'GetRecord',
-  'GetRecords',
-  'QueryRecords',
-  'UpdateRecord',
-  'DeleteRecord',
-  'CreateBlob',
-  'CreateChunkedBlob',
-  'CreateChunkUrls',
-  'UploadChunk',
-  'CommitChunkedUpload',
-  'AbortChunkedUpload',
-  'GetBlob',
-  'GetBlobChunk',
-  'DeleteBlob',
-  'Ping',
-  'CompareAndSwap',
-  'CompareAndSwapGreaterInt',
-  'CompareAndSwapLessInt',
-  'AtomicAddInt',
-  'AtomicSubInt',
-  'AtomicInc',
-  'AtomicDec',
-] as const;
-export type RpcName = (typeof RPC_NAMES)[number];
+export { RPC_NAMES, type RpcName } from '../proto/operations.js';

@@ -1,41 +1,8 @@
 // Names and limits shared by every scenario. Grouped by what they describe.
 
 // The gRPC service and its 27 RPCs; `op` tags use exactly these names on both transports.
-export const SERVICE = 'opensaves.OpenSaves';
-
-export const RPC_NAMES = [
-  'CreateStore',
-  'GetStore',
-  'ListStores',
-  'DeleteStore',
-  'CreateRecord',
-  'GetRecord',
-  'GetRecords',
-  'QueryRecords',
-  'UpdateRecord',
-  'DeleteRecord',
-  'CreateBlob',
-  'CreateChunkedBlob',
-  'CreateChunkUrls',
-  'UploadChunk',
-  'CommitChunkedUpload',
-  'AbortChunkedUpload',
-  'GetBlob',
-  'GetBlobChunk',
-  'DeleteBlob',
-  'Ping',
-  'CompareAndSwap',
-  'CompareAndSwapGreaterInt',
-  'CompareAndSwapLessInt',
-  'AtomicAddInt',
-  'AtomicSubInt',
-  'AtomicInc',
-  'AtomicDec',
-] as const;
-
-export type RpcName = (typeof RPC_NAMES)[number];
-
-export const STREAMING_RPCS: readonly RpcName[] = ['CreateBlob', 'UploadChunk', 'GetBlob', 'GetBlobChunk'];
+export { ATOMIC_RPCS, RPC_NAMES, STREAMING_RPCS, type RpcName } from '../../proto/operations.js';
+export { SERVICE_NAME as SERVICE } from '../../proto/operations.js';
 
 // gRPC status codes by number (google.rpc.Code); `status` tags use these names.
 export const GRPC_STATUS_NAMES = [

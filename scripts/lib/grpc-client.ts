@@ -4,7 +4,7 @@
 // opened lazily and reopened after UNAVAILABLE; a deadline on every call.
 import { check } from 'k6';
 import grpc from 'k6/net/grpc';
-import { CONNECT_TIMEOUT, GRPC_STATUS_NAMES, MAX_RECEIVE_BYTES, SERVICE, STREAM_DEADLINE, UNARY_DEADLINE } from './constants.js';
+import { ATOMIC_RPCS, CONNECT_TIMEOUT, GRPC_STATUS_NAMES, MAX_RECEIVE_BYTES, SERVICE, STREAM_DEADLINE, UNARY_DEADLINE } from './constants.js';
 import type { GrpcStatusName, RpcName } from './constants.js';
 import { ConfigError } from './errors.js';
 import { atomicContention, errors, requests, streamDuration } from './metrics.js';
@@ -26,16 +26,6 @@ function readCaCert(path: string): string {
     throw new Error('unreachable');
   }
 }
-
-const ATOMIC_RPCS: readonly RpcName[] = [
-  'CompareAndSwap',
-  'CompareAndSwapGreaterInt',
-  'CompareAndSwapLessInt',
-  'AtomicAddInt',
-  'AtomicSubInt',
-  'AtomicInc',
-  'AtomicDec',
-];
 
 export interface CallOptions {
   /** statuses that count as success for this call; default OK only */

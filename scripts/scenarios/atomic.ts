@@ -12,22 +12,13 @@ import { iterationKey } from '../lib/keys.js';
 import { pick } from '../lib/random.js';
 import { atomicSequence, contend } from '../lib/flows/atomic.js';
 import { COLD_COUNTERS, HOT_COUNTER, type RunData } from '../lib/run-data.js';
-import type { RpcName } from '../lib/constants.js';
+import { ATOMIC_RPCS } from '../lib/constants.js';
 
-const ATOMIC_OPS: readonly RpcName[] = [
-  'CompareAndSwap',
-  'CompareAndSwapGreaterInt',
-  'CompareAndSwapLessInt',
-  'AtomicAddInt',
-  'AtomicSubInt',
-  'AtomicInc',
-  'AtomicDec',
-];
 
 requireGrpc(config, 'atomic');
 
 export const options = buildOptions(config, {
-  ops: ['CreateRecord', 'GetRecord', 'DeleteRecord', ...ATOMIC_OPS],
+  ops: ['CreateRecord', 'GetRecord', 'DeleteRecord', ...ATOMIC_RPCS],
   thresholds: { opensaves_atomic_contention: ['rate<0.5'] },
 });
 
@@ -43,7 +34,7 @@ export default function atomic(data: RunData): void {
   }
   const counters = pick(data.counters);
   contend(counters.store, counters.key, HOT_COUNTER, iteration % 4 === 1 ? 'AtomicInc' : 'AtomicDec');
-  contend(counters.store, counters.key, `cold${Math.floor(Math.random() * COLD_COUNTERS)}`, pick(ATOMIC_OPS));
+  contend(counters.store, counters.key, `cold${Math.floor(Math.random() * COLD_COUNTERS)}`, pick(ATOMIC_RPCS));
 }
 
 export function teardown(data: RunData): void {

@@ -5,6 +5,7 @@ import protobuf from 'protobufjs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OPERATION_GROUPS, RPC_NAMES, SERVICE_NAME, STREAMING_RPCS } from '../../../proto/operations.js';
 
 const PROTO_DIR = fileURLToPath(new URL('../../../proto', import.meta.url));
 
@@ -343,5 +344,14 @@ describe('proto/open_saves.proto', () => {
       return [method.name, relative(method.resolvedRequestType), relative(method.resolvedResponseType), mode];
     });
     expect(actual).toEqual(RPCS);
+  });
+
+  it('the shared operation catalogue (proto/operations.ts) lists every RPC in proto order, and exactly the streaming ones', () => {
+    const service = pkg.lookupService('OpenSaves');
+    expect(SERVICE_NAME).toBe(service.fullName.replace(/^\./, ''));
+    expect(RPC_NAMES).toEqual(service.methodsArray.map((method) => method.name));
+    expect(new Set(Object.values(OPERATION_GROUPS).flat()).size).toBe(RPC_NAMES.length);
+    const streaming = service.methodsArray.filter((method) => method.requestStream || method.responseStream).map((m) => m.name);
+    expect([...STREAMING_RPCS].sort()).toEqual(streaming.sort());
   });
 });

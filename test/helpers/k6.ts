@@ -17,6 +17,8 @@ export interface K6RunOptions {
   env?: Record<string, string>;
   /** extra k6 run arguments, e.g. ['--out', 'json=out.json'] */
   args?: string[];
+  /** process environment for k6 itself (K6_* settings, output and AWS SDK settings) */
+  processEnv?: Record<string, string>;
   timeoutMs?: number;
 }
 
@@ -26,7 +28,7 @@ export function runK6(script: string, options: K6RunOptions = {}): Promise<K6Run
   const child = spawn(K6_BINARY, args, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, K6_NO_USAGE_REPORT: 'true' },
+    env: { ...process.env, K6_NO_USAGE_REPORT: 'true', ...options.processEnv },
   });
   let stdout = '';
   let stderr = '';

@@ -7,10 +7,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runK6 } from '../../helpers/k6.js';
 import { REPO_ROOT, startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
 import { countByOp, dataFromEMF, dataFromPutMetricData, type SentDatum } from './received-counts.js';
 import { startEMFListener, startFakeCloudWatch } from './metric-receivers.js';
-import { runK6WithEnv } from './run-k6-with-env.js';
 
 // The fixture runs each operation a different number of times over several
 // flush periods; the smoke scenario (bundled by `make bundle`) is the kit's
@@ -56,8 +56,9 @@ async function runScript(script: keyof typeof SCRIPTS, name: string, args: strin
   const { path, addressVariable } = SCRIPTS[script];
   if (!existsSync(join(REPO_ROOT, path))) throw new Error(`${path} is missing; run \`make bundle\` first`);
   const summaryPath = join(workDir, `${name}-summary.json`);
-  const run = await runK6WithEnv(path, {
-    args: ['-e', `${addressVariable}=${target.grpcAddress}`, '-e', `SUMMARY_PATH=${summaryPath}`, ...args],
+  const run = await runK6(path, {
+    env: { [addressVariable]: target.grpcAddress, SUMMARY_PATH: summaryPath },
+    args,
     processEnv,
     timeoutMs: RUN_TIMEOUT_MS,
   });

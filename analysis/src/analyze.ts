@@ -6,11 +6,12 @@ import { estimateCost, loadPriceTable } from './cost.js';
 import { buildDistribution, type Distribution } from './distribution.js';
 import type { AnalysisConfig } from './args.js';
 import { loadBaseline } from './baseline.js';
+import { findK6SummaryBeside, loadK6Summary } from './k6-summary.js';
 import { operationViews, viewFigures } from './operations.js';
 import { scanInputs, type ScanOptions } from './scan.js';
 import { evaluateSlo, loadSlo } from './slo.js';
 import { buildSummary, durationSecOf, type Summary } from './summary.js';
-import { evaluateThresholds } from './thresholds.js';
+import { evaluateThresholds, thresholdsPass } from './thresholds.js';
 import { buildTimeSeries, type TimeSeries } from './timeseries.js';
 
 export interface AnalysisResult {
@@ -29,6 +30,8 @@ export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisH
   // Configuration files first: a typo there should not cost a multi-GB read.
   const slo = loadSlo(config.sloPath);
   const prices = loadPriceTable(config.pricesPath);
+  const k6Lookup = config.k6Summary === null ? findK6SummaryBeside(config.inputs[0]) : { summary: loadK6Summary(config.k6Summary), warnings: [] };
+  const k6Summary = k6Lookup.summary;
   const scanOptions: ScanOptions = { bucketMs: config.bucketMs, lenient: config.lenient, workers: config.workers };
   const { aggregate, files, warnings } = await scanInputs(config.inputs, { ...scanOptions, ...hooks });
 
@@ -61,17 +64,20 @@ export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisH
     comparison = compareRuns(candidate, baseline, config.baseline, config.maxRegressionPct);
   }
 
+  // k6's own verdicts cover every threshold, sub-metrics included; without them only whole metrics can be judged.
+  const thresholds = k6Summary?.thresholds ?? evaluateThresholds(aggregate, durationSec);
   const summary = buildSummary({
     aggregate,
     files,
     views,
-    thresholds: evaluateThresholds(aggregate, durationSec),
+    thresholds,
+    k6Summary,
     slo: { ...verdict, source: slo.source },
-    warnings,
+    warnings: [...warnings, ...k6Lookup.warnings],
     comparison,
     capacity,
     cost,
   });
-  const pass = verdict.pass && (comparison?.pass ?? true);
+  const pass = verdict.pass && thresholdsPass(thresholds) && (comparison?.pass ?? true);
   return { summary, series, distribution: buildDistribution(views), exitCode: pass ? EXIT_OK : EXIT_GATE_FAILED };
 }

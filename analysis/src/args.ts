@@ -11,6 +11,8 @@ export interface AnalysisConfig {
   inputs: readonly string[];
   outDir: string;
   baseline: string | null;
+  /** the scenario's handleSummary file; null: look for summary.json beside the first input */
+  k6Summary: string | null;
   sloPath: string;
   pricesPath: string;
   /** time-series resolution; 'auto' picks one from the run's length (bucket.ts) */
@@ -23,7 +25,7 @@ export interface AnalysisConfig {
   help: boolean;
 }
 
-const VALUE_FLAGS = new Set(['--out-dir', '--baseline', '--slo', '--prices', '--bucket', '--format', '--workers', '--max-regression']);
+const VALUE_FLAGS = new Set(['--out-dir', '--baseline', '--k6-summary', '--slo', '--prices', '--bucket', '--format', '--workers', '--max-regression']);
 const BOOLEAN_FLAGS = new Set(['--lenient', '--help', '-h']);
 
 export function parseArgs(argv: readonly string[]): Readonly<AnalysisConfig> {
@@ -81,6 +83,7 @@ export function parseArgs(argv: readonly string[]): Readonly<AnalysisConfig> {
     inputs: Object.freeze([...inputs]),
     outDir: values.get('--out-dir') ?? 'report',
     baseline: values.get('--baseline') ?? null,
+    k6Summary: values.get('--k6-summary') ?? null,
     sloPath: values.get('--slo') ?? DEFAULT_SLO_PATH,
     pricesPath: values.get('--prices') ?? DEFAULT_PRICES_PATH,
     bucketMs,

@@ -6,6 +6,7 @@ import { parseArgs } from './args.js';
 import { EXIT_BAD_INPUT, EXIT_OK } from './constants.js';
 import { ConfigError, InputError } from './errors.js';
 import { ProgressBar } from './progress.js';
+import type { ThresholdResult } from './thresholds.js';
 import { writeReports } from './report/write.js';
 
 export interface CliStreams {
@@ -29,6 +30,7 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
     streams.stderr.write(
       `${s.totals.requests} requests in ${s.durationSec.toFixed(1)} s, ${Object.keys(s.operations).length} operations; ` +
         `SLO ${s.slo.pass ? 'met' : `missed (${s.slo.violations.map((v) => `${v.op} ${v.criterion}`).join(', ')})`}` +
+        (s.thresholds.length > 0 ? `; k6 thresholds ${thresholdsText(s.thresholds)}` : '') +
         (s.comparison ? `; vs baseline ${s.comparison.pass ? 'no regression' : 'REGRESSION'}` : '') +
         `\nwrote ${written.join(', ')}\n`,
     );
@@ -44,6 +46,12 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
     if (process.env.ANALYZE_DEBUG === '1' && error instanceof Error) streams.stderr.write(`${error.stack}\n`);
     return EXIT_BAD_INPUT;
   }
+}
+
+function thresholdsText(thresholds: readonly ThresholdResult[]): string {
+  const failed = thresholds.filter((t) => t.pass === false);
+  if (failed.length === 0) return `${thresholds.length} passed`;
+  return `${failed.length} of ${thresholds.length} FAILED (${failed.map((t) => `${t.metric} ${t.expression}`).join(', ')})`;
 }
 
 function isEntryPoint(): boolean {

@@ -7,6 +7,7 @@ import type { OperationView } from './operations.js';
 import { PERCENTILE_KEYS, type PercentileKey } from './percentiles.js';
 import { REPORTED_PERCENTILES } from './constants.js';
 import type { InputFile } from './plan.js';
+import type { K6Summary } from './k6-summary.js';
 import type { SloVerdict } from './slo.js';
 import type { ThresholdResult } from './thresholds.js';
 import type { Protocol } from './format.js';
@@ -46,6 +47,8 @@ export interface Summary {
   data: { sentBytes: number; receivedBytes: number };
   checks: { passes: number; fails: number; byName: Record<string, { passes: number; fails: number }> };
   thresholds: ThresholdResult[];
+  /** the scenario's handleSummary file, when one was read: where thresholds came from, and the run's settings */
+  scenario?: { summaryPath: string; name: string | null; config: Record<string, unknown> | null; notes: string[] };
   slo: SloVerdict & { source: string };
   comparison?: Comparison;
   capacity?: Capacity;
@@ -71,6 +74,7 @@ export function buildSummary(parts: {
   files: readonly InputFile[];
   views: ReadonlyMap<string, OperationView>;
   thresholds: ThresholdResult[];
+  k6Summary: K6Summary | null;
   slo: SloVerdict & { source: string };
   warnings: string[];
   comparison: Comparison | null;
@@ -138,6 +142,10 @@ export function buildSummary(parts: {
     warnings: parts.warnings,
     histograms,
   };
+  if (parts.k6Summary !== null) {
+    const { path, scenario, config, notes } = parts.k6Summary;
+    summary.scenario = { summaryPath: path, name: scenario, config, notes };
+  }
   if (parts.comparison !== null) summary.comparison = parts.comparison;
   if (parts.capacity !== null) summary.capacity = parts.capacity;
   if (parts.cost !== null) summary.cost = parts.cost;

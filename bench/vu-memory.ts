@@ -1,8 +1,9 @@
 // Memory per VU: peak RSS of k6 with 100, 500 and 1,000 pre-allocated VUs, for
-// the minimal script and each bundle, parsing the .proto in every VU (as the
-// bundles do today) and loading the prebuilt descriptor set instead.
+// the minimal script and each bundle: parsing the .proto in every VU (as the
+// bundles do today), loading the prebuilt descriptor set instead, and also
+// leaving the blob payloads out of the init context (bench/lib/vu-memory.ts).
 //
-//   npx tsx bench/vu-memory.ts [--vus 100,500,1000] [--scripts minimal,mixed] [--sources proto,protoset]
+//   npx tsx bench/vu-memory.ts [--vus 100,500,1000] [--scripts minimal,mixed] [--sources proto,protoset,protoset-lazy]
 //                              [--json results/bench/vu-memory.json]
 // --scripts takes "minimal" and bundle names from dist/ (default: minimal and every bundle).
 import { readdirSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { REPO_ROOT } from '../test/helpers/target-process.js';
 import { runMain } from './lib/main.js';
 import { choiceList, integerList, readOptions } from './lib/options.js';
 import { prepareScratch, writeJson } from './lib/preflight.js';
-import { measureVuMemory, PROTO_SOURCES, renderVuMemory, type MemoryResult } from './lib/vu-memory.js';
+import { applicable, measureVuMemory, PROTO_SOURCES, renderVuMemory, type MemoryResult } from './lib/vu-memory.js';
 
 function availableScripts(): string[] {
   let bundles: string[] = [];
@@ -38,7 +39,7 @@ runMain('vu-memory', async () => {
   try {
     for (const script of chosen) {
       for (const vus of vuCounts) {
-        for (const protoSource of sources) {
+        for (const protoSource of sources.filter((source) => applicable({ script, protoSource: source }))) {
           const result = await measureVuMemory({ script, protoSource }, vus, scratch.protosetPath, scratch.dir);
           console.error(`vu-memory: ${script} (${protoSource}) ${vus} VUs: ${result.peakRssMb.toFixed(0)} MB, init ${result.initCpuSeconds.toFixed(2)} CPU s`);
           results.push(result);

@@ -78,7 +78,7 @@ describe('--k6-summary with failed thresholds', () => {
     expect(failed.map((t) => t.metric)).toContain('checks{op:GetRecord,kind:status}');
     const out = join(tempDir(), 'out');
     // The healthy run's output with the failing run's verdicts: the SLO passes, so only the thresholds can fail it.
-    const run = await cli([fixture('k6-summary/pass/k6.json'), '--k6-summary', fixture('k6-summary/fail/summary.json'), '--out-dir', out, ...FORMATS]);
+    const run = await cli([fixture('k6-summary/pass/k6.json'), '--k6-summary', fixture('k6-summary/fail/summary.json'), '--out-dir', out, '--format', 'json,md,junit,html']);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/SLO met; k6 thresholds \d+ of \d+ FAILED \(.*checks\{op:GetRecord,kind:status\} rate==1/);
     const { summary, md, junit } = readOut(out);
@@ -90,6 +90,8 @@ describe('--k6-summary with failed thresholds', () => {
     expect(junit).toMatch(/name="checks\{op:GetRecord,kind:status\}: rate==1">\s*<failure message="observed 0"\/>/);
     expect(md).toMatch(/\| checks\{op:GetRecord,kind:status\} \| rate==1 \| 0 \| FAIL \|/);
     expect(md).toContain('k6 thresholds: FAIL.');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<span class="badge pass">SLO PASS</span><span class="badge fail">k6 thresholds FAIL</span>');
   });
 });
 

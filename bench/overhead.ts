@@ -4,7 +4,8 @@
 // call. Every case runs --repeat times, interleaved; medians are printed.
 //
 //   npx tsx bench/overhead.ts [--workload Ping] [--rate 1000] [--duration 12] [--repeat 3]
-//                             [--json results/bench/overhead.json]
+//                             [--cases bundle,no-thresholds,<edit names>,bare] [--json results/bench/overhead.json]
+// The minimal script always runs; --cases picks the bundle variants (default: all).
 import { readFileSync } from 'node:fs';
 import { measureCosts, renderCosts, type CostCase } from './lib/cost.js';
 import { applyEdits, PER_CALL_EDITS, type BundleEdit } from './lib/bundle-edits.js';
@@ -22,8 +23,12 @@ runMain('overhead', async () => {
     rate: '1000',
     duration: '12',
     repeat: '3',
+    cases: ['bundle', 'no-thresholds', ...PER_CALL_EDITS.map((edit) => edit.name), 'bare'].join(','),
     json: 'results/bench/overhead.json',
   });
+  const chosen = new Set(
+    choiceList('cases', raw.cases, ['bundle', 'no-thresholds', ...PER_CALL_EDITS.map((edit) => edit.name), 'bare'] as const),
+  );
   const [workload] = choiceList('workload', raw.workload, ['Ping', 'GetRecord'] as const);
   const shape: LoadShape = { rate: positiveInteger('rate', raw.rate, 5000), durationSeconds: positiveInteger('duration', raw.duration, 120) };
   const repeats = positiveInteger('repeat', raw.repeat, 9);
@@ -33,6 +38,7 @@ runMain('overhead', async () => {
 
   const variants: BundleVariant[] = [];
   const variantCase = (id: string, label: string, edits: readonly BundleEdit[], k6Args: string[] = []): CostCase | null => {
+    if (!chosen.has(id as never)) return null;
     const { source: edited, missing } = applyEdits(source, edits);
     if (missing.length > 0) {
       console.error(`overhead: skipping "${label}": the bundle no longer contains ${missing.join('; ')}`);

@@ -62,7 +62,7 @@ describe('buildFileDescriptors', () => {
     expect(methods).toHaveLength(27);
     for (const method of methods) {
       const loaded = service[method.name]!;
-      const typeName = (definition: protoLoader.MessageTypeDefinition): string => (definition.type as { name: string }).name;
+      const typeName = (definition: protoLoader.MessageTypeDefinition<object, object>): string => (definition.type as { name: string }).name;
       expect(method.inputType.split('.').at(-1), method.name).toBe(typeName(loaded.requestType));
       expect(method.outputType.split('.').at(-1), method.name).toBe(typeName(loaded.responseType));
       expect(declared, method.name).toContain(method.inputType);
@@ -77,7 +77,7 @@ describe('buildFileDescriptors', () => {
     const messages = file('open_saves.proto').messageType;
     expect(messages.length).toBeGreaterThanOrEqual(40);
     for (const message of messages) {
-      const loaded = definition[`opensaves.${message.name}`] as protoLoader.MessageTypeDefinition;
+      const loaded = definition[`opensaves.${message.name}`] as protoLoader.MessageTypeDefinition<object, object>;
       const expected = (loaded.type as { field: { name: string; number: number }[] }).field
         .map((field) => `${field.name}=${field.number}`)
         .sort();

@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { costRatio, medianByCase, readSummaryExport, type CostCase, type CostResult } from '../../../bench/lib/cost.js';
+import { initSettled, mbPerVu, type MemoryResult } from '../../../bench/lib/vu-memory.js';
+import type { RunSample } from '../../../bench/lib/measured-run.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'cost-summary-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function result(caseId: string, repeat: number, cpu: number | null): CostResult {
+  return {
+    caseId,
+    label: caseId,
+    workload: 'Ping',
+    repeat,
+    targetRate: 1000,
+    exitCode: 0,
+    steady: cpu === null ? null : { seconds: 10, requests: 10_000, cpuSeconds: cpu, cpuSecondsPer10k: cpu, achievedRate: 1000 },
+    wholeCpuSecondsPer10k: cpu,
+    requests: 10_000,
+    peakRssMb: 80,
+    droppedIterations: 0,
+    iterations: 10_000,
+  };
+}
+
+describe('medianByCase', () => {
+  it('keeps the median repeat of each case and ignores runs without a steady window', () => {
+    const medians = medianByCase([
+      result('bundle', 1, 3.9),
+      result('bundle', 2, 3.3),
+      result('bundle', 3, 3.6),
+      result('minimal', 1, 2.7),
+      result('minimal', 2, null),
+      result('minimal', 3, 2.5),
+    ]);
+    expect(medians.get('bundle')!.repeat).toBe(3);
+    expect(medians.get('minimal')!.steady!.cpuSecondsPer10k).toBe(2.5);
+  });
+
+  it('divides by the baseline case named by the case', () => {
+    const medians = medianByCase([result('bundle', 1, 3.3), result('minimal', 1, 3)]);
+    const bundleCase = { id: 'bundle', baselineId: 'minimal' } as CostCase;
+    expect(costRatio(medians, bundleCase)).toBeCloseTo(1.1, 9);
+    expect(costRatio(medians, { id: 'bundle' } as CostCase)).toBeNull();
+  });
+});
+
+describe('readSummaryExport', () => {
+  it('reads iterations and dropped iterations', () => {
+    const path = join(scratch, 'export.json');
+    writeFileSync(path, JSON.stringify({ metrics: { iterations: { count: 9000, rate: 900 }, dropped_iterations: { count: 42 } } }));
+    expect(readSummaryExport(path)).toEqual({ iterations: 9000, droppedIterations: 42 });
+  });
+
+  it('counts a metric k6 left out as zero', () => {
+    const path = join(scratch, 'no-drops.json');
+    writeFileSync(path, JSON.stringify({ metrics: { iterations: { count: 10 } } }));
+    expect(readSummaryExport(path)).toEqual({ iterations: 10, droppedIterations: 0 });
+  });
+
+  it('returns null when k6 wrote no export', () => {
+    expect(readSummaryExport(join(scratch, 'absent.json'))).toBeNull();
+  });
+});
+
+describe('initSettled', () => {
+  const samples = (cpuAt: (seconds: number) => number, upTo: number): RunSample[] =>
+    Array.from({ length: upTo * 4 + 1 }, (_, index) => ({ elapsedMs: index * 250, cpuSeconds: cpuAt(index / 4), peakRssKb: 1, requests: Number.NaN }));
+
+  it('waits while k6 is still building VUs', () => {
+    expect(initSettled(samples((t) => t * 0.9, 6))).toBe(false);
+  });
+
+  it('says so once CPU use has stayed flat for two seconds', () => {
+    expect(initSettled(samples((t) => Math.min(t, 3) * 0.9, 6))).toBe(true);
+    expect(initSettled(samples((t) => Math.min(t, 5) * 0.9, 6))).toBe(false);
+  });
+});
+
+describe('mbPerVu', () => {
+  it('is the slope between the smallest and largest VU counts', () => {
+    const runs = [100, 500, 1000].map((vus) => ({ vus, peakRssMb: 50 + vus * 0.3 }) as MemoryResult);
+    expect(mbPerVu(runs)).toBeCloseTo(0.3, 9);
+    expect(mbPerVu(runs.slice(0, 1))).toBeNull();
+  });
+});

@@ -8,7 +8,8 @@ export interface BundleEdit {
   name: string;
   /** what the edit takes away, for the printed table */
   removes: string;
-  replacements: readonly (readonly [from: string, to: string])[];
+  /** literal text, or a global RegExp whose `to` may use $1 and so on */
+  replacements: readonly (readonly [from: string | RegExp, to: string])[];
 }
 
 export const PER_CALL_EDITS: readonly BundleEdit[] = [
@@ -30,7 +31,7 @@ export const PER_CALL_EDITS: readonly BundleEdit[] = [
   {
     name: 'no-call-params',
     removes: 'per-call params (op tag, deadline, metadata)',
-    replacements: [['client.invoke(`${SERVICE}/${op}`, request, callParams(op, UNARY_DEADLINE, options2))', 'client.invoke(`${SERVICE}/${op}`, request)']],
+    replacements: [[/client\.invoke\((`\$\{\w+\}\/\$\{op\}`), request, callParams\(op, UNARY_DEADLINE, \w+\)\)/g, 'client.invoke($1, request)']],
   },
   {
     name: 'sync-iteration',
@@ -67,8 +68,9 @@ export function applyEdits(source: string, edits: readonly BundleEdit[]): EditOu
   const missing: string[] = [];
   for (const edit of edits) {
     for (const [from, to] of edit.replacements) {
-      if (!edited.includes(from)) missing.push(`${edit.name}: ${from.trim().slice(0, 60)}`);
-      else edited = edited.split(from).join(to);
+      const found = typeof from === 'string' ? edited.includes(from) : new RegExp(from.source).test(edited);
+      if (!found) missing.push(`${edit.name}: ${(typeof from === 'string' ? from.trim() : from.source).slice(0, 60)}`);
+      else edited = typeof from === 'string' ? edited.split(from).join(to) : edited.replace(from, to);
     }
   }
   return { source: edited, missing };

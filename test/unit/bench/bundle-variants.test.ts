@@ -32,6 +32,12 @@ describe('applyEdits', () => {
     expect(applyEdits(source, [iteration]).source).toBe('    iterate(data) {\n      action({ data, payloads });\n');
   });
 
+  it('keeps what a pattern captured, so a renamed constant still matches', () => {
+    const callParams = PER_CALL_EDITS.find((edit) => edit.name === 'no-call-params')!;
+    const source = 'response = client.invoke(`${SERVICE_NAME}/${op}`, request, callParams(op, UNARY_DEADLINE, options3));';
+    expect(applyEdits(source, [callParams]).source).toBe('response = client.invoke(`${SERVICE_NAME}/${op}`, request);');
+  });
+
   it('reports anchors that the bundle no longer contains instead of measuring an unchanged copy', () => {
     const outcome = applyEdits('nothing to see', [statusCheck, iteration]);
     expect(outcome.source).toBe('nothing to see');

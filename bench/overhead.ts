@@ -5,10 +5,11 @@
 //
 //   npx tsx bench/overhead.ts [--workload Ping] [--rate 1000] [--duration 12] [--repeat 3]
 //                             [--cases bundle,no-thresholds,<edit names>,bare] [--json results/bench/overhead.json]
-// The minimal script always runs; --cases picks the bundle variants (default: all).
+// The minimal script always runs; --cases picks the bundle variants (default: every removal, no fixes;
+// the proposed fixes in bench/lib/bundle-edits.ts run when named).
 import { readFileSync } from 'node:fs';
 import { measureCosts, renderCosts, type CostCase } from './lib/cost.js';
-import { applyEdits, PER_CALL_EDITS, type BundleEdit } from './lib/bundle-edits.js';
+import { applyEdits, PER_CALL_EDITS, PROPOSED_FIXES, type BundleEdit } from './lib/bundle-edits.js';
 import { bundleRun, GENERATORS, type GeneratorContext, type LoadShape, type Workload } from './lib/generators.js';
 import { runMain } from './lib/main.js';
 import { choiceList, positiveInteger, readOptions } from './lib/options.js';
@@ -27,7 +28,7 @@ runMain('overhead', async () => {
     json: 'results/bench/overhead.json',
   });
   const chosen = new Set(
-    choiceList('cases', raw.cases, ['bundle', 'no-thresholds', ...PER_CALL_EDITS.map((edit) => edit.name), 'bare'] as const),
+    choiceList('cases', raw.cases, ['bundle', 'no-thresholds', ...[...PER_CALL_EDITS, ...PROPOSED_FIXES].map((edit) => edit.name), 'bare']),
   );
   const [workload] = choiceList('workload', raw.workload, ['Ping', 'GetRecord'] as const);
   const shape: LoadShape = { rate: positiveInteger('rate', raw.rate, 5000), durationSeconds: positiveInteger('duration', raw.duration, 120) };
@@ -38,7 +39,7 @@ runMain('overhead', async () => {
 
   const variants: BundleVariant[] = [];
   const variantCase = (id: string, label: string, edits: readonly BundleEdit[], k6Args: string[] = []): CostCase | null => {
-    if (!chosen.has(id as never)) return null;
+    if (!chosen.has(id)) return null;
     const { source: edited, missing } = applyEdits(source, edits);
     if (missing.length > 0) {
       console.error(`overhead: skipping "${label}": the bundle no longer contains ${missing.join('; ')}`);
@@ -66,6 +67,7 @@ runMain('overhead', async () => {
     variantCase('bundle', 'mixed bundle as built', []),
     variantCase('no-thresholds', 'without thresholds (--no-thresholds)', [], ['--no-thresholds']),
     ...PER_CALL_EDITS.map((edit) => variantCase(edit.name, `without ${edit.removes}`, [edit])),
+    ...PROPOSED_FIXES.map((edit) => variantCase(edit.name, `fix: ${edit.removes}`, [edit])),
     variantCase('bare', 'without all of the above', PER_CALL_EDITS, ['--no-thresholds']),
   ].filter((candidate): candidate is CostCase => candidate !== null);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdits, PER_CALL_EDITS } from '../../../bench/lib/bundle-edits.js';
+import { applyEdits, PER_CALL_EDITS, PROPOSED_FIXES } from '../../../bench/lib/bundle-edits.js';
 import { VariantError, withProtoset } from '../../../bench/lib/protoset-variant.js';
 
 describe('withProtoset', () => {
@@ -43,5 +43,24 @@ describe('applyEdits', () => {
     expect(outcome.source).toBe('nothing to see');
     expect(outcome.missing).toHaveLength(3);
     expect(outcome.missing[0]).toMatch(/^no-status-check: check\(null/);
+  });
+});
+
+describe('the memoized expected-record fix', () => {
+  it('builds each expected record once per key, seed and version and returns the same record afterwards', () => {
+    const memo = PROPOSED_FIXES.find((edit) => edit.name === 'memo-expected-record')!;
+    const bundle = 'function buildRecord(key, seed, version = 0) {\n  built++;\n  return { key, seed, version };\n}\n';
+    const { source, missing } = applyEdits(bundle, [memo]);
+    expect(missing).toEqual([]);
+    const run = new Function(`let built = 0;\n${source}\nreturn { buildRecord, count: () => built };`) as () => {
+      buildRecord: (key: string, seed: number, version?: number) => object;
+      count: () => number;
+    };
+    const { buildRecord, count } = run();
+    const first = buildRecord('save-1', 7);
+    expect(buildRecord('save-1', 7, 0)).toBe(first);
+    expect(first).toEqual({ key: 'save-1', seed: 7, version: 0 });
+    expect(buildRecord('save-1', 7, 1)).toEqual({ key: 'save-1', seed: 7, version: 1 });
+    expect(count()).toBe(2);
   });
 });

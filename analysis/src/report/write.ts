@@ -1,0 +1,39 @@
+// Writes the selected report formats into the output directory and returns the paths written.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AnalysisResult } from '../analyze.js';
+import { reportCharts } from '../charts/index.js';
+import { renderChartPng } from '../charts/render-png.js';
+import type { ReportFormat } from '../constants.js';
+import { ConfigError } from '../errors.js';
+import { renderHtml } from './html.js';
+import { renderSummaryJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+
+export function writeReports(result: AnalysisResult, outDir: string, formats: ReadonlySet<ReportFormat>): string[] {
+  // Both files are called summary.json: writing ours beside the k6 output would destroy the scenario's.
+  const scenarioSummary = result.summary.scenario?.summaryPath;
+  if (formats.has('json') && scenarioSummary !== undefined && resolve(outDir, 'summary.json') === resolve(scenarioSummary)) {
+    throw new ConfigError(`invalid --out-dir; reason: expected a directory other than the one holding the k6 summary ${scenarioSummary}, got \`${outDir}\``);
+  }
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (error) {
+    throw new ConfigError(`cannot create --out-dir ${outDir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const written: string[] = [];
+  const write = (name: string, content: string | Buffer): void => {
+    const path = join(outDir, name);
+    writeFileSync(path, content);
+    written.push(path);
+  };
+  const charts = reportCharts(result);
+  const pngCharts = formats.has('png') ? charts : [];
+  if (formats.has('json')) write('summary.json', renderSummaryJson(result.summary));
+  if (formats.has('md')) write('report.md', renderMarkdown(result, pngCharts));
+  if (formats.has('html')) write('report.html', renderHtml(result, charts));
+  if (formats.has('junit')) write('junit.xml', renderJunit(result));
+  for (const chart of pngCharts) write(`${chart.id}.png`, renderChartPng(chart));
+  return written;
+}

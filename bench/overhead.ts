@@ -28,7 +28,7 @@ runMain('overhead', async () => {
     json: 'results/bench/overhead.json',
   });
   const chosen = new Set(
-    choiceList('cases', raw.cases, ['bundle', 'no-thresholds', ...[...PER_CALL_EDITS, ...PROPOSED_FIXES].map((edit) => edit.name), 'bare']),
+    choiceList('cases', raw.cases, ['bundle', 'no-thresholds', ...[...PER_CALL_EDITS, ...PROPOSED_FIXES].map((edit) => edit.name), 'bare', 'bare-lazy', 'fixes']),
   );
   const [workload] = choiceList('workload', raw.workload, ['Ping', 'GetRecord'] as const);
   const shape: LoadShape = { rate: positiveInteger('rate', raw.rate, 5000), durationSeconds: positiveInteger('duration', raw.duration, 120) };
@@ -68,7 +68,9 @@ runMain('overhead', async () => {
     variantCase('no-thresholds', 'without thresholds (--no-thresholds)', [], ['--no-thresholds']),
     ...PER_CALL_EDITS.map((edit) => variantCase(edit.name, `without ${edit.removes}`, [edit])),
     ...PROPOSED_FIXES.map((edit) => variantCase(edit.name, `fix: ${edit.removes}`, [edit])),
-    variantCase('bare', 'without all of the above', PER_CALL_EDITS, ['--no-thresholds']),
+    variantCase('fixes', 'all proposed fixes together', PROPOSED_FIXES),
+    variantCase('bare', 'without all of the removals above', PER_CALL_EDITS, ['--no-thresholds']),
+    variantCase('bare-lazy', 'without all of the removals, payloads not built', [...PER_CALL_EDITS, PROPOSED_FIXES[0]!], ['--no-thresholds']),
   ].filter((candidate): candidate is CostCase => candidate !== null);
 
   try {

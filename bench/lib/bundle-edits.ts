@@ -62,6 +62,37 @@ export const PER_CALL_EDITS: readonly BundleEdit[] = [
  */
 export const PROPOSED_FIXES: readonly BundleEdit[] = [
   {
+    name: 'lazy-payloads',
+    removes: 'blob payloads built on first use (a Ping or GetRecord run never builds them)',
+    replacements: [
+      ['var fullPieceBase64 = blockBase64.repeat(BLOCKS_PER_PIECE);', 'var fullPieceBase64 = "";'],
+      ['config2.blobSizes.map(makePayload)', '[]'],
+      ['var chunk = makePayload(CHUNK_BYTES);', 'var chunk = null;'],
+    ],
+  },
+  {
+    name: 'status-check-on-failure',
+    removes: 'status check recorded only when a call fails (opensaves_errors already counts failures)',
+    replacements: [
+      [
+        '  check(null, { [`the ${op} call ends with an expected status`]: () => ok }, { op, kind: "status" });\n',
+        '  if (!ok) check(null, { [`the ${op} call ends with an expected status`]: () => ok }, { op, kind: "status" });\n',
+      ],
+    ],
+  },
+  {
+    name: 'cached-iteration-tags',
+    removes: 'a per-VU iteration counter and one cached exec.vu, class tag set only when it changes',
+    replacements: [
+      ['function isReadIteration(index, readRatio) {', 'var vuIterations = 0;\nvar vuInfo;\nvar vuClass;\nfunction isReadIteration(index, readRatio) {'],
+      ['isReadIteration(exec6.scenario.iterationInTest, config2.readRatio)', 'isReadIteration(vuIterations++, config2.readRatio)'],
+      [
+        '      exec6.vu.metrics.tags.class = reads ? "read" : "write";\n',
+        '      if (vuClass !== (reads ? "read" : "write")) {\n        vuClass = reads ? "read" : "write";\n        (vuInfo ??= exec6.vu).metrics.tags.class = vuClass;\n      }\n',
+      ],
+    ],
+  },
+  {
     name: 'memo-expected-record',
     removes: 'expected records memoized per VU (built once per key, seed and version)',
     replacements: [

@@ -7,7 +7,7 @@ import grpc from 'k6/net/grpc';
 import { ATOMIC_RPCS, CONNECT_TIMEOUT, GRPC_STATUS_NAMES, MAX_RECEIVE_BYTES, SERVICE, STREAM_DEADLINE, UNARY_DEADLINE } from './constants.js';
 import type { GrpcStatusName, RpcName } from './constants.js';
 import { ConfigError } from './errors.js';
-import { atomicContention, errors, requests, streamDuration } from './metrics.js';
+import { atomicContention, errors, requests } from './metrics.js';
 import { config } from './runtime.js';
 import exec from 'k6/execution';
 import { resolveUserPath } from './user-path.js';
@@ -154,7 +154,6 @@ function runStream(
   onMessage: (message: unknown) => void,
 ): Promise<StreamOutcome> {
   return new Promise((resolve) => {
-    const started = Date.now();
     const outcome: StreamOutcome = { status: 'OK', error: '', messages: 0 };
     let stream: grpc.Stream;
     try {
@@ -172,10 +171,7 @@ function runStream(
       outcome.status = statusName(grpcError.code ?? 2);
       outcome.error = grpcError.message ?? '';
     });
-    stream.on('end', () => {
-      streamDuration.add(Date.now() - started, { op, status: outcome.status, ...options.tags });
-      resolve(outcome);
-    });
+    stream.on('end', () => resolve(outcome));
     send(stream);
   });
 }

@@ -2,7 +2,7 @@
 // per-operation sub-metrics. SLO_P95_MS, SLO_P99_MS and SLO_ERROR_RATE override
 // the defaults of every class at once.
 import type { Config, ProfileName } from '../lib/config.js';
-import { STREAMING_RPCS, type RpcName } from '../lib/constants.js';
+import type { RpcName } from '../lib/constants.js';
 
 export type OperationClass = 'ping' | 'read' | 'query' | 'write' | 'atomic' | 'blob';
 
@@ -73,10 +73,9 @@ export function sloFor(op: RpcName, config: Config): Slo {
 }
 
 /** The metric that carries an operation's latency on the chosen transport. */
-export function latencyMetric(op: RpcName, config: Config): string {
-  if (config.transport === 'http') return 'http_req_duration';
-  // k6 records no grpc_req_duration for streams, so the client times them itself.
-  return STREAMING_RPCS.includes(op) ? 'opensaves_stream_duration' : 'grpc_req_duration';
+export function latencyMetric(config: Config): string {
+  // k6 records grpc_req_duration for streams too (start to end of the stream), tagged like unary calls.
+  return config.transport === 'http' ? 'http_req_duration' : 'grpc_req_duration';
 }
 
 export type Thresholds = Record<string, string[]>;
@@ -86,7 +85,7 @@ export function operationThresholds(ops: readonly RpcName[], config: Config, ext
   const thresholds: Thresholds = {};
   for (const op of ops) {
     const slo = sloFor(op, config);
-    thresholds[`${latencyMetric(op, config)}{op:${op}${extraTags}}`] = [`p(95)<${slo.p95Ms}`, `p(99)<${slo.p99Ms}`];
+    thresholds[`${latencyMetric(config)}{op:${op}${extraTags}}`] = [`p(95)<${slo.p95Ms}`, `p(99)<${slo.p99Ms}`];
     // Each call is one `kind:status` check, so this sub-metric's rate is the call success rate.
     thresholds[`checks{op:${op},kind:status${extraTags}}`] = [
       slo.errorRate === 0 ? 'rate==1' : `rate>=${roundRate(1 - slo.errorRate)}`,

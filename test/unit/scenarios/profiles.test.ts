@@ -63,7 +63,7 @@ describe('operation thresholds', () => {
     expect(thresholds).toEqual({
       'grpc_req_duration{op:GetRecord}': ['p(95)<100', 'p(99)<250'],
       'checks{op:GetRecord,kind:status}': ['rate>=0.99'],
-      'opensaves_stream_duration{op:GetBlob}': ['p(95)<2000', 'p(99)<5000'],
+      'grpc_req_duration{op:GetBlob}': ['p(95)<2000', 'p(99)<5000'],
       'checks{op:GetBlob,kind:status}': ['rate>=0.99'],
     });
   });

@@ -8,7 +8,7 @@ BENCH_LINES ?= 1000000
 
 ensure-chromium: ## install Debian's chromium for the report.html test when it is missing (needs root)
 	@if [ -x "$(CHROMIUM)" ]; then :; \
-	elif command -v apt-get >/dev/null; then apt-get update && apt-get install -y chromium; \
+	elif command -v apt-get >/dev/null; then export DEBIAN_FRONTEND=noninteractive; apt-get update && apt-get install -y --no-install-recommends chromium; \
 	else echo "$(CHROMIUM) is missing and apt-get is not available: install Chromium for the report.html test"; exit 1; fi
 
 test-analysis: setup ensure-chromium ## npm run analyze end to end: a report, exit 1 on a missed SLO, exit 2 on bad input

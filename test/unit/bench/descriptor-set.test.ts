@@ -133,7 +133,7 @@ describe('buildFileDescriptors', () => {
       ].join('\n'),
     );
     const run = await runK6(script, { env: { PROTOSET: protoset }, args: ['--iterations', '1'], timeoutMs: 60_000 });
-    expect(run.stderr + run.stdout).not.toMatch(/error/i);
-    expect(run.exitCode).toBe(0);
+    // The script throws (non-zero exit) unless all 27 methods load.
+    expect(run.exitCode, run.stderr + run.stdout).toBe(0);
   });
 });

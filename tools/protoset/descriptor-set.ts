@@ -255,7 +255,7 @@ function toMapEntry(
 }
 
 function fieldType(
-  field: protobuf.Field,
+  field: protobuf.FieldBase,
   reference: (target: protobuf.ReflectionObject) => string,
 ): { type: number; typeName?: string } {
   const scalar = SCALAR_TYPES[field.type];

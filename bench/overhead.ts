@@ -9,7 +9,7 @@
 // the proposed fixes in bench/lib/bundle-edits.ts run when named).
 import { readFileSync } from 'node:fs';
 import { measureCosts, renderCosts, type CostCase } from './lib/cost.js';
-import { applyEdits, PER_CALL_EDITS, PROPOSED_FIXES, type BundleEdit } from './lib/bundle-edits.js';
+import { applyEdits, LAZY_PAYLOADS, PER_CALL_EDITS, PROPOSED_FIXES, type BundleEdit } from './lib/bundle-edits.js';
 import { bundleRun, GENERATORS, type GeneratorContext, type LoadShape, type Workload } from './lib/generators.js';
 import { runMain } from './lib/main.js';
 import { choiceList, positiveInteger, readOptions } from './lib/options.js';
@@ -70,7 +70,7 @@ runMain('overhead', async () => {
     ...PROPOSED_FIXES.map((edit) => variantCase(edit.name, `fix: ${edit.removes}`, [edit])),
     variantCase('fixes', 'all proposed fixes together', PROPOSED_FIXES),
     variantCase('bare', 'without all of the removals above', PER_CALL_EDITS, ['--no-thresholds']),
-    variantCase('bare-lazy', 'without all of the removals, payloads not built', [...PER_CALL_EDITS, PROPOSED_FIXES[0]!], ['--no-thresholds']),
+    variantCase('bare-lazy', 'without all of the removals, payloads not built', [...PER_CALL_EDITS, LAZY_PAYLOADS], ['--no-thresholds']),
   ].filter((candidate): candidate is CostCase => candidate !== null);
 
   try {

@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../../test/helpers/target-process.js';
 import { cpuLayout } from './cpu-layout.js';
 import { measureRun, type RunSample } from './measured-run.js';
 import { readFileSync } from 'node:fs';
-import { applyEdits, type BundleEdit } from './bundle-edits.js';
+import { applyEdits, LAZY_PAYLOADS, type BundleEdit } from './bundle-edits.js';
 import { withProtoset, writeBundleVariant, type BundleVariant } from './protoset-variant.js';
 import { markdownTable } from './table.js';
 
@@ -27,12 +27,12 @@ export interface MemoryCase {
   protoSource: ProtoSource;
 }
 
-// Init-context payload construction in the bundles, as esbuild emits it from scripts/lib.
-const INIT_PAYLOAD_EDITS: BundleEdit[] = [
-  { name: 'no-full-piece', removes: 'the 1 MiB base64 upload piece', replacements: [['var fullPieceBase64 = blockBase64.repeat(BLOCKS_PER_PIECE);', 'var fullPieceBase64 = "";']] },
-  { name: 'no-size-classes', removes: 'one payload per BLOB_SIZES class', replacements: [['config2.blobSizes.map(makePayload)', '[]']] },
-  { name: 'no-chunk', removes: 'the chunked-upload payload', replacements: [['var chunk = makePayload(CHUNK_BYTES);', 'var chunk = null;']] },
-];
+// Each payload anchor separately, so bundles that build only some payloads still get a lazy variant.
+const INIT_PAYLOAD_EDITS: BundleEdit[] = LAZY_PAYLOADS.replacements.map((replacement, index) => ({
+  name: `${LAZY_PAYLOADS.name}-${index + 1}`,
+  removes: LAZY_PAYLOADS.removes,
+  replacements: [replacement],
+}));
 
 export interface MemoryResult extends MemoryCase {
   vus: number;

@@ -17,14 +17,15 @@ protoset: setup ## write dist/open_saves.protoset, the proto as a descriptor set
 bench-quick: setup k6 bundle ## the key ratios in under 2 minutes: framework overhead, memory per VU before/after
 	npx tsx bench/quick.ts --json $(BENCH_OUT)/quick.json
 
-# About 20 minutes; each section's table is also kept as $(BENCH_OUT)/<name>.md.
+# About 25 minutes; each section's table is also kept as $(BENCH_OUT)/<name>.md.
 bench: setup k6 bundle bench-peers ## every benchmark: generator cost vs ghz and Locust, memory per VU, arrival rate, analysis, target
 	@mkdir -p $(BENCH_OUT)
-	set -o pipefail; npx tsx bench/load-cost.ts --duration 10 --repeat 2 --json $(BENCH_OUT)/load-cost.json | tee $(BENCH_OUT)/load-cost.md
+	set -o pipefail; npx tsx bench/load-cost.ts --duration 10 --repeat 3 --json $(BENCH_OUT)/load-cost.json | tee $(BENCH_OUT)/load-cost.md
 	set -o pipefail; npx tsx bench/overhead.ts --workload Ping --duration 8 --repeat 2 --cases $(OVERHEAD_PING_CASES) --json $(BENCH_OUT)/overhead-ping.json | tee $(BENCH_OUT)/overhead-ping.md
 	set -o pipefail; npx tsx bench/overhead.ts --workload GetRecord --duration 8 --repeat 2 --cases $(OVERHEAD_GETRECORD_CASES) --json $(BENCH_OUT)/overhead-getrecord.json | tee $(BENCH_OUT)/overhead-getrecord.md
 	set -o pipefail; npx tsx bench/vu-memory.ts --scripts minimal --sources proto,protoset --json $(BENCH_OUT)/vu-memory-minimal.json | tee $(BENCH_OUT)/vu-memory-minimal.md
 	set -o pipefail; npx tsx bench/vu-memory.ts --scripts mixed --sources proto,protoset-lazy --json $(BENCH_OUT)/vu-memory-mixed.json | tee $(BENCH_OUT)/vu-memory-mixed.md
+	set -o pipefail; npx tsx bench/vu-memory.ts --vus 100 --sources proto,protoset-lazy --scripts "$$(ls dist/*.js | xargs -n1 basename | sed 's/\.js$$//' | paste -sd, -)" --json $(BENCH_OUT)/vu-memory-bundles.json | tee $(BENCH_OUT)/vu-memory-bundles.md
 	set -o pipefail; npx tsx bench/arrival-fidelity.ts --duration 12 --json $(BENCH_OUT)/arrival-fidelity.json | tee $(BENCH_OUT)/arrival-fidelity.md
 	set -o pipefail; npx tsx bench/analysis-throughput.ts 1000000 | tee $(BENCH_OUT)/analysis-1m.md
 	set -o pipefail; npx tsx bench/analysis-throughput.ts 10000000 | tee $(BENCH_OUT)/analysis-10m.md

@@ -50,6 +50,11 @@ export const PER_CALL_EDITS: readonly BundleEdit[] = [
     ],
   },
   {
+    name: 'no-testid-tag',
+    removes: 'the test-wide testid tag on every sample',
+    replacements: [[/tags: (\w+)\.runId \? \{ testid: \1\.runId \} : \{\}/g, 'tags: {}']],
+  },
+  {
     name: 'no-record-verify',
     removes: 'rebuilding the expected record and comparing it on every GetRecord',
     replacements: [['const differences = recordDifferences(result.message, buildRecord(ref.key, ref.seed, version));', 'const differences = [];']],

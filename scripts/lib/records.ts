@@ -66,7 +66,24 @@ function opaqueFor(seed: number, version: number): string {
 }
 
 /** The record a run writes for `seed`; each update bumps `version`. */
+// Every GetRecord verification needs the expected record; building it (properties,
+// tags, opaque text) cost more CPU than the call itself, so each VU keeps the ones it
+// built. Bounded, because records created during a soak never stop coming.
+const EXPECTED_RECORDS_KEPT = 4096;
+const expectedRecords = new Map<string, RecordMessage>();
+
 export function buildRecord(key: string, seed: number, version = 0): RecordMessage {
+  const id = `${key}\u0000${seed}\u0000${version}`;
+  let record = expectedRecords.get(id);
+  if (record === undefined) {
+    if (expectedRecords.size >= EXPECTED_RECORDS_KEPT) expectedRecords.clear();
+    record = buildRecordOnce(key, seed, version);
+    expectedRecords.set(id, record);
+  }
+  return record;
+}
+
+function buildRecordOnce(key: string, seed: number, version: number): RecordMessage {
   return {
     key,
     ownerId: ownerFor(seed),

@@ -6,7 +6,7 @@ import type { RunData } from '../run-data.js';
 
 export interface ActionContext {
   readonly data: RunData;
-  /** payloads of every BLOB_SIZES class, made in the init context */
+  /** payloads of every BLOB_SIZES class, made in the init context when the mix has blob operations */
   readonly payloads: readonly Payload[];
 }
 

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { startTargetProcess, REPO_ROOT } from '../test/helpers/target-process.js';
 import { loadProtos } from '../target/proto.js';
+import { positiveIntegerArg } from './lib/options.js';
 
 interface Figures {
   rpc: string;
@@ -20,20 +21,9 @@ interface Figures {
   p99Ms: number;
 }
 
-function flag(name: string, fallback: number): number {
-  const index = process.argv.indexOf(name);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    process.stderr.write(`invalid ${name}; reason: expected an integer >= 1, got \`${process.argv[index + 1]}\`\n`);
-    process.exit(2);
-  }
-  return value;
-}
-
-const durationS = flag('--duration-s', 10);
-const concurrency = flag('--concurrency', 64);
-const channels = flag('--channels', 2);
+const durationS = positiveIntegerArg(process.argv, '--duration-s', 10);
+const concurrency = positiveIntegerArg(process.argv, '--concurrency', 64);
+const channels = positiveIntegerArg(process.argv, '--channels', 2);
 
 function runClient(address: string, rpc: string, request: object): Promise<Figures> {
   return new Promise((resolve, reject) => {

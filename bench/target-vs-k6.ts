@@ -11,20 +11,10 @@ import { credentials, makeGenericClientConstructor, type Client, type ServiceErr
 import { K6_BINARY } from '../test/helpers/k6.js';
 import { REPO_ROOT, startTargetProcess } from '../test/helpers/target-process.js';
 import { loadProtos } from '../target/proto.js';
+import { positiveIntegerArg } from './lib/options.js';
 
-function flag(name: string, fallback: number): number {
-  const index = process.argv.indexOf(name);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    process.stderr.write(`invalid ${name}; reason: expected an integer >= 1, got \`${process.argv[index + 1]}\`\n`);
-    process.exit(2);
-  }
-  return value;
-}
-
-const durationS = flag('--duration-s', 8);
-const vus = flag('--vus', 32);
+const durationS = positiveIntegerArg(process.argv, '--duration-s', 8);
+const vus = positiveIntegerArg(process.argv, '--vus', 32);
 
 async function targetCpuSeconds(httpUrl: string): Promise<number> {
   const match = /^process_cpu_seconds_total (\S+)$/m.exec(await (await fetch(`${httpUrl}/metrics`)).text());

@@ -31,6 +31,18 @@ export function positiveInteger(option: string, raw: string | undefined, max = N
   return value;
 }
 
+/** `--name N` from the command line, or the fallback; a bad value prints the reason and exits 2. */
+export function positiveIntegerArg(argv: readonly string[], name: `--${string}`, fallback: number): number {
+  const index = argv.indexOf(name);
+  if (index < 0) return fallback;
+  try {
+    return positiveInteger(name.slice(2), argv[index + 1]);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
 export function integerList(option: string, raw: string | undefined, max = Number.MAX_SAFE_INTEGER): number[] {
   const parts = (raw ?? '').split(',').filter(Boolean);
   if (parts.length === 0) throw new BenchConfigError(`--${option}`, 'a comma-separated list of integers', raw ?? '');

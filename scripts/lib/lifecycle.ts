@@ -1,16 +1,15 @@
 // setup() and teardown() over gRPC: create the run's stores and the records
 // every VU reads, and afterwards delete everything the run created (blobs go
 // with their records), unless KEEP_DATA is set.
-import templates from '../../data/save-templates.json';
 import { retryUnavailable, unary } from './grpc-client.js';
 import { config } from './runtime.js';
-import { storeKey, randomRunId, seedKey } from './keys.js';
 import { createStore } from './flows/stores.js';
 import { createRecord } from './flows/records.js';
 import { uploadBlob, uploadChunked } from './flows/blobs.js';
 import { counterProperties } from './flows/atomic.js';
 import { makePayload } from './payloads.js';
 import { CHUNK_BYTES, CHUNKED_UPLOAD_CHUNKS, COLD_COUNTERS, type BlobRecord, type RunData, type SeedRecord } from './run-data.js';
+import { createRunLayout, type LayoutWriter } from './run-layout.js';
 import type { QueryRecordsResponse } from './messages.js';
 
 export interface SetupNeeds {
@@ -24,45 +23,21 @@ export interface SetupNeeds {
   readonly counters?: boolean;
 }
 
-// Seeds of different stores must differ so their content (owner, tags, properties) differs too.
-const SEEDS_PER_STORE = 1_000_000;
 const LIFECYCLE_RETRIES = 5;
+
+const GRPC_WRITER: LayoutWriter = {
+  endpoint: config.addr,
+  createStore: (key, name, tags) => createStore({ key, name, tags: [...tags] }),
+  createRecord: (seed) => createRecord(seed) !== null,
+  uploadBlob: (ref, payload) => uploadBlob(ref, payload),
+};
 
 /** Throws when the run cannot start: the stores every iteration uses must exist. */
 export async function setupRun(needs: SetupNeeds): Promise<RunData> {
   retryUnavailable(LIFECYCLE_RETRIES);
-  const runId = config.runId ?? randomRunId();
-  const stores: string[] = [];
-  const storeNames: string[] = [];
-  for (const template of templates.stores) {
-    const key = storeKey(runId, template.name);
-    const name = `${template.name} ${key}`;
-    if (!createStore({ key, name, tags: template.tags })) {
-      throw new Error(`setup: cannot create store ${key} at ${config.addr}; see the errors above`);
-    }
-    stores.push(key);
-    storeNames.push(name);
-  }
-  const seeds: SeedRecord[] = [];
-  if (needs.seeds) {
-    stores.forEach((store, storeIndex) => {
-      for (let i = 0; i < config.recordsPerStore; i++) {
-        const seed: SeedRecord = { store, key: seedKey(store, i), seed: storeIndex * SEEDS_PER_STORE + i };
-        if (createRecord(seed)) seeds.push(seed);
-      }
-    });
-  }
-  const blobs: BlobRecord[] = [];
+  const layout = await createRunLayout(GRPC_WRITER, needs);
+  const { stores } = layout;
   const firstStore = stores[0] as string;
-  if (needs.blobs) {
-    for (const size of config.blobSizes) {
-      const payload = makePayload(size);
-      const key = `${firstStore}-blob-${payload.label}`;
-      if (createRecord({ store: firstStore, key, seed: 0 }) && (await uploadBlob({ store: firstStore, key }, payload))) {
-        blobs.push({ store: firstStore, key, size });
-      }
-    }
-  }
   const chunked: BlobRecord[] = [];
   if (needs.chunked) {
     const key = `${firstStore}-chunked`;
@@ -79,7 +54,7 @@ export async function setupRun(needs: SetupNeeds): Promise<RunData> {
     }
   }
   retryUnavailable(0);
-  return { runId, stores, storeNames, seeds, blobs, chunked, counters };
+  return { ...layout, chunked, counters };
 }
 
 // Enough passes to empty a store even if a record reappears while deleting.

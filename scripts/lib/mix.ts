@@ -68,16 +68,6 @@ export function isReadIteration(index: number, readRatio: number): boolean {
   return Math.floor((index + 1) * readRatio) > Math.floor(index * readRatio);
 }
 
-export function pickWeighted(weights: ReadonlyArray<readonly [RpcName, number]>): RpcName {
-  const total = weights.reduce((sum, [, weight]) => sum + weight, 0);
-  let roll = Math.random() * total;
-  for (const [op, weight] of weights) {
-    roll -= weight;
-    if (roll < 0) return op;
-  }
-  return (weights[weights.length - 1] as readonly [RpcName, number])[0];
-}
-
 export function mixOps(mix: Mix): RpcName[] {
   return [...new Set([...mix.read, ...mix.write].map(([op]) => op))];
 }

@@ -4,14 +4,15 @@
 import exec from 'k6/execution';
 import { RPC_NAMES, type RpcName } from './constants.js';
 import type { Config } from './config.js';
-import { isReadIteration, loadMixOrAbort, mixOps, pickWeighted } from './mix.js';
+import { isReadIteration, loadMixOrAbort, mixOps } from './mix.js';
+import { weightedPicker } from './random.js';
 import { makePayload } from './payloads.js';
 import { setupRun, teardownRun } from './lifecycle.js';
 import { setupHttpRun, teardownHttpRun } from './http-lifecycle.js';
 import { skip } from './http-client.js';
 import { GRPC_ACTIONS } from './actions/grpc-actions.js';
 import { HTTP_ACTIONS, prepareHttpPayloads } from './actions/http-actions.js';
-import type { ActionTable } from './actions/types.js';
+import type { ActionContext, ActionTable } from './actions/types.js';
 import type { RunData } from './run-data.js';
 
 export interface Workload {
@@ -22,7 +23,8 @@ export interface Workload {
   /** iteration-class and skipped-operation sub-metrics, so the summary reports them */
   readonly thresholds: Record<string, string[]>;
   setup(): Promise<RunData>;
-  iterate(data: RunData): Promise<void>;
+  /** one iteration; a Promise only when the picked action streams */
+  iterate(data: RunData): void | Promise<void>;
   teardown(data: RunData): void;
 }
 
@@ -33,7 +35,11 @@ const ITERATION_CLASS_THRESHOLDS = {
 };
 
 let vuClass: 'read' | 'write' | undefined;
+// k6 builds a new object on every exec.vu / exec.scenario read; the objects it hands
+// out read live values, so each VU keeps the first one.
 let vu: typeof exec.vu | undefined;
+let scenario: typeof exec.scenario | undefined;
+let context: ActionContext | undefined;
 
 // The mix entries whose actions read `payloads` (the rest use the small chunk payload or none).
 const PAYLOAD_OPS: readonly RpcName[] = ['CreateBlob', 'GetBlob', 'DeleteBlob'];
@@ -51,6 +57,9 @@ export function createWorkload(config: Config): Workload {
     ? ['CreateStore', 'DeleteStore', 'GetStore', 'ListStores', 'CreateRecord', 'GetRecord', 'QueryRecords', 'UpdateRecord', 'DeleteRecord', 'CreateBlob', 'GetBlob', 'DeleteBlob']
     : [...RPC_NAMES];
 
+  const pickRead = weightedPicker(mix.read);
+  const pickWrite = weightedPicker(mix.write);
+
   const thresholds: Record<string, string[]> = { ...ITERATION_CLASS_THRESHOLDS };
   for (const op of skipped) thresholds[`opensaves_skipped_operations{op:${op}}`] = ['count>=0'];
 
@@ -64,24 +73,25 @@ export function createWorkload(config: Config): Workload {
       }
       return http ? setupHttpRun({ seeds: true, blobs: true }) : setupRun({ seeds: true, blobs: true, chunked: true, counters: true });
     },
-    async iterate(data) {
+    iterate(data) {
       // The test-wide iteration index keeps the whole run at READ_RATIO to within one
-      // iteration (per-VU counts would drift by one per VU). k6 builds a new object on
-      // every exec.* read, so the VU handle is read once and its tag written only when
-      // the class changes.
-      const reads = isReadIteration(exec.scenario.iterationInTest, config.readRatio);
+      // iteration (per-VU counts would drift by one per VU). The class tag is written
+      // only when it changes: each write rebuilds the VU's tag set.
+      const reads = isReadIteration((scenario ??= exec.scenario).iterationInTest, config.readRatio);
       const iterationClass = reads ? 'read' : 'write';
       if (iterationClass !== vuClass) {
         vuClass = iterationClass;
         (vu ??= exec.vu).metrics.tags.class = iterationClass;
       }
-      const op = pickWeighted(reads ? mix.read : mix.write);
+      const op = reads ? pickRead() : pickWrite();
       const action = table[op];
       if (action === undefined) {
         skip(op);
         return;
       }
-      await action({ data, payloads });
+      // Synchronous actions stay synchronous: an async iteration costs k6 a Promise and a generator per call.
+      if (context === undefined || context.data !== data) context = { data, payloads };
+      return action(context);
     },
     teardown(data) {
       if (http) teardownHttpRun(data);

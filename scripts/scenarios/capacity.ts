@@ -21,7 +21,7 @@ export function setup(): Promise<RunData> {
   return workload.setup();
 }
 
-export default function capacity(data: RunData): Promise<void> {
+export default function capacity(data: RunData): void | Promise<void> {
   tagCurrentStep(plan);
   return workload.iterate(data);
 }

@@ -16,7 +16,7 @@ export function setup(): Promise<RunData> {
   return workload.setup();
 }
 
-export default function mixed(data: RunData): Promise<void> {
+export default function mixed(data: RunData): void | Promise<void> {
   return workload.iterate(data);
 }
 

@@ -13,16 +13,26 @@ interface PropertyTemplate {
 
 const PROPERTY_TEMPLATES = templates.properties as Record<string, PropertyTemplate>;
 
-/** A well-mixed 32-bit hash of a few integers (a small splitmix-style mixer). */
-function mix(...values: number[]): number {
-  let h = 0x811c9dc5;
-  for (const value of values) {
-    h = Math.imul(h ^ (value | 0), 0x01000193);
-    h ^= h >>> 15;
-    h = Math.imul(h, 0x2c1b3c6d);
-    h ^= h >>> 12;
-  }
-  return h >>> 0;
+// Every record a VU checks is built from its seed at least once, so generating one must
+// be cheap: sobek runs rest parameters, for...of and Object.entries slowly, hence the
+// fixed-arity mixer and the property specs prepared once.
+
+/** One round of a well-mixed 32-bit hash (a small splitmix-style mixer). */
+function mixStep(h: number, value: number): number {
+  h = Math.imul(h ^ (value | 0), 0x01000193);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return h ^ (h >>> 12);
+}
+
+const MIX_SEED = 0x811c9dc5;
+
+function mix2(a: number, b: number): number {
+  return mixStep(mixStep(MIX_SEED, a), b) >>> 0;
+}
+
+function mix3(a: number, b: number, c: number): number {
+  return mixStep(mixStep(mixStep(MIX_SEED, a), b), c) >>> 0;
 }
 
 function nameCode(name: string): number {
@@ -31,22 +41,33 @@ function nameCode(name: string): number {
   return code;
 }
 
+interface PropertySpec {
+  readonly name: string;
+  readonly code: number;
+  readonly template: PropertyTemplate;
+}
+
+const PROPERTY_SPECS: readonly PropertySpec[] = Object.entries(PROPERTY_TEMPLATES).map(([name, template]) => ({ name, code: nameCode(name), template }));
+const TAG_COUNT = templates.tags.length;
+
 export function ownerFor(seed: number): string {
-  return `owner-${mix(seed, 1) % templates.ownerCount}`;
+  return `owner-${mix2(seed, 1) % templates.ownerCount}`;
 }
 
 export function tagsFor(seed: number): string[] {
-  const tags = new Set<string>();
-  for (let i = 0; tags.size < templates.tagsPerRecord && i < 16; i++) {
-    tags.add(templates.tags[mix(seed, 2, i) % templates.tags.length] as string);
+  const tags: string[] = [];
+  for (let i = 0; tags.length < templates.tagsPerRecord && i < 16; i++) {
+    const tag = templates.tags[mix3(seed, 2, i) % TAG_COUNT] as string;
+    if (!tags.includes(tag)) tags.push(tag);
   }
-  return [...tags].sort();
+  return tags.sort();
 }
 
 export function propertiesFor(seed: number, version: number): Properties {
   const properties: Properties = {};
-  for (const [name, template] of Object.entries(PROPERTY_TEMPLATES)) {
-    const roll = mix(seed, version, nameCode(name));
+  for (let i = 0; i < PROPERTY_SPECS.length; i++) {
+    const { name, code, template } = PROPERTY_SPECS[i] as PropertySpec;
+    const roll = mix3(seed, version, code);
     if (template.type === 'INTEGER') {
       const min = template.min ?? 0;
       properties[name] = intProperty(min + (roll % ((template.max ?? min) - min + 1)));

@@ -34,6 +34,8 @@ export interface CallOptions {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+const NO_OPTIONS: CallOptions = Object.freeze({});
+
 export interface CallResult<T> {
   readonly ok: boolean;
   readonly status: GrpcStatusName;
@@ -82,6 +84,7 @@ function dropConnection(): void {
 // operation and VU: k6 reads these objects on each call, and building them per call
 // cost more than the status check itself. Calls with extra tags build theirs per call.
 interface OperationObjects {
+  readonly method: string;
   readonly unaryParams: grpc.Params;
   readonly streamParams: grpc.Params;
   readonly atomic: boolean;
@@ -99,6 +102,7 @@ function objectsFor(op: RpcName): OperationObjects {
   if (objects === undefined) {
     const sentence = statusSentence(op);
     objects = {
+      method: `${SERVICE}/${op}`,
       unaryParams: { tags: { op }, timeout: UNARY_DEADLINE, metadata },
       streamParams: { tags: { op }, timeout: STREAM_DEADLINE, metadata },
       atomic: ATOMIC_RPCS.includes(op),
@@ -157,7 +161,7 @@ export function retryUnavailable(attempts: number): void {
 }
 
 /** A unary call. */
-export function unary<T>(op: RpcName, request: object, options: CallOptions = {}): CallResult<T> {
+export function unary<T>(op: RpcName, request: object, options: CallOptions = NO_OPTIONS): CallResult<T> {
   let result = unaryOnce<T>(op, request, options);
   for (let retry = 0; retry < unavailableRetries && result.status === 'UNAVAILABLE'; retry++) result = unaryOnce<T>(op, request, options);
   return result;
@@ -167,7 +171,7 @@ function unaryOnce<T>(op: RpcName, request: object, options: CallOptions): CallR
   if (!ensureConnected()) return record<T>(op, 'UNAVAILABLE', null, 'not connected', options);
   let response: grpc.Response;
   try {
-    response = client.invoke(`${SERVICE}/${op}`, request, callParams(op, UNARY_DEADLINE, options));
+    response = client.invoke(objectsFor(op).method, request, callParams(op, UNARY_DEADLINE, options));
   } catch (error) {
     // k6 throws (rather than returning a status) when the connection is gone.
     return record<T>(op, 'UNAVAILABLE', null, String(error), options);

@@ -11,17 +11,7 @@ import { makePayload } from './payloads.js';
 import { CHUNK_BYTES, CHUNKED_UPLOAD_CHUNKS, COLD_COUNTERS, type BlobRecord, type RunData, type SeedRecord } from './run-data.js';
 import { createRunLayout, type LayoutWriter } from './run-layout.js';
 import type { QueryRecordsResponse } from './messages.js';
-
-export interface SetupNeeds {
-  /** RECORDS_PER_STORE records with known content in every store */
-  readonly seeds?: boolean;
-  /** one record per BLOB_SIZES class holding a blob of that size */
-  readonly blobs?: boolean;
-  /** one record holding a committed chunked blob */
-  readonly chunked?: boolean;
-  /** one record of shared counters per store */
-  readonly counters?: boolean;
-}
+import type { SetupNeeds } from './setup-needs.js';
 
 const LIFECYCLE_RETRIES = 5;
 

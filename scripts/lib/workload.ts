@@ -8,6 +8,7 @@ import { isReadIteration, loadMixOrAbort, mixOps } from './mix.js';
 import { weightedPicker } from './random.js';
 import { makePayload } from './payloads.js';
 import { setupRun, teardownRun } from './lifecycle.js';
+import { setupNeeds } from './setup-needs.js';
 import { setupHttpRun, teardownHttpRun } from './http-lifecycle.js';
 import { skip } from './http-client.js';
 import { GRPC_ACTIONS } from './actions/grpc-actions.js';
@@ -40,6 +41,7 @@ let vuClass: 'read' | 'write' | undefined;
 let vu: typeof exec.vu | undefined;
 let scenario: typeof exec.scenario | undefined;
 let context: ActionContext | undefined;
+let contextSource: RunData | undefined;
 
 // The mix entries whose actions read `payloads` (the rest use the small chunk payload or none).
 const PAYLOAD_OPS: readonly RpcName[] = ['CreateBlob', 'GetBlob', 'DeleteBlob'];
@@ -57,6 +59,15 @@ export function createWorkload(config: Config): Workload {
     ? ['CreateStore', 'DeleteStore', 'GetStore', 'ListStores', 'CreateRecord', 'GetRecord', 'QueryRecords', 'UpdateRecord', 'DeleteRecord', 'CreateBlob', 'GetBlob', 'DeleteBlob']
     : [...RPC_NAMES];
 
+  // k6 hands each VU the setup data as Go values, and every property read of those wraps
+  // them anew; one JSON round trip per VU turns them into plain JavaScript objects.
+  const contextFor = (data: RunData): ActionContext => {
+    if (context === undefined || contextSource !== data) {
+      contextSource = data;
+      context = { data: JSON.parse(JSON.stringify(data)) as RunData, payloads };
+    }
+    return context;
+  };
   const pickRead = weightedPicker(mix.read);
   const pickWrite = weightedPicker(mix.write);
 
@@ -71,7 +82,8 @@ export function createWorkload(config: Config): Workload {
       if (skipped.length > 0) {
         console.warn(`TRANSPORT=http: the REST API has no ${skipped.join(', ')}; the mix skips these and counts them in opensaves_skipped_operations`);
       }
-      return http ? setupHttpRun({ seeds: true, blobs: true }) : setupRun({ seeds: true, blobs: true, chunked: true, counters: true });
+      const needs = setupNeeds(mixOps(mix));
+      return http ? setupHttpRun({ seeds: needs.seeds, blobs: needs.blobs }) : setupRun(needs);
     },
     iterate(data) {
       // The test-wide iteration index keeps the whole run at READ_RATIO to within one
@@ -90,8 +102,7 @@ export function createWorkload(config: Config): Workload {
         return;
       }
       // Synchronous actions stay synchronous: an async iteration costs k6 a Promise and a generator per call.
-      if (context === undefined || context.data !== data) context = { data, payloads };
-      return action(context);
+      return action(contextFor(data));
     },
     teardown(data) {
       if (http) teardownHttpRun(data);

@@ -40,6 +40,17 @@ type series struct {
 	last    float64
 	nonZero int64
 	dist    distribution
+	// derived series are counted from other metrics' samples (requestsMetric);
+	// they carry no k6 sample of their own, so losing them loses none.
+	derived bool
+}
+
+// k6Samples is how many k6 samples the series stands for, for loss accounting.
+func (s *series) k6Samples() int64 {
+	if s.derived {
+		return 0
+	}
+	return s.samples
 }
 
 func (s *series) add(value float64) {
@@ -173,36 +184,72 @@ func newAggregator(catalog metricCatalog, dimensions []string, maxSeries int) *a
 	}
 }
 
+// requestsMetric is counted from the request-duration samples k6 records for
+// every call instead of being sent by the scripts: a counter sample per call
+// cost the load generator about as much CPU as the call's own status check.
+const requestsMetric = "opensaves_requests"
+
+// requestDurationMetrics have one sample per call, tagged op and status.
+var requestDurationMetrics = map[string]bool{"grpc_req_duration": true, "http_req_duration": true}
+
+// grpcStatusNames turn k6's numeric gRPC status tag into the names that the
+// scripts' opensaves_errors carries, so both filter alike on a dashboard.
+var grpcStatusNames = map[string]string{
+	"0": "OK", "1": "CANCELLED", "2": "UNKNOWN", "3": "INVALID_ARGUMENT", "4": "DEADLINE_EXCEEDED", "5": "NOT_FOUND",
+	"6": "ALREADY_EXISTS", "7": "PERMISSION_DENIED", "8": "RESOURCE_EXHAUSTED", "9": "FAILED_PRECONDITION",
+	"10": "ABORTED", "11": "OUT_OF_RANGE", "12": "UNIMPLEMENTED", "13": "INTERNAL", "14": "UNAVAILABLE",
+	"15": "DATA_LOSS", "16": "UNAUTHENTICATED",
+}
+
 func (a *aggregator) add(sample metrics.Sample) {
 	k6Name := sample.Metric.Name
 	cw, ok := a.catalog.Metrics[k6Name]
-	if !ok {
+	if !ok || k6Name == requestsMetric {
+		// A script that still counts its requests itself would have them counted twice.
 		a.unknown[k6Name]++
 		return
 	}
 	a.listed++
+	a.addTo(k6Name, cw, sample.Metric.Type, sample.Tags, sample.Value, false)
+	if requests, listed := a.catalog.Metrics[requestsMetric]; listed && requestDurationMetrics[k6Name] {
+		a.addTo(requestsMetric, requests, metrics.Counter, sample.Tags, 1, k6Name == "grpc_req_duration")
+	}
+}
+
+// addTo folds one value into the series of k6Name with the sample's allowed
+// dimensions; grpcStatus renames a numeric gRPC status tag.
+func (a *aggregator) addTo(k6Name string, cw metricName, kind metrics.MetricType, tags *metrics.TagSet, value float64, grpcStatus bool) {
+	derived := k6Name == requestsMetric
 	var dims []dimension
 	var key strings.Builder
 	key.WriteString(k6Name)
 	for _, name := range a.dimensions {
-		if sample.Tags == nil {
+		if tags == nil {
 			break
 		}
-		if value, ok := sample.Tags.Get(name); ok && value != "" {
-			dims = append(dims, dimension{Name: name, Value: value})
-			key.WriteString("\x00" + name + "=" + value)
+		tag, ok := tags.Get(name)
+		if ok && grpcStatus && name == "status" {
+			if statusName, known := grpcStatusNames[tag]; known {
+				tag = statusName
+			}
+		}
+		if ok && tag != "" {
+			dims = append(dims, dimension{Name: name, Value: tag})
+			key.WriteString("\x00" + name + "=" + tag)
 		}
 	}
 	s := a.series[key.String()]
 	if s == nil {
 		if len(a.series) >= a.maxSeries {
-			a.dropped++
+			if !derived {
+				a.dropped++
+			}
 			return
 		}
-		s = &series{k6Name: k6Name, cw: cw, kind: sample.Metric.Type, dims: dims}
+		s = &series{k6Name: k6Name, cw: cw, kind: kind, dims: dims, derived: derived}
 		a.series[key.String()] = s
 	}
-	s.add(sample.Value)
+	s.add(value)
 }
 
 // drain returns the period's series in a stable order and starts a new period.

@@ -31,9 +31,44 @@ func TestSamplesAreGroupedByMetricAndAllowedTagsOnly(t *testing.T) {
 		{"GrpcRequestDuration", []dimension{{"op", "GetRecord"}, {"status", "0"}}, 2},
 		{"GrpcRequestDuration", []dimension{{"op", "Ping"}, {"status", "0"}, {"testid", "run-1"}}, 1},
 		{"Iterations", []dimension{{"scenario", "smoke"}}, 1},
+		{"Requests", []dimension{{"op", "GetRecord"}, {"status", "OK"}}, 2},
+		{"Requests", []dimension{{"op", "Ping"}, {"status", "OK"}, {"testid", "run-1"}}, 1},
 	}
 	if !reflect.DeepEqual(all, want) {
 		t.Errorf("series\n got %+v\nwant %+v", all, want)
+	}
+}
+
+func TestRequestsAreCountedFromRequestDurationsWithStatusNames(t *testing.T) {
+	t.Parallel()
+	f := newSampleFactory(t)
+	agg := newAggregator(sharedCatalog, []string{"op", "status"}, 100)
+	agg.add(f.sample("grpc_req_duration", metrics.Trend, 3, map[string]string{"op": "GetRecord", "status": "5"}))
+	agg.add(f.sample("grpc_req_duration", metrics.Trend, 4, map[string]string{"op": "GetRecord", "status": "14"}))
+	agg.add(f.sample("grpc_req_duration", metrics.Trend, 4, map[string]string{"op": "GetRecord", "status": "99"}))
+	agg.add(f.sample("http_req_duration", metrics.Trend, 8, map[string]string{"op": "GetRecord", "status": "404"}))
+	// a script that still counts requests itself: not sent, or they would count twice
+	agg.add(f.sample("opensaves_requests", metrics.Counter, 1, map[string]string{"op": "GetRecord", "status": "OK"}))
+
+	requests := map[string]float64{}
+	for _, s := range agg.drain() {
+		if s.cw.Name != "Requests" {
+			continue
+		}
+		requests[s.dims[1].Value] += s.sum
+		if s.k6Samples() != 0 {
+			t.Errorf("derived series %v stands for %d k6 samples, want 0: losing it loses none", s.dims, s.k6Samples())
+		}
+	}
+	want := map[string]float64{"NOT_FOUND": 1, "UNAVAILABLE": 1, "99": 1, "404": 1}
+	if !reflect.DeepEqual(requests, want) {
+		t.Errorf("requests by status = %v, want %v", requests, want)
+	}
+	if agg.listed != 4 {
+		t.Errorf("listed = %d, want the 4 request-duration samples only", agg.listed)
+	}
+	if agg.unknown["opensaves_requests"] != 1 {
+		t.Errorf("unknown[opensaves_requests] = %d, want 1", agg.unknown["opensaves_requests"])
 	}
 }
 
@@ -56,7 +91,7 @@ func TestSeriesBeyondTheLimitAreDroppedAndCounted(t *testing.T) {
 	f := newSampleFactory(t)
 	agg := newAggregator(sharedCatalog, []string{"op"}, 2)
 	for _, op := range []string{"A", "B", "C", "A", "D"} {
-		agg.add(f.sample("opensaves_requests", metrics.Counter, 1, map[string]string{"op": op}))
+		agg.add(f.sample("opensaves_errors", metrics.Counter, 1, map[string]string{"op": op}))
 	}
 	if n := len(agg.drain()); n != 2 {
 		t.Errorf("got %d series, want the limit of 2", n)

@@ -87,7 +87,7 @@ func singleEMFDocument(s *series, namespace string, at time.Time, storageResolut
 	if err != nil {
 		return nil, err
 	}
-	return []emfDocument{{body: body, samples: s.samples}}, nil
+	return []emfDocument{{body: body, samples: s.k6Samples()}}, nil
 }
 
 func encodeEMF(s *series, namespace string, at time.Time, storageResolution int, value any) ([]byte, error) {

@@ -159,8 +159,8 @@ func TestEMFTransportsDeliverEachDocument(t *testing.T) {
 	t.Parallel()
 	f := newSampleFactory(t)
 	period := aggregate(
-		f.sample("opensaves_requests", metrics.Counter, 1, map[string]string{"op": "Ping"}),
-		f.sample("opensaves_requests", metrics.Counter, 1, map[string]string{"op": "GetRecord"}),
+		f.sample("opensaves_errors", metrics.Counter, 1, map[string]string{"op": "Ping"}),
+		f.sample("opensaves_errors", metrics.Counter, 1, map[string]string{"op": "GetRecord"}),
 	)
 	tests := []struct {
 		name    string

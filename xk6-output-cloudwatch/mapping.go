@@ -67,7 +67,7 @@ func toMetricDatum(s *series, at time.Time, storageResolution int) metricDatum {
 			Maximum:     aws.Float64(s.max),
 		}
 	}
-	return metricDatum{datum: d, samples: s.samples}
+	return metricDatum{datum: d, samples: s.k6Samples()}
 }
 
 func estimateDatumBytes(d types.MetricDatum) int {

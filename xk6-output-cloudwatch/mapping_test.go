@@ -27,13 +27,13 @@ func TestSeriesMapToPutMetricDataByMetricType(t *testing.T) {
 		{
 			name: "a trend becomes Values and Counts",
 			samples: []metrics.Sample{
-				f.sample("grpc_req_duration", metrics.Trend, 2, op),
-				f.sample("grpc_req_duration", metrics.Trend, 2, op),
-				f.sample("grpc_req_duration", metrics.Trend, 9.5, op),
+				f.sample("iteration_duration", metrics.Trend, 2, op),
+				f.sample("iteration_duration", metrics.Trend, 2, op),
+				f.sample("iteration_duration", metrics.Trend, 9.5, op),
 			},
 			res: 60,
 			want: types.MetricDatum{
-				MetricName: aws.String("GrpcRequestDuration"), Unit: types.StandardUnitMilliseconds, Timestamp: aws.Time(flushTime),
+				MetricName: aws.String("IterationDuration"), Unit: types.StandardUnitMilliseconds, Timestamp: aws.Time(flushTime),
 				Dimensions: []types.Dimension{{Name: aws.String("op"), Value: aws.String("CreateRecord")}},
 				Values:     []float64{2, 9.5}, Counts: []float64{2, 1},
 			},
@@ -41,12 +41,12 @@ func TestSeriesMapToPutMetricDataByMetricType(t *testing.T) {
 		{
 			name: "a counter becomes its sum, at high resolution when asked",
 			samples: []metrics.Sample{
-				f.sample("opensaves_requests", metrics.Counter, 1, op),
-				f.sample("opensaves_requests", metrics.Counter, 3, op),
+				f.sample("opensaves_errors", metrics.Counter, 1, op),
+				f.sample("opensaves_errors", metrics.Counter, 3, op),
 			},
 			res: 1,
 			want: types.MetricDatum{
-				MetricName: aws.String("Requests"), Unit: types.StandardUnitCount, Timestamp: aws.Time(flushTime),
+				MetricName: aws.String("Errors"), Unit: types.StandardUnitCount, Timestamp: aws.Time(flushTime),
 				Dimensions:        []types.Dimension{{Name: aws.String("op"), Value: aws.String("CreateRecord")}},
 				Value:             aws.Float64(4),
 				StorageResolution: aws.Int32(1),

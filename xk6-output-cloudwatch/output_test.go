@@ -77,8 +77,8 @@ func TestStopFlushesBufferedSamplesAndReportsNoLoss(t *testing.T) {
 	f := newSampleFactory(t)
 
 	out.AddMetricSamples([]metrics.SampleContainer{metrics.Samples{
-		f.sample("opensaves_requests", metrics.Counter, 1, map[string]string{"op": "Ping"}),
-		f.sample("opensaves_requests", metrics.Counter, 1, map[string]string{"op": "Ping"}),
+		f.sample("opensaves_errors", metrics.Counter, 1, map[string]string{"op": "Ping"}),
+		f.sample("opensaves_errors", metrics.Counter, 1, map[string]string{"op": "Ping"}),
 		f.sample("data_received", metrics.Counter, 512, nil),
 	}})
 	err := out.Stop()
@@ -112,7 +112,7 @@ func TestStopReportsHowManySamplesWereLost(t *testing.T) {
 			f := newSampleFactory(t)
 			var samples metrics.Samples
 			for i := 0; i < tt.samples; i++ {
-				samples = append(samples, f.sample("opensaves_requests", metrics.Counter, 1, map[string]string{"op": string(rune('A' + i))}))
+				samples = append(samples, f.sample("opensaves_errors", metrics.Counter, 1, map[string]string{"op": string(rune('A' + i))}))
 			}
 			// not in the shared list: never sent, so never counted as lost
 			samples = append(samples, f.sample("data_sent", metrics.Counter, 100, nil))

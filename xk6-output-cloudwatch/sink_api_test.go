@@ -17,10 +17,10 @@ func opSeries(t *testing.T, n int, values int) []*series {
 	f := newSampleFactory(t)
 	agg := newAggregator(sharedCatalog, []string{"op"}, 100_000)
 	for i := 0; i < n; i++ {
-		agg.add(f.sample("opensaves_requests", metrics.Counter, 1, map[string]string{"op": fmt.Sprintf("Op%04d", i)}))
+		agg.add(f.sample("opensaves_errors", metrics.Counter, 1, map[string]string{"op": fmt.Sprintf("Op%04d", i)}))
 	}
 	for i := 0; i < values; i++ {
-		agg.add(f.sample("grpc_req_duration", metrics.Trend, float64(i)+0.25, map[string]string{"op": "GetBlob"}))
+		agg.add(f.sample("iteration_duration", metrics.Trend, float64(i)+0.25, map[string]string{"op": "GetBlob"}))
 	}
 	return agg.drain()
 }
@@ -40,9 +40,9 @@ func TestAPISinkSendsTheMappedDataOverTheSDKsWireProtocol(t *testing.T) {
 		t.Fatalf("got %d requests %+v, want one to OpenSaves/LoadTest", len(requests), requests)
 	}
 	want := []receivedDatum{
-		{Name: "GrpcRequestDuration", Dimensions: map[string]string{"op": "GetBlob"}, Values: []float64{0.25, 1.25, 2.25}, Counts: []float64{1, 1, 1}},
-		{Name: "Requests", Dimensions: map[string]string{"op": "Op0000"}, Value: ptr(1.0)},
-		{Name: "Requests", Dimensions: map[string]string{"op": "Op0001"}, Value: ptr(1.0)},
+		{Name: "Errors", Dimensions: map[string]string{"op": "Op0000"}, Value: ptr(1.0)},
+		{Name: "Errors", Dimensions: map[string]string{"op": "Op0001"}, Value: ptr(1.0)},
+		{Name: "IterationDuration", Dimensions: map[string]string{"op": "GetBlob"}, Values: []float64{0.25, 1.25, 2.25}, Counts: []float64{1, 1, 1}},
 	}
 	if !reflect.DeepEqual(requests[0].Data, want) {
 		t.Errorf("decoded data\n got %+v\nwant %+v", requests[0].Data, want)
@@ -81,7 +81,7 @@ func TestAPISinkSplitsRequestsAtTheAPILimits(t *testing.T) {
 					if len(d.Values) > maxValuesPerDatum || len(d.Counts) != len(d.Values) {
 						t.Errorf("%s has %d values and %d counts", d.Name, len(d.Values), len(d.Counts))
 					}
-					if d.Name == "GrpcRequestDuration" && sumCounts(d.Counts) != float64(tt.values) {
+					if d.Name == "IterationDuration" && sumCounts(d.Counts) != float64(tt.values) {
 						t.Errorf("counts add up to %v, want %d", sumCounts(d.Counts), tt.values)
 					}
 				}
@@ -103,7 +103,7 @@ func TestRequestBodiesStayUnderOneMegabyteAndUnderTheEstimate(t *testing.T) {
 	for i := 0; i < 1000; i++ {
 		tags := map[string]string{"op": fmt.Sprintf("Op%04d", i), "scenario": strings.Repeat("s", 200)}
 		for v := 0; v < maxValuesPerDatum; v++ {
-			agg.add(f.sample("grpc_req_duration", metrics.Trend, float64(v)*1.5+float64(i)/1000, tags))
+			agg.add(f.sample("iteration_duration", metrics.Trend, float64(v)*1.5+float64(i)/1000, tags))
 		}
 	}
 	period := agg.drain()

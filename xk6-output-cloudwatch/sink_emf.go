@@ -57,7 +57,7 @@ func (e *emfSink) publish(_ context.Context, period []*series, at time.Time) (in
 	for _, s := range period {
 		docs, err := toEMFDocuments(s, e.namespace, at, e.storageResolution)
 		if err != nil {
-			lost += s.samples
+			lost += s.k6Samples()
 			firstErr = firstError(firstErr, err)
 			continue
 		}

@@ -10,6 +10,7 @@ import {
   OPENSAVES_ERRORS_METRIC,
   OPENSAVES_REQUESTS_METRIC,
   REQUEST_DURATION_METRICS,
+  STATUS_CHECK_KIND,
   VUS_METRIC,
 } from './constants.js';
 import { BucketHistogram, LatencyHistogram, type SerializedHistogram } from './histogram.js';
@@ -60,8 +61,9 @@ function mergeInto(map: Map<string, number>, entries: readonly [string, number][
 
 /**
  * Requests of one operation (in one cell: the run, a time bucket, a step) from two sources: request-duration points
- * (one per call, the status decides failure) and the scenarios' opensaves_requests / opensaves_errors counters
- * (the scenario decides failure, so an expected NOT_FOUND is not an error). `effective*` pick what the report uses.
+ * (one per call, the status decides failure) and the scenarios' own verdicts: their status checks (kind=status, one
+ * per call; older runs: the opensaves_requests counter) with opensaves_errors (the scenario decides failure, so an
+ * expected NOT_FOUND is not an error). `effective*` pick what the report uses.
  */
 export class Counts {
   count = 0;
@@ -73,6 +75,8 @@ export class Counts {
   counterErrors = 0;
   readonly counterStatusCodes = new Map<string, number>();
   readonly counterErrorsByStatus = new Map<string, number>();
+  /** the scenarios' status checks (one per call, tagged kind=status): present when the scenario judged the calls */
+  verdicts = 0;
 
   add(status: string, failed: boolean, n = 1): void {
     this.count += n;
@@ -88,6 +92,10 @@ export class Counts {
     bump(this.counterStatusCodes, status, n);
   }
 
+  addVerdict(): void {
+    this.verdicts++;
+  }
+
   addCounterError(status: string, n: number): void {
     this.counterErrors += n;
     bump(this.counterErrorsByStatus, status, n);
@@ -95,7 +103,13 @@ export class Counts {
 
   /** Timed calls when there are any (streaming calls included), else the counter. */
   get effectiveCount(): number {
-    return this.count > 0 ? this.count : this.counterCount;
+    if (this.count > 0) return this.count;
+    return this.counterCount > 0 ? this.counterCount : this.verdicts;
+  }
+
+  /** Whether the scenario decided which calls failed (its counters or its status checks). */
+  get judgedByScenario(): boolean {
+    return this.counterCount > 0 || this.verdicts > 0;
   }
 
   get effectiveStatusCodes(): ReadonlyMap<string, number> {
@@ -104,11 +118,11 @@ export class Counts {
 
   /** The scenario's own verdict when it counted this operation, else the status of each call. */
   get effectiveErrors(): number {
-    return this.counterCount > 0 ? this.counterErrors : this.errors;
+    return this.judgedByScenario ? this.counterErrors : this.errors;
   }
 
   get effectiveErrorsByStatus(): ReadonlyMap<string, number> {
-    return this.counterCount > 0 ? this.counterErrorsByStatus : this.errorsByStatus;
+    return this.judgedByScenario ? this.counterErrorsByStatus : this.errorsByStatus;
   }
 
   merge(other: SerializedCounts): void {
@@ -120,6 +134,7 @@ export class Counts {
     this.counterErrors += other.counterErrors;
     mergeInto(this.counterStatusCodes, other.counterStatusCodes);
     mergeInto(this.counterErrorsByStatus, other.counterErrorsByStatus);
+    this.verdicts += other.verdicts;
   }
 
   toJSON(): SerializedCounts {
@@ -132,6 +147,7 @@ export class Counts {
       counterErrors: this.counterErrors,
       counterStatusCodes: [...this.counterStatusCodes],
       counterErrorsByStatus: [...this.counterErrorsByStatus],
+      verdicts: this.verdicts,
     };
   }
 }
@@ -303,6 +319,13 @@ export class Aggregate {
         const bucket = this.bucket(bucketIndex);
         if (value !== 0) bucket.checksPassed++;
         else bucket.checksFailed++;
+        if (point.kind === STATUS_CHECK_KIND && point.op !== '') {
+          // The scenarios judge every call with one status check (their failures go to opensaves_errors).
+          const op = operationOf(point.op, point.name);
+          const cells = [this.counterOperation(op), bucket.operation(op), this.instance(point.instance || defaultInstance)];
+          if (step !== null) cells.push(step.operation(op));
+          for (const counts of cells) counts.addVerdict();
+        }
         return;
       }
       default:
@@ -473,6 +496,7 @@ export interface SerializedCounts {
   counterErrors: number;
   counterStatusCodes: [string, number][];
   counterErrorsByStatus: [string, number][];
+  verdicts: number;
 }
 
 export interface SerializedAggregate {

@@ -14,6 +14,8 @@ export const DROPPED_ITERATIONS_METRIC = 'dropped_iterations';
 export const ITERATIONS_METRIC = 'iterations';
 export const VUS_METRIC = 'vus';
 export const CHECKS_METRIC = 'checks';
+/** the `kind` tag of the scenarios' one status check per call */
+export const STATUS_CHECK_KIND = 'status';
 
 // k6 built-in trends, so that a reader of a byte range without the Metric declaration still keeps their histograms.
 export const BUILTIN_TRENDS: ReadonlySet<string> = new Set([

@@ -30,6 +30,8 @@ export class PointFields {
   instance = '';
   expectedResponse = '';
   check = '';
+  /** the scenarios' check kind: status or verify */
+  kind = '';
   /** capacity runs tag every sample with the step it ran in */
   step = '';
   declaration: MetricDeclaration | null = null;
@@ -41,6 +43,7 @@ export class PointFields {
     this.instance = '';
     this.expectedResponse = '';
     this.check = '';
+    this.kind = '';
     this.step = '';
   }
 }
@@ -145,6 +148,7 @@ export class LineParser {
       } else if (keyLength === 4) {
         if (first === 110 && line.startsWith('name', pos + 1)) out.name = tagValue(line, valueStart, valueEnd);
         else if (first === 115 && line.startsWith('step', pos + 1)) out.step = tagValue(line, valueStart, valueEnd);
+        else if (first === 107 && line.startsWith('kind', pos + 1)) out.kind = tagValue(line, valueStart, valueEnd);
       } else if (keyLength === 6) {
         if (first === 115 && line.startsWith('status', pos + 1)) out.status = tagValue(line, valueStart, valueEnd);
       } else if (keyLength === 8) {
@@ -227,6 +231,7 @@ export class LineParser {
       out.status = stringTag(tags.status);
       out.instance = stringTag(tags.instance);
       out.check = stringTag(tags.check);
+      out.kind = stringTag(tags.kind);
       out.expectedResponse = stringTag(tags.expected_response);
       out.step = stringTag(tags.step);
     }

@@ -24,11 +24,6 @@ export const PER_CALL_EDITS: readonly BundleEdit[] = [
     replacements: [[/  recordChecks\(holds \? (\w+)\.passed : \1\.failed, \1\.tags\);\n/g, '']],
   },
   {
-    name: 'no-request-counter',
-    removes: 'opensaves_requests.add() with op/status tags',
-    replacements: [[/  requests\.add\(1, plain && status === "OK" \? \w+\.okRequestTags : \{ op, status, \.\.\.\w+\.tags \}\);\n/g, '']],
-  },
-  {
     name: 'no-call-params',
     removes: 'per-call params (op tag, deadline, metadata)',
     replacements: [[/client\.invoke\(([^,]+), request, callParams\(op, UNARY_DEADLINE, \w+\)\)/g, 'client.invoke($1, request)']],

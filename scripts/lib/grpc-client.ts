@@ -1,13 +1,14 @@
 // The one gateway to the Open Saves gRPC service. Every call goes through
-// `record()`, which tags it op=<RPC name>, counts it in opensaves_requests (and
-// opensaves_errors on failure) and checks its status. One connection per VU,
+// `record()`, which tags it op=<RPC name>, counts it in opensaves_errors on
+// failure and checks its status. Requests are counted from k6's own
+// grpc_req_duration samples (one per call), not by a counter sample of ours. One connection per VU,
 // opened lazily and reopened after UNAVAILABLE; a deadline on every call.
 import grpc from 'k6/net/grpc';
 import { ATOMIC_RPCS, CONNECT_TIMEOUT, GRPC_STATUS_NAMES, MAX_RECEIVE_BYTES, SERVICE, STREAM_DEADLINE, UNARY_DEADLINE } from './constants.js';
 import type { GrpcStatusName, RpcName } from './constants.js';
 import { ConfigError } from './errors.js';
 import { recordChecks } from './checks.js';
-import { atomicContention, errors, requests } from './metrics.js';
+import { atomicContention, errors } from './metrics.js';
 import { config } from './runtime.js';
 import exec from 'k6/execution';
 import { resolveUserPath } from './user-path.js';
@@ -80,7 +81,7 @@ function dropConnection(): void {
   }
 }
 
-// What k6 is handed on every call (params, check and counter tags) is built once per
+// What k6 is handed on every call (params and check objects) is built once per
 // operation and VU: k6 reads these objects on each call, and building them per call
 // cost more than the status check itself. Calls with extra tags build theirs per call.
 interface OperationObjects {
@@ -91,7 +92,6 @@ interface OperationObjects {
   readonly statusPassed: Readonly<Record<string, boolean>>;
   readonly statusFailed: Readonly<Record<string, boolean>>;
   readonly statusTags: Readonly<Record<string, string>>;
-  readonly okRequestTags: Readonly<Record<string, string>>;
 }
 
 const metadata = config.authToken === undefined ? {} : { authorization: `Bearer ${config.authToken}` };
@@ -109,7 +109,6 @@ function objectsFor(op: RpcName): OperationObjects {
       statusPassed: { [sentence]: true },
       statusFailed: { [sentence]: false },
       statusTags: { op, kind: 'status' },
-      okRequestTags: { op, status: 'OK' },
     };
     operationObjects[op] = objects;
   }
@@ -137,8 +136,6 @@ function statusName(code: number): GrpcStatusName {
 function record<T>(op: RpcName, status: GrpcStatusName, message: T | null, error: string, options: CallOptions): CallResult<T> {
   const ok = options.expect === undefined ? status === 'OK' : options.expect.includes(status);
   const objects = objectsFor(op);
-  const plain = options.tags === undefined;
-  requests.add(1, plain && status === 'OK' ? objects.okRequestTags : { op, status, ...options.tags });
   if (!ok) {
     errors.add(1, { op, status, ...options.tags });
     const printed = failuresPrinted[op] ?? 0;

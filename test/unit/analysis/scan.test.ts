@@ -106,3 +106,42 @@ describe('--bucket auto', () => {
     expect(chooseBucketMs([inspectInput(gz)])).toBe(10_000);
   });
 });
+
+describe("the scenarios' status checks", () => {
+  // A GetRecord that expects NOT_FOUND (a read after a delete) and one injected UNAVAILABLE: the scenario judged
+  // the calls with one kind=status check each and counted only the UNAVAILABLE in opensaves_errors.
+  const point = (metric: string, value: number, tags: Record<string, string>) =>
+    JSON.stringify({ metric, type: 'Point', data: { time: '2026-12-01T10:00:00.5Z', value, tags } });
+  const lines = [
+    point('grpc_req_duration', 2, { op: 'GetRecord', status: '0' }),
+    point('checks', 1, { op: 'GetRecord', kind: 'status', check: 'the GetRecord call ends with an expected status' }),
+    point('grpc_req_duration', 2, { op: 'GetRecord', status: '5' }),
+    point('checks', 1, { op: 'GetRecord', kind: 'status', check: 'the GetRecord call ends with an expected status' }),
+    point('checks', 1, { op: 'GetRecord', kind: 'verify', check: 'a deleted record is no longer found' }),
+    point('grpc_req_duration', 2, { op: 'GetRecord', status: '14' }),
+    point('checks', 0, { op: 'GetRecord', kind: 'status', check: 'the GetRecord call ends with an expected status' }),
+    point('opensaves_errors', 1, { op: 'GetRecord', status: 'UNAVAILABLE' }),
+  ];
+
+  async function getRecordStats(kept: (line: string) => boolean) {
+    const dir = tempDir();
+    const path = join(dir, 'run.json');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path, `${lines.filter(kept).join('\n')}\n`);
+    const { aggregate } = await scanInputs([path], { bucketMs: 1_000, lenient: false, workers: 0 });
+    return operationViews(aggregate).get('GetRecord')!.stats;
+  }
+
+  it('make the scenario the judge of failure, so an expected NOT_FOUND is no error', async () => {
+    const stats = await getRecordStats(() => true);
+    expect(stats.effectiveCount).toBe(3);
+    expect(stats.effectiveErrors).toBe(1);
+    expect([...stats.effectiveErrorsByStatus]).toEqual([['14', 1]]);
+  });
+
+  it('leave other scripts judged by status: without them every non-OK call is an error', async () => {
+    const stats = await getRecordStats((line) => !line.includes('"checks"') && !line.includes('opensaves_errors'));
+    expect(stats.effectiveCount).toBe(3);
+    expect(stats.effectiveErrors).toBe(2);
+  });
+});

@@ -54,7 +54,7 @@ describe('the mixed scenario', () => {
     // The lacking operations are announced once, not per iteration.
     expect(run.stderr.match(/the REST API has no /g)).toHaveLength(1);
     const metrics = await fetchMetrics(target.httpUrl);
-    expect(sumWhere(metrics, 'opensaves_http_requests_total', {})).toBeGreaterThanOrEqual(count(summary, 'opensaves_requests'));
+    expect(sumWhere(metrics, 'opensaves_http_requests_total', {})).toBeGreaterThanOrEqual(count(summary, 'http_reqs'));
     expect(sumWhere(metrics, 'opensaves_rpc_total', {})).toBe(0);
     expect(sample(metrics, 'opensaves_stores')).toBe(0);
   });

@@ -15,12 +15,12 @@ export interface BundleEdit {
 export const PER_CALL_EDITS: readonly BundleEdit[] = [
   {
     name: 'no-status-check',
-    removes: 'the status check after every call (check with op/kind tags)',
-    replacements: [[/  recordChecks\(ok \? (\w+)\.statusPassed : \1\.statusFailed, \1\.statusTags\);\n/g, '']],
+    removes: 'the status check after every call (check with op/kind tags; a verified read then records its read-back check alone)',
+    replacements: [[/  statusChecks\.call\(op, ok, \w+\.readBack\);\n/g, '']],
   },
   {
     name: 'no-verify-check',
-    removes: 'the read-back verification check',
+    removes: 'the read-back checks recorded on their own (those a status check does not carry)',
     replacements: [[/  recordChecks\(holds \? (\w+)\.passed : \1\.failed, \1\.tags\);\n/g, '']],
   },
   {

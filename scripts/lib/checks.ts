@@ -3,6 +3,7 @@
 import { check, type Checkers } from 'k6';
 import type { RpcName } from './constants.js';
 import { verifyFailures } from './metrics.js';
+import { createStatusChecks } from './status-checks.js';
 
 interface VerifyObjects {
   readonly passed: Readonly<Record<string, boolean>>;
@@ -39,12 +40,20 @@ export function recordChecks(outcomes: Readonly<Record<string, boolean>>, tags: 
 // wrapped function is kept.
 const checkOnce: typeof check = check;
 
-/** Records whether data read back matches what was written; returns the outcome. */
+/** Every call's status check (grpc-client.ts and http-client.ts record them through this). */
+export const statusChecks = createStatusChecks((outcomes, tags) => recordChecks(outcomes, tags));
+
+/**
+ * Records whether data read back matches what was written; returns the outcome. When the
+ * call was made with `readBack: sentence`, its status check carries this outcome instead.
+ */
 export function verify(op: RpcName, sentence: string, holds: boolean, detail?: () => string): boolean {
-  const objects = objectsFor(op, sentence);
-  recordChecks(holds ? objects.passed : objects.failed, objects.tags);
+  if (!statusChecks.readBack(op, sentence, holds)) {
+    const objects = objectsFor(op, sentence);
+    recordChecks(holds ? objects.passed : objects.failed, objects.tags);
+  }
   if (!holds) {
-    verifyFailures.add(1, objects.failureTags);
+    verifyFailures.add(1, objectsFor(op, sentence).failureTags);
     if (detail) console.warn(`${sentence}: no; ${detail()}`);
   }
   return holds;

@@ -7,7 +7,7 @@ import grpc from 'k6/net/grpc';
 import { ATOMIC_RPCS, CONNECT_TIMEOUT, GRPC_STATUS_NAMES, MAX_RECEIVE_BYTES, SERVICE, STREAM_DEADLINE, UNARY_DEADLINE } from './constants.js';
 import type { GrpcStatusName, RpcName } from './constants.js';
 import { ConfigError } from './errors.js';
-import { recordChecks } from './checks.js';
+import { statusChecks } from './checks.js';
 import { atomicContention, errors } from './metrics.js';
 import { config } from './runtime.js';
 import exec from 'k6/execution';
@@ -33,6 +33,8 @@ export interface CallOptions {
   readonly expect?: readonly GrpcStatusName[];
   /** extra metric tags, e.g. {cache: 'skip'} */
   readonly tags?: Readonly<Record<string, string>>;
+  /** the verify() sentence the caller checks next when the call ends OK; the status check then carries it */
+  readonly readBack?: string;
 }
 
 const NO_OPTIONS: CallOptions = Object.freeze({});
@@ -89,9 +91,6 @@ interface OperationObjects {
   readonly unaryParams: grpc.Params;
   readonly streamParams: grpc.Params;
   readonly atomic: boolean;
-  readonly statusPassed: Readonly<Record<string, boolean>>;
-  readonly statusFailed: Readonly<Record<string, boolean>>;
-  readonly statusTags: Readonly<Record<string, string>>;
 }
 
 const metadata = config.authToken === undefined ? {} : { authorization: `Bearer ${config.authToken}` };
@@ -100,24 +99,15 @@ const operationObjects: Partial<Record<RpcName, OperationObjects>> = {};
 function objectsFor(op: RpcName): OperationObjects {
   let objects = operationObjects[op];
   if (objects === undefined) {
-    const sentence = statusSentence(op);
     objects = {
       method: `${SERVICE}/${op}`,
       unaryParams: { tags: { op }, timeout: UNARY_DEADLINE, metadata },
       streamParams: { tags: { op }, timeout: STREAM_DEADLINE, metadata },
       atomic: ATOMIC_RPCS.includes(op),
-      statusPassed: { [sentence]: true },
-      statusFailed: { [sentence]: false },
-      statusTags: { op, kind: 'status' },
     };
     operationObjects[op] = objects;
   }
   return objects;
-}
-
-/** The name of the one status check every call records. */
-export function statusSentence(op: RpcName): string {
-  return `the ${op} call ends with an expected status`;
 }
 
 function callParams(op: RpcName, deadline: string, options: CallOptions): grpc.Params {
@@ -143,7 +133,7 @@ function record<T>(op: RpcName, status: GrpcStatusName, message: T | null, error
     failuresPrinted[op] = printed + 1;
   }
   if (objects.atomic) atomicContention.add(status === 'ABORTED', { op });
-  recordChecks(ok ? objects.statusPassed : objects.statusFailed, objects.statusTags);
+  statusChecks.call(op, ok, options.readBack);
   if (status === 'UNAVAILABLE') dropConnection();
   return { ok, status, message: status === 'OK' ? message : null, error };
 }

@@ -3,10 +3,10 @@
 // counted in opensaves_errors with its HTTP status when it fails, like the gRPC
 // client does with status names (k6's http_req_duration counts every request). Operations the API lacks are skipped
 // and counted in opensaves_skipped_operations.
-import { check } from 'k6';
 import http, { type RefinedParams, type ResponseType } from 'k6/http';
 import { HTTP_TIMEOUT, type RpcName } from './constants.js';
 import { errors, skippedOperations } from './metrics.js';
+import { statusChecks } from './checks.js';
 import { config } from './runtime.js';
 
 export interface HttpCallOptions {
@@ -46,7 +46,7 @@ export function httpCall(op: RpcName, method: string, path: string, body: string
     if (printed < FAILURES_PRINTED_PER_OP) console.warn(`${op} ${method} ${path} ended with ${response.status}: ${String(response.error || response.body).slice(0, 200)}`);
     failuresPrinted[op] = printed + 1;
   }
-  check(null, { [`the ${op} call ends with an expected status`]: () => ok }, { op, kind: 'status' });
+  statusChecks.call(op, ok);
   return { ok, status: response.status, body: response.body as string | ArrayBuffer | null };
 }
 

@@ -1,7 +1,7 @@
 // The mixed workload over gRPC. Reads go to what setup() seeded (content known,
 // so verified); writes go to records this VU owns (vu-state.ts), so VUs never
 // race on each other's records, except the shared counters of atomic ops.
-import { unary } from '../grpc-client.js';
+import { unary, type CallOptions } from '../grpc-client.js';
 import { verify } from '../checks.js';
 import { iterationKey } from '../keys.js';
 import { iterationSeed } from '../vu-seed.js';
@@ -21,6 +21,12 @@ import type { ActionContext, ActionTable } from './types.js';
 const MIXED_QUERIES: readonly QueryKind[] = ['owner', 'tagsAnd', 'tagsOr', 'filter', 'sorted', 'keysOnly', 'allStores'];
 const chunk = makePayload(CHUNK_BYTES);
 
+// Reads whose one read-back check the call's status check carries (status-checks.ts).
+const PING_ECHOES = 'Ping echoes its text';
+const PING_OPTIONS: CallOptions = { readBack: PING_ECHOES };
+const STORE_READS_BACK = 'a store reads back with its key';
+const GET_STORE_OPTIONS: CallOptions = { readBack: STORE_READS_BACK };
+
 function createOwn(context: ActionContext): OwnRecord | undefined {
   const own: OwnRecord = { store: pick(context.data.stores), key: iterationKey(context.data.runId, 'own'), seed: iterationSeed(), version: 0, hasBlob: false };
   if (!createRecord(own)) return undefined;
@@ -39,13 +45,13 @@ function contendOn(context: ActionContext, op: Parameters<typeof contend>[3]): v
 
 export const GRPC_ACTIONS: ActionTable = {
   Ping: () => {
-    const result = unary<{ pong: string }>('Ping', { ping: 'mixed' });
-    if (result.message) verify('Ping', 'Ping echoes its text', result.message.pong === 'mixed');
+    const result = unary<{ pong: string }>('Ping', { ping: 'mixed' }, PING_OPTIONS);
+    if (result.message) verify('Ping', PING_ECHOES, result.message.pong === 'mixed');
   },
   GetStore: ({ data }) => {
     const key = pick(data.stores);
-    const result = unary<StoreMessage>('GetStore', { key });
-    if (result.message) verify('GetStore', 'a store reads back with its key', result.message.key === key);
+    const result = unary<StoreMessage>('GetStore', { key }, GET_STORE_OPTIONS);
+    if (result.message) verify('GetStore', STORE_READS_BACK, result.message.key === key);
   },
   ListStores: ({ data }) => {
     const index = Math.floor(Math.random() * data.stores.length);

@@ -19,12 +19,17 @@ export function createRecord(ref: RecordRef, hint?: Hint): RecordMessage | null 
   return result.message;
 }
 
+const RECORD_READS_BACK = 'a record reads back as last written';
+// The read's status check carries its one read-back check (status-checks.ts).
+const READ_OPTIONS: CallOptions = { readBack: RECORD_READS_BACK };
+
 /** Reads a record and checks it holds `version` of its content (read-your-writes). */
-export function readRecord(ref: RecordRef, version: number, hint?: Hint, options: CallOptions = {}): RecordMessage | null {
-  const result = unary<RecordMessage>('GetRecord', { storeKey: ref.store, key: ref.key, hint }, options);
+export function readRecord(ref: RecordRef, version: number, hint?: Hint, options?: CallOptions): RecordMessage | null {
+  const callOptions = options === undefined ? READ_OPTIONS : { ...options, readBack: RECORD_READS_BACK };
+  const result = unary<RecordMessage>('GetRecord', { storeKey: ref.store, key: ref.key, hint }, callOptions);
   if (!result.message) return null;
   const differences = recordDifferences(result.message, buildRecord(ref.key, ref.seed, version));
-  verify('GetRecord', 'a record reads back as last written', differences.length === 0, () => `${ref.key}: ${differences.join('; ')}`);
+  verify('GetRecord', RECORD_READS_BACK, differences.length === 0, () => `${ref.key}: ${differences.join('; ')}`);
   return result.message;
 }
 

@@ -20,10 +20,10 @@ describe('withProtoset', () => {
 describe('applyEdits', () => {
   const statusCheck = PER_CALL_EDITS.find((edit) => edit.name === 'no-status-check')!;
   const iterationTags = PER_CALL_EDITS.find((edit) => edit.name === 'no-iteration-tags')!;
-  const statusLine = '  recordChecks(ok ? objects2.statusPassed : objects2.statusFailed, objects2.statusTags);\n';
+  const statusLine = '  statusChecks.call(op, ok, options2.readBack);\n';
 
   it('removes a feature everywhere it occurs, whatever esbuild named its locals', () => {
-    const outcome = applyEdits(`a\n${statusLine}b\n${statusLine.replaceAll('objects2', 'objects')}c\n`, [statusCheck]);
+    const outcome = applyEdits(`a\n${statusLine}b\n${statusLine.replaceAll('options2', 'options')}c\n`, [statusCheck]);
     expect(outcome).toEqual({ source: 'a\nb\nc\n', missing: [] });
   });
 

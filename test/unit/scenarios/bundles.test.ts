@@ -56,6 +56,12 @@ describe('each scenario bundle in the smoke profile', () => {
     expect(count(summary, 'grpc_req_duration')).toBeGreaterThan(0);
     // Requests are counted from k6's duration samples, not by a counter sample per call.
     expect(summary.metrics.opensaves_requests).toBeUndefined();
+    // One status check per call, a verified read's included: the error-rate thresholds count calls.
+    for (const [metric, values] of Object.entries(summary.metrics)) {
+      const op = /^grpc_req_duration\{op:(\w+)\}$/.exec(metric)?.[1];
+      const statusChecks = summary.metrics[`checks{op:${op},kind:status}`]?.values;
+      if (op) expect((statusChecks?.passes ?? 0) + (statusChecks?.fails ?? 0), `status checks of ${op}`).toBe(values.values.count);
+    }
     // The text summary states the effective configuration.
     expect(run.stdout).toContain('effective configuration:');
     expect(run.stdout).toContain(`addr             "${target.grpcAddress}"`);

@@ -1,0 +1,77 @@
+// One status check per call, tagged op and kind=status: the error-rate thresholds
+// are on checks{op,kind:status}. When the caller checks what an OK call read back
+// (CallOptions.readBack names that check), the status check waits for it and
+// records one check carrying both, so a verified read costs k6 one check sample,
+// not two. Pure: k6's check() is handed in, so the rules are unit-tested.
+
+export type EmitChecks = (outcomes: Readonly<Record<string, boolean>>, tags: Readonly<Record<string, string>>) => void;
+
+export interface StatusChecks {
+  /** A call ended: its status check now, or when `readBack` names the read-back check that follows an OK call. */
+  call(op: string, ok: boolean, readBack?: string): void;
+  /** A read-back outcome. True when it completed the waiting status check; false when the caller must record it. */
+  readBack(op: string, sentence: string, holds: boolean): boolean;
+}
+
+/** The name of a call's status check. */
+export function statusSentence(op: string): string {
+  return `the ${op} call ends with an expected status`;
+}
+
+/** The name of a status check that also carries the read-back check `sentence`. */
+export function foldedSentence(op: string, sentence: string): string {
+  return `${statusSentence(op)} and ${sentence}`;
+}
+
+interface CheckObjects {
+  readonly passed: Readonly<Record<string, boolean>>;
+  readonly failed: Readonly<Record<string, boolean>>;
+}
+
+function checkObjects(name: string): CheckObjects {
+  return { passed: { [name]: true }, failed: { [name]: false } };
+}
+
+export function createStatusChecks(emit: EmitChecks): StatusChecks {
+  // Built once per operation (and read-back sentence) and VU: k6 reads these objects on every call.
+  const status = new Map<string, CheckObjects>();
+  const folded = new Map<string, Map<string, CheckObjects>>();
+  const tags = new Map<string, Readonly<Record<string, string>>>();
+  const tagsFor = (op: string) => tags.get(op) ?? (tags.set(op, { op, kind: 'status' }).get(op) as Readonly<Record<string, string>>);
+  const statusFor = (op: string) => status.get(op) ?? (status.set(op, checkObjects(statusSentence(op))).get(op) as CheckObjects);
+  const foldedFor = (op: string, sentence: string) => {
+    const bySentence = folded.get(op) ?? (folded.set(op, new Map()).get(op) as Map<string, CheckObjects>);
+    return bySentence.get(sentence) ?? (bySentence.set(sentence, checkObjects(foldedSentence(op, sentence))).get(sentence) as CheckObjects);
+  };
+
+  // The OK call whose read-back check has not come yet (one at a time: a VU runs one call after another).
+  let waitingOp: string | undefined;
+  let waitingSentence: string | undefined;
+
+  // A caller that never checks what it read still gets its status check, on its next call.
+  const flush = () => {
+    if (waitingOp === undefined) return;
+    emit(statusFor(waitingOp).passed, tagsFor(waitingOp));
+    waitingOp = waitingSentence = undefined;
+  };
+
+  return {
+    call(op, ok, readBack) {
+      flush();
+      if (ok && readBack !== undefined) {
+        waitingOp = op;
+        waitingSentence = readBack;
+        return;
+      }
+      const objects = statusFor(op);
+      emit(ok ? objects.passed : objects.failed, tagsFor(op));
+    },
+    readBack(op, sentence, holds) {
+      if (waitingOp !== op || waitingSentence !== sentence) return false;
+      waitingOp = waitingSentence = undefined;
+      const objects = foldedFor(op, sentence);
+      emit(holds ? objects.passed : objects.failed, tagsFor(op));
+      return true;
+    },
+  };
+}

@@ -288,11 +288,8 @@ export class Aggregate {
     switch (metric) {
       case OPENSAVES_REQUESTS_METRIC:
       case OPENSAVES_ERRORS_METRIC: {
-        const op = operationOf(point.op, point.name);
         const status = normaliseStatus(point.status);
-        const cells = [this.counterOperation(op), this.bucket(bucketIndex).operation(op), this.instance(point.instance || defaultInstance)];
-        if (step !== null) cells.push(step.operation(op));
-        for (const counts of cells) {
+        for (const counts of this.scenarioCells(point, bucketIndex, step, defaultInstance)) {
           if (metric === OPENSAVES_REQUESTS_METRIC) counts.addCounterRequest(status, value);
           else counts.addCounterError(status, value);
         }
@@ -321,10 +318,7 @@ export class Aggregate {
         else bucket.checksFailed++;
         if (point.kind === STATUS_CHECK_KIND && point.op !== '') {
           // The scenarios judge every call with one status check (their failures go to opensaves_errors).
-          const op = operationOf(point.op, point.name);
-          const cells = [this.counterOperation(op), bucket.operation(op), this.instance(point.instance || defaultInstance)];
-          if (step !== null) cells.push(step.operation(op));
-          for (const counts of cells) counts.addVerdict();
+          for (const counts of this.scenarioCells(point, bucketIndex, step, defaultInstance)) counts.addVerdict();
         }
         return;
       }
@@ -357,6 +351,14 @@ export class Aggregate {
     if (timeMs < step.startMs) step.startMs = timeMs;
     if (timeMs > step.endMs) step.endMs = timeMs;
     return step;
+  }
+
+  /** The cells a scenario's own count of an operation goes to: the run, the time bucket, the runner and the step. */
+  private scenarioCells(point: PointFields, bucketIndex: number, step: StepStats | null, defaultInstance: string): Counts[] {
+    const op = operationOf(point.op, point.name);
+    const cells = [this.counterOperation(op), this.bucket(bucketIndex).operation(op), this.instance(point.instance || defaultInstance)];
+    if (step !== null) cells.push(step.operation(op));
+    return cells;
   }
 
   private counterOperation(op: string): Counts {

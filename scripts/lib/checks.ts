@@ -3,11 +3,10 @@
 import { check, type Checkers } from 'k6';
 import type { RpcName } from './constants.js';
 import { verifyFailures } from './metrics.js';
-import { createStatusChecks } from './status-checks.js';
+import { memoized } from './memo.js';
+import { checkObjects, createStatusChecks, type CheckObjects } from './status-checks.js';
 
-interface VerifyObjects {
-  readonly passed: Readonly<Record<string, boolean>>;
-  readonly failed: Readonly<Record<string, boolean>>;
+interface VerifyObjects extends CheckObjects {
   readonly tags: Readonly<Record<string, string>>;
   readonly failureTags: Readonly<Record<string, string>>;
 }
@@ -15,17 +14,9 @@ interface VerifyObjects {
 // The objects handed to check() are built once per sentence and VU: reads are verified
 // on every call, and building a checks object, a closure and tags per call cost more
 // than the comparison.
-const verifyObjects: Partial<Record<RpcName, Map<string, VerifyObjects>>> = {};
-
-function objectsFor(op: RpcName, sentence: string): VerifyObjects {
-  const bySentence = (verifyObjects[op] ??= new Map());
-  let objects = bySentence.get(sentence);
-  if (objects === undefined) {
-    objects = { passed: { [sentence]: true }, failed: { [sentence]: false }, tags: { op, kind: 'verify' }, failureTags: { op } };
-    bySentence.set(sentence, objects);
-  }
-  return objects;
-}
+const verifyObjects = memoized((op: RpcName) =>
+  memoized((sentence: string): VerifyObjects => ({ ...checkObjects(sentence), tags: { op, kind: 'verify' }, failureTags: { op } })),
+);
 
 /**
  * Records checks whose outcomes are already known. k6 takes a boolean in place of a
@@ -41,7 +32,7 @@ export function recordChecks(outcomes: Readonly<Record<string, boolean>>, tags: 
 const checkOnce: typeof check = check;
 
 /** Every call's status check (grpc-client.ts and http-client.ts record them through this). */
-export const statusChecks = createStatusChecks((outcomes, tags) => recordChecks(outcomes, tags));
+export const statusChecks = createStatusChecks(recordChecks);
 
 /**
  * Records whether data read back matches what was written; returns the outcome. When the
@@ -49,11 +40,11 @@ export const statusChecks = createStatusChecks((outcomes, tags) => recordChecks(
  */
 export function verify(op: RpcName, sentence: string, holds: boolean, detail?: () => string): boolean {
   if (!statusChecks.readBack(op, sentence, holds)) {
-    const objects = objectsFor(op, sentence);
+    const objects = verifyObjects(op)(sentence);
     recordChecks(holds ? objects.passed : objects.failed, objects.tags);
   }
   if (!holds) {
-    verifyFailures.add(1, objectsFor(op, sentence).failureTags);
+    verifyFailures.add(1, verifyObjects(op)(sentence).failureTags);
     if (detail) console.warn(`${sentence}: no; ${detail()}`);
   }
   return holds;

@@ -8,6 +8,7 @@ import { ATOMIC_RPCS, CONNECT_TIMEOUT, GRPC_STATUS_NAMES, MAX_RECEIVE_BYTES, SER
 import type { GrpcStatusName, RpcName } from './constants.js';
 import { ConfigError } from './errors.js';
 import { statusChecks } from './checks.js';
+import { memoized } from './memo.js';
 import { atomicContention, errors } from './metrics.js';
 import { config } from './runtime.js';
 import exec from 'k6/execution';
@@ -94,21 +95,14 @@ interface OperationObjects {
 }
 
 const metadata = config.authToken === undefined ? {} : { authorization: `Bearer ${config.authToken}` };
-const operationObjects: Partial<Record<RpcName, OperationObjects>> = {};
-
-function objectsFor(op: RpcName): OperationObjects {
-  let objects = operationObjects[op];
-  if (objects === undefined) {
-    objects = {
-      method: `${SERVICE}/${op}`,
-      unaryParams: { tags: { op }, timeout: UNARY_DEADLINE, metadata },
-      streamParams: { tags: { op }, timeout: STREAM_DEADLINE, metadata },
-      atomic: ATOMIC_RPCS.includes(op),
-    };
-    operationObjects[op] = objects;
-  }
-  return objects;
-}
+const objectsFor = memoized(
+  (op: RpcName): OperationObjects => ({
+    method: `${SERVICE}/${op}`,
+    unaryParams: { tags: { op }, timeout: UNARY_DEADLINE, metadata },
+    streamParams: { tags: { op }, timeout: STREAM_DEADLINE, metadata },
+    atomic: ATOMIC_RPCS.includes(op),
+  }),
+);
 
 function callParams(op: RpcName, deadline: string, options: CallOptions): grpc.Params {
   if (options.tags === undefined) {

@@ -3,6 +3,7 @@
 // (CallOptions.readBack names that check), the status check waits for it and
 // records one check carrying both, so a verified read costs k6 one check sample,
 // not two. Pure: k6's check() is handed in, so the rules are unit-tested.
+import { memoized } from './memo.js';
 
 export type EmitChecks = (outcomes: Readonly<Record<string, boolean>>, tags: Readonly<Record<string, string>>) => void;
 
@@ -23,26 +24,21 @@ export function foldedSentence(op: string, sentence: string): string {
   return `${statusSentence(op)} and ${sentence}`;
 }
 
-interface CheckObjects {
+/** A check's two possible outcomes, prebuilt so k6 is handed the same objects on every call. */
+export interface CheckObjects {
   readonly passed: Readonly<Record<string, boolean>>;
   readonly failed: Readonly<Record<string, boolean>>;
 }
 
-function checkObjects(name: string): CheckObjects {
+export function checkObjects(name: string): CheckObjects {
   return { passed: { [name]: true }, failed: { [name]: false } };
 }
 
 export function createStatusChecks(emit: EmitChecks): StatusChecks {
   // Built once per operation (and read-back sentence) and VU: k6 reads these objects on every call.
-  const status = new Map<string, CheckObjects>();
-  const folded = new Map<string, Map<string, CheckObjects>>();
-  const tags = new Map<string, Readonly<Record<string, string>>>();
-  const tagsFor = (op: string) => tags.get(op) ?? (tags.set(op, { op, kind: 'status' }).get(op) as Readonly<Record<string, string>>);
-  const statusFor = (op: string) => status.get(op) ?? (status.set(op, checkObjects(statusSentence(op))).get(op) as CheckObjects);
-  const foldedFor = (op: string, sentence: string) => {
-    const bySentence = folded.get(op) ?? (folded.set(op, new Map()).get(op) as Map<string, CheckObjects>);
-    return bySentence.get(sentence) ?? (bySentence.set(sentence, checkObjects(foldedSentence(op, sentence))).get(sentence) as CheckObjects);
-  };
+  const tagsFor = memoized((op: string): Readonly<Record<string, string>> => ({ op, kind: 'status' }));
+  const statusFor = memoized((op: string) => checkObjects(statusSentence(op)));
+  const foldedFor = memoized((op: string) => memoized((sentence: string) => checkObjects(foldedSentence(op, sentence))));
 
   // The OK call whose read-back check has not come yet (one at a time: a VU runs one call after another).
   let waitingOp: string | undefined;
@@ -69,7 +65,7 @@ export function createStatusChecks(emit: EmitChecks): StatusChecks {
     readBack(op, sentence, holds) {
       if (waitingOp !== op || waitingSentence !== sentence) return false;
       waitingOp = waitingSentence = undefined;
-      const objects = foldedFor(op, sentence);
+      const objects = foldedFor(op)(sentence);
       emit(holds ? objects.passed : objects.failed, tagsFor(op));
       return true;
     },

@@ -57,4 +57,19 @@ describe('status checks', () => {
       [statusSentence('Ping'), true],
     ]);
   });
+
+  it('hand k6 the same objects on every call of an operation, built once', () => {
+    const handed: object[] = [];
+    const checks = createStatusChecks((outcomes, tags) => handed.push(outcomes, tags));
+    checks.call('Ping', true);
+    checks.call('Ping', true);
+    checks.call('GetRecord', true, 'a record reads back as last written');
+    checks.readBack('GetRecord', 'a record reads back as last written', true);
+    checks.call('GetRecord', true, 'a record reads back as last written');
+    checks.readBack('GetRecord', 'a record reads back as last written', true);
+    expect(handed[0]).toBe(handed[2]);
+    expect(handed[1]).toBe(handed[3]);
+    expect(handed[4]).toBe(handed[6]);
+    expect(handed[4]).not.toBe(handed[0]);
+  });
 });

@@ -30,9 +30,9 @@ export const PER_CALL_EDITS: readonly BundleEdit[] = [
   },
   {
     name: 'no-iteration-tags',
-    removes: 'the test-wide iteration index (exec.scenario) and the class tag written when it changes',
+    removes: "the VU's read/write schedule and the class tag written when it changes",
     replacements: [
-      [/isReadIteration\(\(scenario \?\?= (\w+)\.scenario\)\.iterationInTest, (\w+)\.readRatio\)/g, 'true'],
+      [/\(readsNext \?\?= \w+\(\w+\.readRatio, \w+\(\(vu \?\?= \w+\.vu\)\.idInTest\)\)\)\(\)/g, 'true'],
       [/        \(vu \?\?= \w+\.vu\)\.metrics\.tags\.class = iterationClass;\n/g, ''],
     ],
   },
@@ -44,7 +44,7 @@ export const PER_CALL_EDITS: readonly BundleEdit[] = [
   {
     name: 'no-record-verify',
     removes: 'the expected record and its comparison on every GetRecord',
-    replacements: [['const differences = recordDifferences(result.message, buildRecord(ref.key, ref.seed, version));', 'const differences = [];']],
+    replacements: [[/const differences = readDifferences\(result\.message, ref, version, \w+\.verifyEvery\);/g, 'const differences = [];']],
   },
 ];
 

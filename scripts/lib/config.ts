@@ -8,6 +8,7 @@ import {
   DEFAULT_READ_RATIO,
   DEFAULT_RECORDS_PER_STORE,
   DEFAULT_SUMMARY_PATH,
+  DEFAULT_VERIFY_EVERY,
 } from './constants.js';
 import { ConfigError } from './errors.js';
 
@@ -44,6 +45,8 @@ export interface Config {
   /** blob size classes in bytes, ascending, without duplicates */
   readonly blobSizes: readonly number[];
   readonly recordsPerStore: number;
+  /** a gRPC record read compares its whole content on its first read and one read in this many (1: every read) */
+  readonly verifyEvery: number;
   /** undefined means setup() draws a random one */
   readonly runId: string | undefined;
   readonly keepData: boolean;
@@ -86,6 +89,8 @@ export function loadConfig(env: Environment): Config {
     mixPath: text(env, 'MIX', 'a path to a JSON weights file', /^\S+\.json$/),
     blobSizes: blobSizes(env, 'BLOB_SIZES', DEFAULT_BLOB_SIZES),
     recordsPerStore: integer(env, 'RECORDS_PER_STORE', 1) ?? DEFAULT_RECORDS_PER_STORE,
+    // The smoke profile is a functional check: every read compared in full.
+    verifyEvery: integer(env, 'VERIFY_EVERY', 1) ?? (profile === 'smoke' ? 1 : DEFAULT_VERIFY_EVERY),
     runId: text(env, 'RUN_ID', 'lower-case letters, digits and dashes (at most 24, not starting with a dash)', RUN_ID),
     keepData: bool(env, 'KEEP_DATA', false),
     sloP95Ms: number(env, 'SLO_P95_MS', { min: 0, exclusiveMin: true, what: 'a positive number of milliseconds' }),

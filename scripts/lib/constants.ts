@@ -50,5 +50,7 @@ export const DEFAULT_HTTP_URL = 'http://127.0.0.1:8080';
 export const DEFAULT_BLOB_SIZES = '1KB,100KB,1MB,10MB';
 export const DEFAULT_READ_RATIO = 0.8;
 export const DEFAULT_RECORDS_PER_STORE = 20;
+// Every gRPC record read checks key and version; its whole content is compared on one read in this many.
+export const DEFAULT_VERIFY_EVERY = 8;
 export const DEFAULT_SUMMARY_PATH = 'results/summary.json';
 export const DEFAULT_MIX_PATH = 'data/mix.json';

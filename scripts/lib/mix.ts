@@ -60,14 +60,6 @@ export function loadMixOrAbort(config: Config): Mix {
   }
 }
 
-/**
- * Whether iteration `index` reads. Spreads reads evenly (Bresenham-style) so any
- * run of consecutive iterations honours the ratio, not only a long random one.
- */
-export function isReadIteration(index: number, readRatio: number): boolean {
-  return Math.floor((index + 1) * readRatio) > Math.floor(index * readRatio);
-}
-
 export function mixOps(mix: Mix): RpcName[] {
   return [...new Set([...mix.read, ...mix.write].map(([op]) => op))];
 }

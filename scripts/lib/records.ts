@@ -1,7 +1,7 @@
 // Records shaped like game saves (data/save-templates.json). Content is a pure
 // function of (seed, version), so any read can be checked against what the run
 // wrote without keeping a copy of it.
-import templates from '../../data/save-templates.json';
+import templates from '../../data/save-templates.json' with { type: 'json' };
 import { boolProperty, intProperty, propertyValue, stringProperty, type Properties, type Property, type RecordMessage } from './messages.js';
 
 interface PropertyTemplate {
@@ -81,8 +81,12 @@ export function propertiesFor(seed: number, version: number): Properties {
   return properties;
 }
 
+function opaqueUnit(seed: number, version: number): string {
+  return `save:${seed}:${version};`;
+}
+
 function opaqueFor(seed: number, version: number): string {
-  const unit = `save:${seed}:${version};`;
+  const unit = opaqueUnit(seed, version);
   return unit.repeat(Math.ceil(templates.opaqueStringBytes / unit.length)).slice(0, templates.opaqueStringBytes);
 }
 
@@ -112,6 +116,54 @@ function buildRecordOnce(key: string, seed: number, version: number): RecordMess
     properties: propertiesFor(seed, version),
     opaqueString: opaqueFor(seed, version),
   };
+}
+
+// The expected record of each record read, kept with the reference it was read
+// through: most reads go to the same seeded records, and finding one by its key,
+// seed and version in the cache above (a string built and hashed per read) cost as
+// much as comparing the record.
+interface ExpectedRead {
+  readonly version: number;
+  readonly record: RecordMessage;
+  /** whether the opaque string spells out seed and version (a template may make it too short to) */
+  readonly opaqueProvesVersion: boolean;
+  /** reads of this version so far */
+  reads: number;
+}
+const expectedByRef = new WeakMap<object, ExpectedRead>();
+
+export interface RecordIdentity {
+  readonly key: string;
+  readonly seed: number;
+}
+
+function expectedReadOf(ref: RecordIdentity, version: number): ExpectedRead {
+  let kept = expectedByRef.get(ref);
+  if (kept === undefined || kept.version !== version) {
+    const record = buildRecord(ref.key, ref.seed, version);
+    const opaqueProvesVersion = (record.opaqueString ?? '').startsWith(opaqueUnit(ref.seed, version));
+    kept = { version, record, opaqueProvesVersion, reads: 0 };
+    expectedByRef.set(ref, kept);
+  }
+  return kept;
+}
+
+/**
+ * Differences between a read of `ref` and `version` of its content. Every read proves
+ * it got that record at that version: its key, and its opaque string, which spells
+ * out seed and version. The whole content is compared on the first read of each
+ * version and then on one read in `fullEvery`: k6 hands a response over as Go maps,
+ * each field read of which is a call into k6, and comparing every field of every
+ * read cost a tenth of the load generator's CPU per GetRecord.
+ */
+export function readDifferences(actual: RecordMessage | null, ref: RecordIdentity, version: number, fullEvery: number): readonly string[] {
+  const expected = expectedReadOf(ref, version);
+  const full = expected.reads % fullEvery === 0 || !expected.opaqueProvesVersion;
+  expected.reads++;
+  if (full || !actual) return recordDifferences(actual, expected.record);
+  return actual.key === expected.record.key && (actual.opaqueString ?? '') === (expected.record.opaqueString ?? '')
+    ? NO_DIFFERENCES
+    : recordDifferences(actual, expected.record);
 }
 
 const NO_DIFFERENCES: readonly string[] = Object.freeze([]);

@@ -4,7 +4,8 @@
 import exec from 'k6/execution';
 import { RPC_NAMES, type RpcName } from './constants.js';
 import type { Config } from './config.js';
-import { isReadIteration, loadMixOrAbort, mixOps } from './mix.js';
+import { loadMixOrAbort, mixOps } from './mix.js';
+import { readSchedule, vuPhase } from './read-schedule.js';
 import { weightedPicker } from './random.js';
 import { makePayload } from './payloads.js';
 import { setupRun, teardownRun } from './lifecycle.js';
@@ -36,10 +37,10 @@ const ITERATION_CLASS_THRESHOLDS = {
 };
 
 let vuClass: 'read' | 'write' | undefined;
-// k6 builds a new object on every exec.vu / exec.scenario read; the objects it hands
-// out read live values, so each VU keeps the first one.
+// k6 builds a new object on every exec.vu read; the object it hands out reads live
+// values, so each VU keeps the first one.
 let vu: typeof exec.vu | undefined;
-let scenario: typeof exec.scenario | undefined;
+let readsNext: (() => boolean) | undefined;
 let context: ActionContext | undefined;
 let contextSource: RunData | undefined;
 
@@ -86,10 +87,9 @@ export function createWorkload(config: Config): Workload {
       return http ? setupHttpRun({ seeds: needs.seeds, blobs: needs.blobs }) : setupRun(needs);
     },
     iterate(data) {
-      // The test-wide iteration index keeps the whole run at READ_RATIO to within one
-      // iteration (per-VU counts would drift by one per VU). The class tag is written
-      // only when it changes: each write rebuilds the VU's tag set.
-      const reads = isReadIteration((scenario ??= exec.scenario).iterationInTest, config.readRatio);
+      // Each VU keeps its own READ_RATIO sequence (read-schedule.ts). The class tag is
+      // written only when it changes: each write rebuilds the VU's tag set.
+      const reads = (readsNext ??= readSchedule(config.readRatio, vuPhase((vu ??= exec.vu).idInTest)))();
       const iterationClass = reads ? 'read' : 'write';
       if (iterationClass !== vuClass) {
         vuClass = iterationClass;

@@ -2,7 +2,8 @@
 import { unary, type CallOptions } from '../grpc-client.js';
 import { verify } from '../checks.js';
 import type { GetRecordsResult, Hint, RecordMessage } from '../messages.js';
-import { buildRecord, recordDifferences } from '../records.js';
+import { buildRecord, readDifferences, recordDifferences } from '../records.js';
+import { config } from '../runtime.js';
 
 export interface RecordRef {
   readonly store: string;
@@ -28,7 +29,7 @@ export function readRecord(ref: RecordRef, version: number, hint?: Hint, options
   const callOptions = options === undefined ? READ_OPTIONS : { ...options, readBack: RECORD_READS_BACK };
   const result = unary<RecordMessage>('GetRecord', { storeKey: ref.store, key: ref.key, hint }, callOptions);
   if (!result.message) return null;
-  const differences = recordDifferences(result.message, buildRecord(ref.key, ref.seed, version));
+  const differences = readDifferences(result.message, ref, version, config.verifyEvery);
   verify('GetRecord', RECORD_READS_BACK, differences.length === 0, () => `${ref.key}: ${differences.join('; ')}`);
   return result.message;
 }
@@ -62,7 +63,7 @@ export function readRecordBatch(refs: readonly RecordRef[], missingKey: string):
   verify('GetRecords', 'a batch read returns one result per key', results.length === keys.length);
   refs.forEach((ref, index) => {
     const item = results[index];
-    const differences = item && (item.status?.code ?? 0) === 0 ? recordDifferences(item.record, buildRecord(ref.key, ref.seed)) : ['not found'];
+    const differences = item && (item.status?.code ?? 0) === 0 ? readDifferences(item.record, ref, 0, config.verifyEvery) : ['not found'];
     verify('GetRecords', 'every existing key in a batch reads back as written', differences.length === 0, () => `${ref.key}: ${differences.join('; ')}`);
   });
   verify('GetRecords', 'a missing key in a batch reports NOT_FOUND', results[refs.length]?.status?.code === 5);

@@ -29,7 +29,7 @@ describe('applyEdits', () => {
 
   it('applies every replacement of a multi-part edit', () => {
     const source =
-      '      const reads = isReadIteration((scenario ??= exec6.scenario).iterationInTest, config2.readRatio);\n' +
+      '      const reads = (readsNext ??= readSchedule(config2.readRatio, vuPhase((vu ??= exec6.vu).idInTest)))();\n' +
       '      if (iterationClass !== vuClass) {\n        vuClass = iterationClass;\n        (vu ??= exec6.vu).metrics.tags.class = iterationClass;\n      }\n';
     expect(applyEdits(source, [iterationTags]).source).toBe(
       '      const reads = true;\n      if (iterationClass !== vuClass) {\n        vuClass = iterationClass;\n      }\n',

@@ -54,6 +54,7 @@ const BAD_VALUES: BadValue[] = [
   { variable: 'BLOB_SIZES', value: '1KB,1GB', expected: 'a comma-separated list of sizes' },
   { variable: 'BLOB_SIZES', value: 'big', expected: 'a comma-separated list of sizes' },
   { variable: 'RECORDS_PER_STORE', value: '0', expected: 'an integer >= 1' },
+  { variable: 'VERIFY_EVERY', value: '0', expected: 'an integer >= 1' },
   { variable: 'RUN_ID', value: 'Run_1', expected: 'lower-case letters, digits and dashes' },
   { variable: 'KEEP_DATA', value: 'perhaps', expected: 'true or false' },
   { variable: 'SLO_P95_MS', value: '0', expected: 'a positive number of milliseconds' },

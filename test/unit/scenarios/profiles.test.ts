@@ -22,6 +22,13 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('compares every record read in full under the smoke profile, one in 8 under the others, unless VERIFY_EVERY says', () => {
+    expect(loadConfig({}).verifyEvery).toBe(1);
+    expect(loadConfig({ PROFILE: 'load' }).verifyEvery).toBe(8);
+    expect(loadConfig({ PROFILE: 'capacity', VERIFY_EVERY: '1' }).verifyEvery).toBe(1);
+    expect(loadConfig({ PROFILE: 'smoke', VERIFY_EVERY: '16' }).verifyEvery).toBe(16);
+  });
+
   it('parses sizes in any order and unit, without duplicates', () => {
     expect(loadConfig({ BLOB_SIZES: '2MB, 512B,1KiB,1kb' }).blobSizes).toEqual([512, 1024, 2_097_152]);
   });

@@ -1,0 +1,98 @@
+// What record reads are checked against: key and version on every read, the
+// whole content on a schedule, and a comparison that finds every kind of difference.
+import { describe, expect, it } from 'vitest';
+import { buildRecord, readDifferences, recordDifferences } from '../../../scripts/lib/records.js';
+import type { RecordMessage } from '../../../scripts/lib/messages.js';
+
+// What k6 hands over for a read: a copy, property order as the server sent it.
+function asRead(record: RecordMessage): RecordMessage {
+  const copy = JSON.parse(JSON.stringify(record)) as RecordMessage;
+  const reversed = Object.fromEntries(Object.entries(copy.properties ?? {}).reverse());
+  return { ...copy, properties: reversed };
+}
+
+describe('readDifferences', () => {
+  // A read whose key and version are right but one property is not: only a full comparison sees it.
+  function tampered(record: RecordMessage): RecordMessage {
+    const read = asRead(record);
+    const name = Object.keys(read.properties ?? {})[0]!;
+    return { ...read, properties: { ...read.properties, [name]: { type: 'STRING', stringValue: 'tampered' } } };
+  }
+  const failingReads = (outcomes: readonly (readonly string[])[]) => outcomes.flatMap((differences, index) => (differences.length > 0 ? [index + 1] : []));
+
+  it('compares the whole content on the first read of a version and on one read in N after it', () => {
+    const ref = { store: 's', key: 'record-3', seed: 99 };
+    const bad = tampered(buildRecord('record-3', 99, 0));
+    const outcomes = Array.from({ length: 20 }, () => readDifferences(bad, ref, 0, 8));
+    expect(failingReads(outcomes)).toEqual([1, 9, 17]);
+  });
+
+  it('compares every read in full when N is 1', () => {
+    const ref = { store: 's', key: 'record-3', seed: 99 };
+    const bad = tampered(buildRecord('record-3', 99, 0));
+    const outcomes = Array.from({ length: 5 }, () => readDifferences(bad, ref, 0, 1));
+    expect(failingReads(outcomes)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('catches a read of another version or another record on every read', () => {
+    const ref = { store: 's', key: 'record-4', seed: 5 };
+    readDifferences(asRead(buildRecord('record-4', 5, 2)), ref, 2, 8);
+    for (let read = 0; read < 10; read++) {
+      expect(readDifferences(asRead(buildRecord('record-4', 5, 1)), ref, 2, 8)).not.toEqual([]);
+      expect(readDifferences(asRead(buildRecord('record-4', 6, 2)), ref, 2, 8)).not.toEqual([]);
+      expect(readDifferences(asRead(buildRecord('record-5', 5, 2)), ref, 2, 8)).not.toEqual([]);
+    }
+    expect(readDifferences(null, ref, 2, 8)).toEqual(['record missing']);
+  });
+
+  it('finds none for faithful reads, and starts the count again for a new version', () => {
+    const ref = { store: 's', key: 'record-6', seed: 31 };
+    for (let read = 0; read < 10; read++) expect(readDifferences(asRead(buildRecord('record-6', 31, 0)), ref, 0, 8)).toEqual([]);
+    const bad = tampered(buildRecord('record-6', 31, 1));
+    expect(readDifferences(bad, ref, 1, 8)).not.toEqual([]);
+    expect(readDifferences(bad, ref, 1, 8)).toEqual([]);
+  });
+
+  it('keeps the count of each reference apart, even for the same key', () => {
+    const one = { store: 'a', key: 'same', seed: 1 };
+    const other = { store: 'b', key: 'same', seed: 1 };
+    const bad = tampered(buildRecord('same', 1, 0));
+    expect(readDifferences(bad, one, 0, 8)).not.toEqual([]);
+    expect(readDifferences(bad, other, 0, 8)).not.toEqual([]);
+    expect(readDifferences(bad, one, 0, 8)).toEqual([]);
+  });
+});
+
+describe('recordDifferences', () => {
+  const expected = buildRecord('record-5', 4242, 2);
+
+  it('finds none for a faithful read, whatever order its properties come in', () => {
+    expect(recordDifferences(asRead(expected), expected)).toEqual([]);
+  });
+
+  it('names each field that differs', () => {
+    const read = asRead(expected);
+    const name = Object.keys(expected.properties ?? {})[0]!;
+    const properties = { ...read.properties, [name]: { type: 'STRING' as const, stringValue: 'tampered' } };
+    const wrong = { ...read, ownerId: 'someone-else', tags: ['slot:none'], opaqueString: 'x', properties };
+    const differences = recordDifferences(wrong, expected).join('; ');
+    expect(differences).toContain('ownerId someone-else');
+    expect(differences).toContain('tags slot:none');
+    expect(differences).toContain('opaqueString differs');
+    expect(differences).toContain(`property ${name}`);
+  });
+
+  it('reports a property the server added or dropped, and a missing record', () => {
+    const read = asRead(expected);
+    const added = { ...read, properties: { ...read.properties, extra: { type: 'BOOLEAN' as const, booleanValue: true } } };
+    expect(recordDifferences(added, expected).join('; ')).toContain('property extra');
+    const [dropped, ...kept] = Object.keys(read.properties ?? {});
+    const fewer = { ...read, properties: Object.fromEntries(kept.map((name) => [name, read.properties![name]!])) };
+    expect(recordDifferences(fewer, expected).join('; ')).toContain(`property ${dropped}`);
+    expect(recordDifferences(null, expected)).toEqual(['record missing']);
+  });
+
+  it('tells an older version of the record from the one expected', () => {
+    expect(recordDifferences(asRead(buildRecord('record-5', 4242, 1)), expected)).not.toEqual([]);
+  });
+});

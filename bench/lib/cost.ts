@@ -148,11 +148,29 @@ export function medianByCase(results: readonly CostResult[]): Map<string, CostRe
   return medians;
 }
 
-/** Median cost of a case divided by the median cost of its baseline; null when either is missing. */
-export function costRatio(medians: ReadonlyMap<string, CostResult>, costCase: CostCase): number | null {
-  const value = medians.get(costCase.id)?.steady?.cpuSecondsPer10k;
-  const baseline = costCase.baselineId ? medians.get(costCase.baselineId)?.steady?.cpuSecondsPer10k : undefined;
-  return value !== undefined && baseline !== undefined && baseline > 0 ? value / baseline : null;
+/**
+ * A case's cost over its baseline's in each repeat that measured both. The two run
+ * one after the other within a repeat, so a machine that gets faster or slower
+ * between repeats (a shared VM drifts by 10 % and more over minutes) moves both alike.
+ */
+export function pairedRatios(results: readonly CostResult[], costCase: CostCase): number[] {
+  if (!costCase.baselineId) return [];
+  const baselines = new Map<number, number>();
+  for (const result of results) {
+    if (result.caseId === costCase.baselineId && result.steady && result.steady.cpuSecondsPer10k > 0) baselines.set(result.repeat, result.steady.cpuSecondsPer10k);
+  }
+  return results.flatMap((result) => {
+    const baseline = baselines.get(result.repeat);
+    return result.caseId === costCase.id && result.steady && baseline !== undefined ? [result.steady.cpuSecondsPer10k / baseline] : [];
+  });
+}
+
+/** The median of a case's paired ratios (pairedRatios); null when no repeat measured both. */
+export function costRatio(results: readonly CostResult[], costCase: CostCase): number | null {
+  const ratios = pairedRatios(results, costCase).sort((a, b) => a - b);
+  if (ratios.length === 0) return null;
+  const middle = Math.floor(ratios.length / 2);
+  return ratios.length % 2 === 1 ? ratios[middle]! : (ratios[middle - 1]! + ratios[middle]!) / 2;
 }
 
 export function renderCosts(results: readonly CostResult[], cases: readonly CostCase[], baselineLabel: string): string {
@@ -162,6 +180,8 @@ export function renderCosts(results: readonly CostResult[], cases: readonly Cost
     const median = medians.get(costCase.id);
     const baseline = costCase.baselineId ? medians.get(costCase.baselineId) : undefined;
     const spread = results.filter((result) => result.caseId === costCase.id && result.steady).map((result) => result.steady!.cpuSecondsPer10k);
+    const ratios = pairedRatios(results, costCase);
+    const caseRatio = costRatio(results, costCase);
     return [
       costCase.workload,
       costCase.label,
@@ -169,16 +189,17 @@ export function renderCosts(results: readonly CostResult[], cases: readonly Cost
       median?.steady?.achievedRate ?? null,
       median?.steady?.cpuSecondsPer10k ?? null,
       spread.length > 1 ? `${Math.min(...spread).toFixed(2)}–${Math.max(...spread).toFixed(2)}` : '—',
-      ratio(median?.steady?.cpuSecondsPer10k, baseline?.steady?.cpuSecondsPer10k),
+      baseline === undefined ? '—' : caseRatio === null ? ratio(median?.steady?.cpuSecondsPer10k, baseline.steady?.cpuSecondsPer10k) : `${caseRatio.toFixed(2)}×`,
+      ratios.length > 1 ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '—',
       median?.wholeCpuSecondsPer10k ?? null,
       median?.peakRssMb ?? null,
     ];
   });
   return [
-    `Median of ${repeats} interleaved run(s) per case; ratios are to ${baselineLabel} making the same call.`,
+    `Median of ${repeats} interleaved run(s) per case. Ratios are to ${baselineLabel} making the same call: the median over repeats of the case's cost over the baseline's in the same repeat.`,
     '',
     markdownTable(
-      ['workload', 'generator', 'target /s', 'achieved /s', 'CPU s per 10k (steady)', 'range', 'ratio', 'CPU s per 10k (whole process)', 'peak RSS MB'],
+      ['workload', 'generator', 'target /s', 'achieved /s', 'CPU s per 10k (steady)', 'range', 'ratio', 'ratio range', 'CPU s per 10k (whole process)', 'peak RSS MB'],
       rows,
     ),
   ].join('\n');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { costRatio, medianByCase, readSummaryExport, type CostCase, type CostResult } from '../../../bench/lib/cost.js';
+import { costRatio, medianByCase, pairedRatios, readSummaryExport, type CostCase, type CostResult } from '../../../bench/lib/cost.js';
 import { initSettled, mbPerVu, type MemoryResult } from '../../../bench/lib/vu-memory.js';
 import type { RunSample } from '../../../bench/lib/measured-run.js';
 
@@ -40,11 +40,40 @@ describe('medianByCase', () => {
     expect(medians.get('minimal')!.steady!.cpuSecondsPer10k).toBe(2.5);
   });
 
+});
+
+describe('costRatio', () => {
+  const bundleCase = { id: 'bundle', baselineId: 'minimal' } as CostCase;
+
   it('divides by the baseline case named by the case', () => {
-    const medians = medianByCase([result('bundle', 1, 3.3), result('minimal', 1, 3)]);
-    const bundleCase = { id: 'bundle', baselineId: 'minimal' } as CostCase;
-    expect(costRatio(medians, bundleCase)).toBeCloseTo(1.1, 9);
-    expect(costRatio(medians, { id: 'bundle' } as CostCase)).toBeNull();
+    const results = [result('bundle', 1, 3.3), result('minimal', 1, 3)];
+    expect(costRatio(results, bundleCase)).toBeCloseTo(1.1, 9);
+    expect(costRatio(results, { id: 'bundle' } as CostCase)).toBeNull();
+  });
+
+  it('pairs each repeat with the baseline of the same repeat, so a machine that drifts moves both', () => {
+    // The machine gets 30 % faster between repeats; the bundle costs 1.1x the minimal script throughout.
+    const results = [
+      result('minimal', 1, 5), result('bundle', 1, 5.5),
+      result('minimal', 2, 4.4), result('bundle', 2, 4.84),
+      result('minimal', 3, 3.5), result('bundle', 3, 3.85),
+    ];
+    expect(pairedRatios(results, bundleCase).map((value) => value.toFixed(3))).toEqual(['1.100', '1.100', '1.100']);
+    expect(costRatio(results, bundleCase)).toBeCloseTo(1.1, 9);
+    // The ratio of medians would mix repeats: 4.84 / 4.4 here only by luck; 5.5 / 3.5 in the worst case.
+  });
+
+  it('takes the median of the paired ratios and skips repeats where either run has no steady window', () => {
+    const results = [
+      result('minimal', 1, 4), result('bundle', 1, 4.8),
+      result('minimal', 2, 4), result('bundle', 2, 4.2),
+      result('minimal', 3, null), result('bundle', 3, 9),
+      result('minimal', 4, 4), result('bundle', 4, 4.4),
+      result('minimal', 5, 4), result('bundle', 5, 6),
+    ];
+    expect(pairedRatios(results, bundleCase)).toHaveLength(4);
+    expect(costRatio(results, bundleCase)).toBeCloseTo((1.1 + 1.2) / 2, 9);
+    expect(costRatio([result('bundle', 1, 3)], bundleCase)).toBeNull();
   });
 });
 

@@ -26,14 +26,14 @@ export const PER_CALL_EDITS: readonly BundleEdit[] = [
   {
     name: 'no-call-params',
     removes: 'per-call params (op tag, deadline, metadata)',
-    replacements: [[/client\.invoke\(([^,]+), request, callParams\(op, UNARY_DEADLINE, \w+\)\)/g, 'client.invoke($1, request)']],
+    replacements: [[/client\.invoke\((\w+)\.method, request, params\)/g, 'client.invoke($1.method, request)']],
   },
   {
     name: 'no-iteration-tags',
     removes: "the VU's read/write schedule and the class tag written when it changes",
     replacements: [
-      [/\(readsNext \?\?= \w+\(\w+\.readRatio, \w+\(\(vu \?\?= \w+\.vu\)\.idInTest\)\)\)\(\)/g, 'true'],
-      [/        \(vu \?\?= \w+\.vu\)\.metrics\.tags\.class = iterationClass;\n/g, ''],
+      [/\(readsNext \?\?= \w+\(\w+\.readRatio, \w+\(\w+\.vu\.idInTest\)\)\)\(\)/g, 'true'],
+      [/        \(vuTags \?\?= \w+\.vu\.metrics\.tags\)\.class = iterationClass;\n/g, ''],
     ],
   },
   {

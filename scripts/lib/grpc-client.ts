@@ -118,9 +118,15 @@ function statusName(code: number): GrpcStatusName {
   return GRPC_STATUS_NAMES[Number(code)] ?? 'UNKNOWN';
 }
 
-function record<T>(op: RpcName, status: GrpcStatusName, message: T | null, error: string, options: CallOptions): CallResult<T> {
+function record<T>(
+  op: RpcName,
+  status: GrpcStatusName,
+  message: T | null,
+  error: string,
+  options: CallOptions,
+  objects: OperationObjects = objectsFor(op),
+): CallResult<T> {
   const ok = options.expect === undefined ? status === 'OK' : options.expect.includes(status);
-  const objects = objectsFor(op);
   if (!ok) {
     errors.add(1, { op, status, ...options.tags });
     const printed = failuresPrinted[op] ?? 0;
@@ -150,19 +156,21 @@ export function unary<T>(op: RpcName, request: object, options: CallOptions = NO
 }
 
 function unaryOnce<T>(op: RpcName, request: object, options: CallOptions): CallResult<T> {
-  if (!ensureConnected()) return record<T>(op, 'UNAVAILABLE', null, 'not connected', options);
+  const objects = objectsFor(op);
+  if (!ensureConnected()) return record<T>(op, 'UNAVAILABLE', null, 'not connected', options, objects);
   let response: grpc.Response;
   try {
-    response = client.invoke(objectsFor(op).method, request, callParams(op, UNARY_DEADLINE, options));
+    const params = options.tags === undefined ? objects.unaryParams : callParams(op, UNARY_DEADLINE, options);
+    response = client.invoke(objects.method, request, params);
   } catch (error) {
     // k6 throws (rather than returning a status) when the connection is gone.
-    return record<T>(op, 'UNAVAILABLE', null, String(error), options);
+    return record<T>(op, 'UNAVAILABLE', null, String(error), options, objects);
   }
   // Every field read of k6's response is a call into k6: an OK call reads only its
   // status and message, a failed one its status and error.
   const status = statusName(response.status);
-  if (status === 'OK') return record(op, status, response.message as T, '', options);
-  return record<T>(op, status, null, response.error ? String((response.error as { message?: string }).message ?? '') : '', options);
+  if (status === 'OK') return record(op, status, response.message as T, '', options, objects);
+  return record<T>(op, status, null, response.error ? String((response.error as { message?: string }).message ?? '') : '', options, objects);
 }
 
 interface StreamOutcome {

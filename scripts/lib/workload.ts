@@ -37,9 +37,9 @@ const ITERATION_CLASS_THRESHOLDS = {
 };
 
 let vuClass: 'read' | 'write' | undefined;
-// k6 builds a new object on every exec.vu read; the object it hands out reads live
-// values, so each VU keeps the first one.
-let vu: typeof exec.vu | undefined;
+// k6 builds a new object on every exec.vu and vu.metrics.tags read; the objects it
+// hands out read and write live values, so each VU keeps the first ones.
+let vuTags: Record<string, number | string | boolean> | undefined;
 let readsNext: (() => boolean) | undefined;
 let context: ActionContext | undefined;
 let contextSource: RunData | undefined;
@@ -89,11 +89,11 @@ export function createWorkload(config: Config): Workload {
     iterate(data) {
       // Each VU keeps its own READ_RATIO sequence (read-schedule.ts). The class tag is
       // written only when it changes: each write rebuilds the VU's tag set.
-      const reads = (readsNext ??= readSchedule(config.readRatio, vuPhase((vu ??= exec.vu).idInTest)))();
+      const reads = (readsNext ??= readSchedule(config.readRatio, vuPhase(exec.vu.idInTest)))();
       const iterationClass = reads ? 'read' : 'write';
       if (iterationClass !== vuClass) {
         vuClass = iterationClass;
-        (vu ??= exec.vu).metrics.tags.class = iterationClass;
+        (vuTags ??= exec.vu.metrics.tags).class = iterationClass;
       }
       const op = reads ? pickRead() : pickWrite();
       const action = table[op];

@@ -27,7 +27,9 @@ const READ_OPTIONS: CallOptions = { readBack: RECORD_READS_BACK };
 /** Reads a record and checks it holds `version` of its content (read-your-writes). */
 export function readRecord(ref: RecordRef, version: number, hint?: Hint, options?: CallOptions): RecordMessage | null {
   const callOptions = options === undefined ? READ_OPTIONS : { ...options, readBack: RECORD_READS_BACK };
-  const result = unary<RecordMessage>('GetRecord', { storeKey: ref.store, key: ref.key, hint }, callOptions);
+  // No hint field unless there is a hint: k6 walks and converts every field of a request.
+  const request = hint === undefined ? { storeKey: ref.store, key: ref.key } : { storeKey: ref.store, key: ref.key, hint };
+  const result = unary<RecordMessage>('GetRecord', request, callOptions);
   if (!result.message) return null;
   const differences = readDifferences(result.message, ref, version, config.verifyEvery);
   verify('GetRecord', RECORD_READS_BACK, differences.length === 0, () => `${ref.key}: ${differences.join('; ')}`);

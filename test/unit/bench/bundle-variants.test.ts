@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
 import { applyEdits, PER_CALL_EDITS, PROPOSED_FIXES } from '../../../bench/lib/bundle-edits.js';
 import { VariantError, withProtoset } from '../../../bench/lib/protoset-variant.js';
+import { bundleScenarios } from '../scenarios/bundles.js';
 
 describe('withProtoset', () => {
   it('replaces every proto load of the bundle with loadProtoset of the given file', () => {
@@ -29,8 +31,8 @@ describe('applyEdits', () => {
 
   it('applies every replacement of a multi-part edit', () => {
     const source =
-      '      const reads = (readsNext ??= readSchedule(config2.readRatio, vuPhase((vu ??= exec6.vu).idInTest)))();\n' +
-      '      if (iterationClass !== vuClass) {\n        vuClass = iterationClass;\n        (vu ??= exec6.vu).metrics.tags.class = iterationClass;\n      }\n';
+      '      const reads = (readsNext ??= readSchedule(config2.readRatio, vuPhase(exec6.vu.idInTest)))();\n' +
+      '      if (iterationClass !== vuClass) {\n        vuClass = iterationClass;\n        (vuTags ??= exec6.vu.metrics.tags).class = iterationClass;\n      }\n';
     expect(applyEdits(source, [iterationTags]).source).toBe(
       '      const reads = true;\n      if (iterationClass !== vuClass) {\n        vuClass = iterationClass;\n      }\n',
     );
@@ -38,8 +40,8 @@ describe('applyEdits', () => {
 
   it('keeps what a pattern captured, so a renamed constant still matches', () => {
     const callParams = PER_CALL_EDITS.find((edit) => edit.name === 'no-call-params')!;
-    const source = 'response = client.invoke(objectsFor2(op).method, request, callParams(op, UNARY_DEADLINE, options3));';
-    expect(applyEdits(source, [callParams]).source).toBe('response = client.invoke(objectsFor2(op).method, request);');
+    const source = 'response = client.invoke(objects2.method, request, params);';
+    expect(applyEdits(source, [callParams]).source).toBe('response = client.invoke(objects2.method, request);');
   });
 
   it('reports anchors that the bundle no longer contains instead of measuring an unchanged copy', () => {
@@ -47,6 +49,19 @@ describe('applyEdits', () => {
     expect(outcome.source).toBe('nothing to see');
     expect(outcome.missing).toHaveLength(3);
     expect(outcome.missing[0]).toMatch(/^no-status-check: /);
+  });
+});
+
+describe('the overhead breakdown against the mixed bundle as built', () => {
+  it('finds the anchor of every per-call removal, so no case measures an unchanged copy', () => {
+    const bundles = bundleScenarios();
+    const bundled = readFileSync(bundles.path('mixed'), 'utf8');
+    rmSync(bundles.root, { recursive: true, force: true });
+    for (const edit of PER_CALL_EDITS) {
+      const outcome = applyEdits(bundled, [edit]);
+      expect(outcome.missing, edit.name).toEqual([]);
+      expect(outcome.source, edit.name).not.toBe(bundled);
+    }
   });
 });
 

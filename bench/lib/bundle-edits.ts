@@ -26,7 +26,7 @@ export const PER_CALL_EDITS: readonly BundleEdit[] = [
   {
     name: 'no-call-params',
     removes: 'per-call params (op tag, deadline, metadata)',
-    replacements: [[/client\.invoke\((\w+)\.method, request, params\)/g, 'client.invoke($1.method, request)']],
+    replacements: [[/client\.invoke\((\w+)\.method, request, callParams\(op, \1, UNARY_DEADLINE, \w+\)\)/g, 'client.invoke($1.method, request)']],
   },
   {
     name: 'no-iteration-tags',

@@ -178,7 +178,6 @@ export function renderCosts(results: readonly CostResult[], cases: readonly Cost
   const repeats = Math.max(0, ...results.map((result) => result.repeat));
   const rows = cases.map((costCase) => {
     const median = medians.get(costCase.id);
-    const baseline = costCase.baselineId ? medians.get(costCase.baselineId) : undefined;
     const spread = results.filter((result) => result.caseId === costCase.id && result.steady).map((result) => result.steady!.cpuSecondsPer10k);
     const ratios = pairedRatios(results, costCase);
     const caseRatio = costRatio(results, costCase);
@@ -189,7 +188,7 @@ export function renderCosts(results: readonly CostResult[], cases: readonly Cost
       median?.steady?.achievedRate ?? null,
       median?.steady?.cpuSecondsPer10k ?? null,
       spread.length > 1 ? `${Math.min(...spread).toFixed(2)}–${Math.max(...spread).toFixed(2)}` : '—',
-      baseline === undefined ? '—' : caseRatio === null ? ratio(median?.steady?.cpuSecondsPer10k, baseline.steady?.cpuSecondsPer10k) : `${caseRatio.toFixed(2)}×`,
+      ratio(caseRatio, 1),
       ratios.length > 1 ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '—',
       median?.wholeCpuSecondsPer10k ?? null,
       median?.peakRssMb ?? null,

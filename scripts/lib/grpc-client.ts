@@ -105,11 +105,9 @@ const objectsFor = memoized(
   }),
 );
 
-function callParams(op: RpcName, deadline: string, options: CallOptions): grpc.Params {
-  if (options.tags === undefined) {
-    const objects = objectsFor(op);
-    return deadline === UNARY_DEADLINE ? objects.unaryParams : objects.streamParams;
-  }
+/** The params of a call: the operation's prebuilt ones, or built per call when it has extra tags. */
+function callParams(op: RpcName, objects: OperationObjects, deadline: string, options: CallOptions): grpc.Params {
+  if (options.tags === undefined) return deadline === UNARY_DEADLINE ? objects.unaryParams : objects.streamParams;
   return { tags: { op, ...options.tags }, timeout: deadline, ...authMetadata };
 }
 
@@ -160,8 +158,7 @@ function unaryOnce<T>(op: RpcName, request: object, options: CallOptions): CallR
   if (!ensureConnected()) return record<T>(op, 'UNAVAILABLE', null, 'not connected', options, objects);
   let response: grpc.Response;
   try {
-    const params = options.tags === undefined ? objects.unaryParams : callParams(op, UNARY_DEADLINE, options);
-    response = client.invoke(objects.method, request, params);
+    response = client.invoke(objects.method, request, callParams(op, objects, UNARY_DEADLINE, options));
   } catch (error) {
     // k6 throws (rather than returning a status) when the connection is gone.
     return record<T>(op, 'UNAVAILABLE', null, String(error), options, objects);
@@ -194,7 +191,8 @@ function runStream(
     const outcome: StreamOutcome = { status: 'OK', error: '', messages: 0 };
     let stream: grpc.Stream;
     try {
-      stream = new grpc.Stream(client, `${SERVICE}/${op}`, callParams(op, STREAM_DEADLINE, options));
+      const objects = objectsFor(op);
+      stream = new grpc.Stream(client, objects.method, callParams(op, objects, STREAM_DEADLINE, options));
     } catch (error) {
       resolve({ status: 'UNAVAILABLE', error: String(error), messages: 0 });
       return;

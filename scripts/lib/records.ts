@@ -131,6 +131,7 @@ interface ExpectedRead {
   reads: number;
 }
 const expectedByRef = new WeakMap<object, ExpectedRead>();
+const NO_DIFFERENCES: readonly string[] = Object.freeze([]);
 
 export interface RecordIdentity {
   readonly key: string;
@@ -165,8 +166,6 @@ export function readDifferences(actual: RecordMessage | null, ref: RecordIdentit
     ? NO_DIFFERENCES
     : recordDifferences(actual, expected.record);
 }
-
-const NO_DIFFERENCES: readonly string[] = Object.freeze([]);
 
 /** Differences between a record read back and the one written; empty when they match. */
 export function recordDifferences(actual: RecordMessage | null, expected: RecordMessage): readonly string[] {

@@ -40,7 +40,7 @@ describe('applyEdits', () => {
 
   it('keeps what a pattern captured, so a renamed constant still matches', () => {
     const callParams = PER_CALL_EDITS.find((edit) => edit.name === 'no-call-params')!;
-    const source = 'response = client.invoke(objects2.method, request, params);';
+    const source = 'response = client.invoke(objects2.method, request, callParams(op, objects2, UNARY_DEADLINE, options3));';
     expect(applyEdits(source, [callParams]).source).toBe('response = client.invoke(objects2.method, request);');
   });
 

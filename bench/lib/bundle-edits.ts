@@ -16,7 +16,10 @@ export const PER_CALL_EDITS: readonly BundleEdit[] = [
   {
     name: 'no-status-check',
     removes: 'the status check after every call (check with op/kind tags; a verified read then records its read-back check alone)',
-    replacements: [[/  statusChecks\.call\(op, ok, \w+\.readBack\);\n/g, '']],
+    replacements: [
+      [/  statusChecks\.call\(op, ok, \w+\.readBack\);\n/g, ''],
+      [/    if \(!statusWaits \|\| !statusChecks\.readBack\(op, sentence, holds\)\) recordFolded\(holds\);\n/g, ''],
+    ],
   },
   {
     name: 'no-verify-check',
@@ -44,7 +47,7 @@ export const PER_CALL_EDITS: readonly BundleEdit[] = [
   {
     name: 'no-record-verify',
     removes: 'the expected record and its comparison on every GetRecord',
-    replacements: [[/const differences = readDifferences\(result\.message, ref, version, \w+\.verifyEvery\);/g, 'const differences = [];']],
+    replacements: [[/const differences = readDifferences\(message, (\w+)\.ref, \1\.version, \w+\.verifyEvery\);/g, 'const differences = [];']],
   },
 ];
 

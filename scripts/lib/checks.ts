@@ -43,9 +43,12 @@ export function verify(op: RpcName, sentence: string, holds: boolean, detail?: (
     const objects = verifyObjects(op)(sentence);
     recordChecks(holds ? objects.passed : objects.failed, objects.tags);
   }
-  if (!holds) {
-    verifyFailures.add(1, verifyObjects(op)(sentence).failureTags);
-    if (detail) console.warn(`${sentence}: no; ${detail()}`);
-  }
+  if (!holds) readBackFailed(op, sentence, detail?.());
   return holds;
+}
+
+/** Counts a read-back that differs from what was written, and says how when `detail` is given. */
+export function readBackFailed(op: RpcName, sentence: string, detail?: string): void {
+  verifyFailures.add(1, verifyObjects(op)(sentence).failureTags);
+  if (detail !== undefined) console.warn(`${sentence}: no; ${detail}`);
 }

@@ -7,8 +7,7 @@ import grpc from 'k6/net/grpc';
 import { ATOMIC_RPCS, CONNECT_TIMEOUT, GRPC_STATUS_NAMES, MAX_RECEIVE_BYTES, SERVICE, STREAM_DEADLINE, UNARY_DEADLINE } from './constants.js';
 import type { GrpcStatusName, RpcName } from './constants.js';
 import { ConfigError } from './errors.js';
-import { statusChecks } from './checks.js';
-import { memoized } from './memo.js';
+import { readBackFailed, statusChecks } from './checks.js';
 import { atomicContention, errors } from './metrics.js';
 import { config } from './runtime.js';
 import exec from 'k6/execution';
@@ -96,14 +95,16 @@ interface OperationObjects {
 
 // Metadata only with a token: k6 converts every params field it is handed on every call.
 const authMetadata: Pick<grpc.Params, 'metadata'> = config.authToken === undefined ? {} : { metadata: { authorization: `Bearer ${config.authToken}` } };
-const objectsFor = memoized(
-  (op: RpcName): OperationObjects => ({
+const operations: Partial<Record<RpcName, OperationObjects>> = {};
+
+function objectsFor(op: RpcName): OperationObjects {
+  return (operations[op] ??= {
     method: `${SERVICE}/${op}`,
     unaryParams: { tags: { op }, timeout: UNARY_DEADLINE, ...authMetadata },
     streamParams: { tags: { op }, timeout: STREAM_DEADLINE, ...authMetadata },
     atomic: ATOMIC_RPCS.includes(op),
-  }),
-);
+  });
+}
 
 /** The params of a call: the operation's prebuilt ones, or built per call when it has extra tags. */
 function callParams(op: RpcName, objects: OperationObjects, deadline: string, options: CallOptions): grpc.Params {
@@ -148,7 +149,12 @@ export function retryUnavailable(attempts: number): void {
 
 /** A unary call. */
 export function unary<T>(op: RpcName, request: object, options: CallOptions = NO_OPTIONS): CallResult<T> {
-  let result = unaryOnce<T>(op, request, options);
+  return retried(op, request, options, unaryOnce<T>(op, request, options));
+}
+
+/** `first`, or the outcome of calling again while it ends UNAVAILABLE and retries are on. */
+function retried<T>(op: RpcName, request: object, options: CallOptions, first: CallResult<T>): CallResult<T> {
+  let result = first;
   for (let retry = 0; retry < unavailableRetries && result.status === 'UNAVAILABLE'; retry++) result = unaryOnce<T>(op, request, options);
   return result;
 }
@@ -163,11 +169,56 @@ function unaryOnce<T>(op: RpcName, request: object, options: CallOptions): CallR
     // k6 throws (rather than returning a status) when the connection is gone.
     return record<T>(op, 'UNAVAILABLE', null, String(error), options, objects);
   }
-  // Every field read of k6's response is a call into k6: an OK call reads only its
-  // status and message, a failed one its status and error.
+  return settle<T>(op, response, options, objects);
+}
+
+// Every field read of k6's response is a call into k6: an OK call reads only its
+// status and message, a failed one its status and error.
+function settle<T>(op: RpcName, response: grpc.Response, options: CallOptions, objects: OperationObjects): CallResult<T> {
   const status = statusName(response.status);
   if (status === 'OK') return record(op, status, response.message as T, '', options, objects);
   return record<T>(op, status, null, response.error ? String((response.error as { message?: string }).message ?? '') : '', options, objects);
+}
+
+/** What a verified read finds wrong in the message it read about `subject`; empty when it holds. */
+export type ReadDifferences<T, S> = (message: T, subject: S) => readonly string[];
+
+/** A prepared verified read: the message when the call ended OK (whether or not it held), else null. */
+export type VerifiedRead<T, S> = (request: object, subject: S) => T | null;
+
+/**
+ * A unary read whose one check carries its status and its read-back `sentence`,
+ * prepared once per VU for the hottest reads of the mix. An OK call takes a
+ * straight path: one call into k6, one comparison, one check, on objects built
+ * here; how much of a call's CPU the load generator spends is set by how much
+ * per-VU state each call touches, since k6 runs consecutive calls on different
+ * VUs. Anything else (not connected, a thrown call, a status other than OK)
+ * goes through unary()'s general path, retries and reconnecting included.
+ */
+export function verifiedRead<T, S>(op: RpcName, sentence: string, differences: ReadDifferences<T, S>): VerifiedRead<T, S> {
+  const objects = objectsFor(op);
+  const recordFolded = statusChecks.folded(op, sentence);
+  const options: CallOptions = { readBack: sentence };
+  // After the general path, the call's status check waits for this read-back (status-checks.ts).
+  const checkRead = (message: T, subject: S, statusWaits: boolean): T => {
+    const found = differences(message, subject);
+    const holds = found.length === 0;
+    if (!statusWaits || !statusChecks.readBack(op, sentence, holds)) recordFolded(holds);
+    if (!holds) readBackFailed(op, sentence, found.join('; '));
+    return message;
+  };
+  const settledRead = (result: CallResult<T>, subject: S): T | null => (result.message ? checkRead(result.message, subject, true) : null);
+  return (request, subject) => {
+    if (!connected) return settledRead(unary<T>(op, request, options), subject);
+    let response: grpc.Response;
+    try {
+      response = client.invoke(objects.method, request, objects.unaryParams);
+    } catch (error) {
+      return settledRead(retried(op, request, options, record<T>(op, 'UNAVAILABLE', null, String(error), options, objects)), subject);
+    }
+    if (statusName(response.status) === 'OK') return checkRead(response.message as T, subject, false);
+    return settledRead(retried(op, request, options, settle<T>(op, response, options, objects)), subject);
+  };
 }
 
 interface StreamOutcome {

@@ -131,7 +131,8 @@ interface ExpectedRead {
   reads: number;
 }
 const expectedByRef = new WeakMap<object, ExpectedRead>();
-const NO_DIFFERENCES: readonly string[] = Object.freeze([]);
+/** What a comparison returns when nothing differs: one frozen array, not one per read. */
+export const NO_DIFFERENCES: readonly string[] = Object.freeze([]);
 
 export interface RecordIdentity {
   readonly key: string;

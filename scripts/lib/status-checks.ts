@@ -12,6 +12,11 @@ export interface StatusChecks {
   call(op: string, ok: boolean, readBack?: string): void;
   /** A read-back outcome. True when it completed the waiting status check; false when the caller must record it. */
   readBack(op: string, sentence: string, holds: boolean): boolean;
+  /**
+   * The one check of an OK call of `op` and its read-back `sentence`, prepared once:
+   * the returned function records it (passed when the read-back holds) without waiting.
+   */
+  folded(op: string, sentence: string): (holds: boolean) => void;
 }
 
 /** The name of a call's status check. */
@@ -68,6 +73,14 @@ export function createStatusChecks(emit: EmitChecks): StatusChecks {
       const objects = foldedFor(op)(sentence);
       emit(holds ? objects.passed : objects.failed, tagsFor(op));
       return true;
+    },
+    folded(op, sentence) {
+      const objects = foldedFor(op)(sentence);
+      const tags = tagsFor(op);
+      return (holds) => {
+        flush();
+        emit(holds ? objects.passed : objects.failed, tags);
+      };
     },
   };
 }

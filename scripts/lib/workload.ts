@@ -14,7 +14,7 @@ import { setupHttpRun, teardownHttpRun } from './http-lifecycle.js';
 import { skip } from './http-client.js';
 import { GRPC_ACTIONS } from './actions/grpc-actions.js';
 import { HTTP_ACTIONS, prepareHttpPayloads } from './actions/http-actions.js';
-import type { ActionContext, ActionTable } from './actions/types.js';
+import type { Action, ActionContext, ActionTable } from './actions/types.js';
 import type { RunData } from './run-data.js';
 
 export interface Workload {
@@ -69,8 +69,10 @@ export function createWorkload(config: Config): Workload {
     }
     return context;
   };
-  const pickRead = weightedPicker(mix.read);
-  const pickWrite = weightedPicker(mix.write);
+  // Each mix entry resolves to its action once: an iteration picks the function it runs.
+  const actionOf = (op: RpcName): Action => table[op] ?? (() => skip(op));
+  const pickRead = weightedPicker(mix.read.map(([op, weight]) => [actionOf(op), weight] as const));
+  const pickWrite = weightedPicker(mix.write.map(([op, weight]) => [actionOf(op), weight] as const));
 
   const thresholds: Record<string, string[]> = { ...ITERATION_CLASS_THRESHOLDS };
   for (const op of skipped) thresholds[`opensaves_skipped_operations{op:${op}}`] = ['count>=0'];
@@ -95,12 +97,7 @@ export function createWorkload(config: Config): Workload {
         vuClass = iterationClass;
         (vuTags ??= exec.vu.metrics.tags).class = iterationClass;
       }
-      const op = reads ? pickRead() : pickWrite();
-      const action = table[op];
-      if (action === undefined) {
-        skip(op);
-        return;
-      }
+      const action = reads ? pickRead() : pickWrite();
       // Synchronous actions stay synchronous: an async iteration costs k6 a Promise and a generator per call.
       return action(contextFor(data));
     },

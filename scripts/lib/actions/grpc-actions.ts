@@ -1,8 +1,8 @@
 // The mixed workload over gRPC. Reads go to what setup() seeded (content known,
 // so verified); writes go to records this VU owns (vu-state.ts), so VUs never
 // race on each other's records, except the shared counters of atomic ops.
-import { unary, type CallOptions } from '../grpc-client.js';
-import { verify } from '../checks.js';
+import { unary, verifiedRead } from '../grpc-client.js';
+import { NO_DIFFERENCES } from '../records.js';
 import { iterationKey } from '../keys.js';
 import { iterationSeed } from '../vu-seed.js';
 import { makePayload } from '../payloads.js';
@@ -21,11 +21,15 @@ import type { ActionContext, ActionTable } from './types.js';
 const MIXED_QUERIES: readonly QueryKind[] = ['owner', 'tagsAnd', 'tagsOr', 'filter', 'sorted', 'keysOnly', 'allStores'];
 const chunk = makePayload(CHUNK_BYTES);
 
-// Reads whose one read-back check the call's status check carries (status-checks.ts).
-const PING_ECHOES = 'Ping echoes its text';
-const PING_OPTIONS: CallOptions = { readBack: PING_ECHOES };
-const STORE_READS_BACK = 'a store reads back with its key';
-const GET_STORE_OPTIONS: CallOptions = { readBack: STORE_READS_BACK };
+// The hottest reads, each prepared once per VU with one check for its status and read-back (grpc-client.ts).
+const PING_TEXT = 'mixed';
+const PING_REQUEST = { ping: PING_TEXT };
+const pingEchoes = verifiedRead<{ pong: string }, string>('Ping', 'Ping echoes its text', (message, text) =>
+  message.pong === text ? NO_DIFFERENCES : [`pong ${message.pong} != ${text}`],
+);
+const storeReadsBack = verifiedRead<StoreMessage, string>('GetStore', 'a store reads back with its key', (message, key) =>
+  message.key === key ? NO_DIFFERENCES : [`key ${message.key} != ${key}`],
+);
 
 function createOwn(context: ActionContext): OwnRecord | undefined {
   const own: OwnRecord = { store: pick(context.data.stores), key: iterationKey(context.data.runId, 'own'), seed: iterationSeed(), version: 0, hasBlob: false };
@@ -45,13 +49,11 @@ function contendOn(context: ActionContext, op: Parameters<typeof contend>[3]): v
 
 export const GRPC_ACTIONS: ActionTable = {
   Ping: () => {
-    const result = unary<{ pong: string }>('Ping', { ping: 'mixed' }, PING_OPTIONS);
-    if (result.message) verify('Ping', PING_ECHOES, result.message.pong === 'mixed');
+    pingEchoes(PING_REQUEST, PING_TEXT);
   },
   GetStore: ({ data }) => {
     const key = pick(data.stores);
-    const result = unary<StoreMessage>('GetStore', { key }, GET_STORE_OPTIONS);
-    if (result.message) verify('GetStore', STORE_READS_BACK, result.message.key === key);
+    storeReadsBack({ key }, key);
   },
   ListStores: ({ data }) => {
     const index = Math.floor(Math.random() * data.stores.length);

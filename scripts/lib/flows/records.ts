@@ -1,5 +1,5 @@
 // Record flows over gRPC, each verifying what it reads back against records.ts.
-import { unary, type CallOptions } from '../grpc-client.js';
+import { unary, verifiedRead, type CallOptions } from '../grpc-client.js';
 import { verify } from '../checks.js';
 import type { GetRecordsResult, Hint, RecordMessage } from '../messages.js';
 import { buildRecord, readDifferences, recordDifferences } from '../records.js';
@@ -24,16 +24,31 @@ const RECORD_READS_BACK = 'a record reads back as last written';
 // The read's status check carries its one read-back check (status-checks.ts).
 const READ_OPTIONS: CallOptions = { readBack: RECORD_READS_BACK };
 
+interface ExpectedVersion {
+  readonly ref: RecordRef;
+  readonly version: number;
+}
+
+function versionDifferences(message: RecordMessage, expected: ExpectedVersion): readonly string[] {
+  const differences = readDifferences(message, expected.ref, expected.version, config.verifyEvery);
+  return differences.length === 0 ? differences : differences.map((difference) => `${expected.ref.key}: ${difference}`);
+}
+
+// A plain read (no hint, no extra tags) is the mix's most frequent call: prepared once per VU.
+const plainRead = verifiedRead<RecordMessage, ExpectedVersion>('GetRecord', RECORD_READS_BACK, versionDifferences);
+
 /** Reads a record and checks it holds `version` of its content (read-your-writes). */
 export function readRecord(ref: RecordRef, version: number, hint?: Hint, options?: CallOptions): RecordMessage | null {
+  if (hint === undefined && options === undefined) return plainRead({ storeKey: ref.store, key: ref.key }, { ref, version });
   const callOptions = options === undefined ? READ_OPTIONS : { ...options, readBack: RECORD_READS_BACK };
   // No hint field unless there is a hint: k6 walks and converts every field of a request.
   const request = hint === undefined ? { storeKey: ref.store, key: ref.key } : { storeKey: ref.store, key: ref.key, hint };
   const result = unary<RecordMessage>('GetRecord', request, callOptions);
   if (!result.message) return null;
-  const differences = readDifferences(result.message, ref, version, config.verifyEvery);
-  verify('GetRecord', RECORD_READS_BACK, differences.length === 0, () => `${ref.key}: ${differences.join('; ')}`);
-  return result.message;
+  const message = result.message;
+  const differences = versionDifferences(message, { ref, version });
+  verify('GetRecord', RECORD_READS_BACK, differences.length === 0, () => differences.join('; '));
+  return message;
 }
 
 export function updateRecord(ref: RecordRef, version: number, hint?: Hint): RecordMessage | null {

@@ -58,6 +58,22 @@ describe('status checks', () => {
     ]);
   });
 
+  it('record a prepared read-back at once, after the status check a previous call left waiting', () => {
+    const { checks, emitted } = recorder();
+    const pingEchoes = checks.folded('Ping', 'Ping echoes its text');
+    checks.call('GetStore', true, 'a store reads back with its key');
+    pingEchoes(true);
+    pingEchoes(false);
+    expect(emitted.map((check) => [check.name, check.passed, check.tags.op])).toEqual([
+      [statusSentence('GetStore'), true, 'GetStore'],
+      [foldedSentence('Ping', 'Ping echoes its text'), true, 'Ping'],
+      [foldedSentence('Ping', 'Ping echoes its text'), false, 'Ping'],
+    ]);
+    // Nothing is left waiting: the next call records only its own check.
+    checks.call('Ping', true);
+    expect(emitted).toHaveLength(4);
+  });
+
   it('hand k6 the same objects on every call of an operation, built once', () => {
     const handed: object[] = [];
     const checks = createStatusChecks((outcomes, tags) => handed.push(outcomes, tags));

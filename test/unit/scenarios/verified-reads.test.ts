@@ -1,0 +1,62 @@
+// The prepared reads (Ping, GetStore, plain GetRecord) run through real k6 against
+// a target that fails half of each with UNAVAILABLE: an OK call and a failed one
+// each record exactly one status check tagged with the operation, failures are
+// counted, the connection is re-dialled after each failure, and every read that
+// came back still verified.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runK6 } from '../../helpers/k6.js';
+import { startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
+import { bundleScenarios, K6_TEST_ARGS, type Bundles } from './bundles.js';
+import { count, readSummary } from './summary-file.js';
+
+const PREPARED_READS = ['Ping', 'GetStore', 'GetRecord'] as const;
+
+let bundles: Bundles;
+let target: TargetProcess;
+
+beforeAll(async () => {
+  bundles = bundleScenarios();
+  target = await startTargetProcess(['--error-rate', PREPARED_READS.map((op) => `${op}=0.5`).join(',')]);
+});
+
+afterAll(async () => {
+  await target?.stop();
+});
+
+describe('prepared verified reads against a target failing half of them', () => {
+  it('record one status check per call, pass only the OK ones and count every failure', async () => {
+    // Arrange: a mix of only the prepared reads, both classes alike.
+    const dir = mkdtempSync(join(tmpdir(), 'opensaves-verified-reads-'));
+    const weights = Object.fromEntries(PREPARED_READS.map((op) => [op, 1]));
+    const mixPath = join(dir, 'mix.json');
+    writeFileSync(mixPath, JSON.stringify({ read: weights, write: weights }));
+    const summaryPath = join(dir, 'summary.json');
+
+    // Act: setup retries UNAVAILABLE, so the seeded stores and records exist.
+    const run = await runK6(bundles.path('mixed'), {
+      env: { OPEN_SAVES_ADDR: target.grpcAddress, PROFILE: 'load', RATE: '60', RAMP: '1s', HOLD: '3s', MIX: mixPath, SUMMARY_PATH: summaryPath },
+      args: K6_TEST_ARGS,
+      timeoutMs: 120_000,
+    });
+
+    // Assert: the error-rate thresholds fail (k6 exits 99), and every number adds up.
+    expect(run.exitCode, run.stdout + run.stderr).toBe(99);
+    const summary = readSummary(summaryPath);
+    for (const op of PREPARED_READS) {
+      const calls = count(summary, `grpc_req_duration{op:${op}}`);
+      const status = summary.metrics[`checks{op:${op},kind:status}`]?.values ?? {};
+      expect(calls, `${op} calls`).toBeGreaterThan(10);
+      expect((status.passes ?? 0) + (status.fails ?? 0), `${op} status checks`).toBe(calls);
+      expect(status.passes, `${op} passed`).toBeGreaterThan(0);
+      expect(status.fails, `${op} failed`).toBeGreaterThan(0);
+    }
+    const failedChecks = PREPARED_READS.reduce((sum, op) => sum + (summary.metrics[`checks{op:${op},kind:status}`]?.values.fails ?? 0), 0);
+    expect(count(summary, 'opensaves_errors')).toBe(failedChecks);
+    expect(count(summary, 'opensaves_verify_failures')).toBe(0);
+    expect(run.stdout).toContain('✓ the Ping call ends with an expected status and Ping echoes its text');
+    expect(run.stdout).toContain('✗ the GetRecord call ends with an expected status');
+  });
+});

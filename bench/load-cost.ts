@@ -30,7 +30,7 @@ runMain('load-cost', async () => {
   const repeats = positiveInteger('repeat', raw.repeat, 9);
   checkGenerators(generatorIds);
   const cases = generatorCases(generatorIds, workloads, shape, mixedShape);
-  const results = await measureCosts('load-cost', cases, repeats);
+  const results = await measureCosts('load-cost', cases, repeats, { concurrentPairs: true });
   console.log(renderCosts(results, cases, 'the minimal k6 script (b)'));
   writeJson(raw.json!, { shape, mixedShape, results });
 });

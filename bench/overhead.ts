@@ -74,7 +74,7 @@ runMain('overhead', async () => {
   ].filter((candidate): candidate is CostCase => candidate !== null);
 
   try {
-    const results = await measureCosts('overhead', cases, repeats);
+    const results = await measureCosts('overhead', cases, repeats, { concurrentPairs: true });
     console.log(renderCosts(results, cases, 'the minimal k6 script (b)'));
     writeJson(raw.json!, { workload, shape, results });
   } finally {

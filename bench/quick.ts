@@ -22,7 +22,7 @@ runMain('bench-quick', async () => {
   requireBundle('mixed.js');
 
   const cases: CostCase[] = generatorCases(['k6-minimal', 'k6-bundle'], ['Ping'], SHAPE, SHAPE);
-  const costs = await measureCosts('bench-quick', cases, REPEATS);
+  const costs = await measureCosts('bench-quick', cases, REPEATS, { concurrentPairs: true });
   const medians = medianByCase(costs);
   const overhead = costRatio(costs, cases.find((candidate) => candidate.id === 'k6-bundle/Ping')!);
 

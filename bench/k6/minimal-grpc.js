@@ -6,8 +6,9 @@
 //
 // PROTOSET=<path> loads a prebuilt descriptor set (client.loadProtoset) instead
 // of parsing proto/open_saves.proto in every VU; the memory benchmark compares both.
-// RPC=GetRecord reads STORE_KEY/RECORD_KEY when given (the benchmarks seed a
-// record shaped like the scenarios' game saves); otherwise setup() makes one.
+// RPC=GetRecord reads STORE_KEY and one of RECORD_KEYS (comma-separated, picked at
+// random per call) when given: the benchmarks seed as many records shaped like the
+// scenarios' game saves as the bundles read. Otherwise setup() makes one.
 import grpc from 'k6/net/grpc';
 import { check } from 'k6';
 
@@ -49,7 +50,7 @@ export const options = {
   },
 };
 
-const RECORD_KEY = __ENV.RECORD_KEY || 'record-1';
+const RECORD_KEYS = (__ENV.RECORD_KEYS || 'record-1').split(',');
 
 // Init code runs once per VU, so the store key is made here and handed to VUs.
 export function setup() {
@@ -60,7 +61,7 @@ export function setup() {
   const store = client.invoke('opensaves.OpenSaves/CreateStore', { store: { key: storeKey, name: storeKey } });
   const record = client.invoke('opensaves.OpenSaves/CreateRecord', {
     storeKey,
-    record: { key: RECORD_KEY, ownerId: 'bench', tags: ['bench'], properties: { level: { type: 'INTEGER', integerValue: '7' } } },
+    record: { key: RECORD_KEYS[0], ownerId: 'bench', tags: ['bench'], properties: { level: { type: 'INTEGER', integerValue: '7' } } },
   });
   if (store.status !== grpc.StatusOK || record.status !== grpc.StatusOK) {
     throw new Error(`setup failed: CreateStore ${store.status}, CreateRecord ${record.status}`);
@@ -79,14 +80,14 @@ export default function (data) {
   const response =
     RPC === 'Ping'
       ? client.invoke('opensaves.OpenSaves/Ping', { ping: 'bench' })
-      : client.invoke('opensaves.OpenSaves/GetRecord', { storeKey: data.storeKey, key: RECORD_KEY });
+      : client.invoke('opensaves.OpenSaves/GetRecord', { storeKey: data.storeKey, key: RECORD_KEYS[Math.floor(Math.random() * RECORD_KEYS.length)] });
   check(response, { 'call returns OK': (r) => r && r.status === grpc.StatusOK });
 }
 
 export function teardown(data) {
   if (RPC !== 'GetRecord' || data.seeded) return;
   client.connect(ADDR, { plaintext: true });
-  client.invoke('opensaves.OpenSaves/DeleteRecord', { storeKey: data.storeKey, key: RECORD_KEY });
+  client.invoke('opensaves.OpenSaves/DeleteRecord', { storeKey: data.storeKey, key: RECORD_KEYS[0] });
   client.invoke('opensaves.OpenSaves/DeleteStore', { key: data.storeKey });
   client.close();
 }

@@ -1,19 +1,25 @@
 // The local Open Saves target as the benchmarks use it: started once per
 // benchmark on random loopback ports (pinned to the target's CPU, since it
 // inherits this process's mask), plus one seeded record that the minimal k6
-// script, ghz and Locust all read in the GetRecord runs. It has the shape of
+// script, ghz and Locust all read in the GetRecord runs. They have the shape of
 // the scenarios' game saves (data/save-templates.json), so every generator
-// decodes a response of the same size as the bundles do.
+// decodes a response of the same size as the bundles do, and there are as many
+// as the bundle's setup() seeds, so the minimal script reads as many distinct
+// records as the bundle does (ghz reads the first only: it cannot pick one per call).
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startTargetProcess, type TargetProcess } from '../../test/helpers/target-process.js';
+import { DEFAULT_RECORDS_PER_STORE } from '../../scripts/lib/constants.js';
 import { cpuLayout, pinCurrentProcess, type CpuLayout } from './cpu-layout.js';
 
 export interface SeededRecord {
   storeKey: string;
+  /** the first record */
   recordKey: string;
+  /** every seeded record, recordKey first */
+  recordKeys: string[];
   remove: () => Promise<void>;
 }
 
@@ -51,14 +57,15 @@ export async function startBenchTarget(extraArgs: string[] = []): Promise<BenchT
 
   const seedRecord = async (runId: string): Promise<SeededRecord> => {
     const storeKey = `${runId}-store`;
-    const recordKey = 'record-1';
+    const recordKeys = Array.from({ length: bundleSeedCount() }, (_, index) => `record-${index + 1}`);
     await call('CreateStore', { store: { key: storeKey, name: storeKey } });
-    await call('CreateRecord', { storeKey, record: { key: recordKey, ...gameSaveShape() } });
+    for (const key of recordKeys) await call('CreateRecord', { storeKey, record: { key, ...gameSaveShape() } });
     return {
       storeKey,
-      recordKey,
+      recordKey: recordKeys[0]!,
+      recordKeys,
       remove: async () => {
-        await call('DeleteRecord', { storeKey, key: recordKey });
+        for (const key of recordKeys) await call('DeleteRecord', { storeKey, key });
         await call('DeleteStore', { key: storeKey });
       },
     };
@@ -76,15 +83,25 @@ export async function startBenchTarget(extraArgs: string[] = []): Promise<BenchT
 }
 
 interface SaveTemplates {
+  stores: unknown[];
   tags: string[];
   tagsPerRecord: number;
   properties: Record<string, { type: 'INTEGER' | 'STRING' | 'BOOLEAN'; min?: number; values?: string[] }>;
   opaqueStringBytes: number;
 }
 
+function readTemplates(): SaveTemplates {
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'data/save-templates.json'), 'utf8')) as SaveTemplates;
+}
+
+/** How many records the bundle's setup() seeds by default: RECORDS_PER_STORE in every store of the templates. */
+export function bundleSeedCount(): number {
+  return readTemplates().stores.length * DEFAULT_RECORDS_PER_STORE;
+}
+
 /** Owner, tags, one value per property template and an opaque string of the templates' length. */
 export function gameSaveShape(): object {
-  const templates = JSON.parse(readFileSync(join(REPO_ROOT, 'data/save-templates.json'), 'utf8')) as SaveTemplates;
+  const templates = readTemplates();
   const properties = Object.fromEntries(
     Object.entries(templates.properties).map(([name, template]) => {
       if (template.type === 'INTEGER') return [name, { type: 'INTEGER', integerValue: String(template.min ?? 0) }];

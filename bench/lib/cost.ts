@@ -2,7 +2,7 @@
 // bench/overhead.ts): each case is one command that makes a given load
 // against the shared local target, measured in a steady window.
 import { readFileSync } from 'node:fs';
-import { startBenchTarget } from './bench-target.js';
+import { startBenchTarget, type BenchTarget, type SeededRecord } from './bench-target.js';
 import type { GeneratorCommand, GeneratorContext, LoadShape, Workload } from './generators.js';
 import { measureRun } from './measured-run.js';
 import { rpcCounter } from './prometheus-counter.js';
@@ -26,6 +26,8 @@ export interface CostResult {
   label: string;
   workload: Workload;
   repeat: number;
+  /** runs with the same key are compared with each other: the repeat, or a case and the baseline run beside it */
+  pairKey: string;
   targetRate: number;
   exitCode: number | null;
   steady: SteadyState | null;
@@ -39,67 +41,118 @@ export interface CostResult {
   iterations: number | null;
 }
 
-// Samples every 500 ms; trimming two samples (1 s) each side leaves out ramp-up and shut-down.
+export interface MeasureOptions {
+  /**
+   * Run each compared case at the same time as its own run of the baseline, each
+   * against its own target, both on the generator's CPU: the machine's drift (a
+   * shared VM's speed moves by 10 % and more within minutes) then hits both runs of
+   * a pair alike, and a pair's ratio repeats within a few per cent. Off: every case
+   * runs alone, one after the other (for benchmarks whose figure is the run itself,
+   * such as dropped iterations).
+   */
+  concurrentPairs?: boolean;
+}
+
+// Samples every 500 ms; the window leaves out warm-up and shut-down. Warm-up is the
+// first 4 s: each VU's first calls dial its connection and build its per-VU objects
+// (the bundles build more of them), a one-off cost that the whole-process column
+// keeps and a per-request figure must not. Shut-down is the last second.
 const SAMPLE_INTERVAL_MS = 500;
+const WARM_UP_SAMPLES = 8;
 const TRIM_SAMPLES = 2;
 // k6 exits 99 when thresholds fail; the load was still made and measured.
 const COMPLETED_EXIT_CODES = [0, 99];
 
-export async function measureCosts(benchmark: string, cases: readonly CostCase[], repeats: number): Promise<CostResult[]> {
+interface SeededTarget {
+  target: BenchTarget;
+  seeded: SeededRecord;
+}
+
+export async function measureCosts(
+  benchmark: string,
+  cases: readonly CostCase[],
+  repeats: number,
+  options: MeasureOptions = {},
+): Promise<CostResult[]> {
   const scratch = prepareScratch(benchmark);
-  const target = await startBenchTarget();
-  const seeded = await target.seedRecord(scratch.runId);
-  console.error(`${benchmark}: ${cases.length} cases x ${repeats}; ${target.layout.description}`);
+  const targets: SeededTarget[] = [];
   const results: CostResult[] = [];
+  let runs = 0;
+  const runCase = async (costCase: CostCase, where: SeededTarget, repeat: number, pairKey: string): Promise<CostResult> => {
+    runs++;
+    const { target, seeded } = where;
+    const command = costCase.command({
+      grpcAddress: target.process.grpcAddress,
+      httpUrl: target.process.httpUrl,
+      protosetPath: scratch.protosetPath,
+      seeded,
+      scratchDir: scratch.dir,
+      runId: `${scratch.runId}-${runs}`,
+    });
+    const countRequests = rpcCounter(target.process.httpUrl, costCase.workload === 'mixed' ? [] : [costCase.workload]);
+    const before = await countRequests();
+    const run = await measureRun({
+      label: `${costCase.label} ${costCase.workload}`,
+      ...command,
+      cpuList: target.layout.generator,
+      timeoutMs: (costCase.shape.durationSeconds + 120) * 1000,
+      sampleIntervalMs: SAMPLE_INTERVAL_MS,
+      countRequests,
+    });
+    const requests = (await countRequests()) - before;
+    if (run.timedOut || !COMPLETED_EXIT_CODES.includes(run.exitCode ?? -1)) {
+      process.exitCode = 1;
+      console.error(`${benchmark}: ${run.label} exited with ${run.timedOut ? 'a timeout' : run.exitCode}:\n${tail(run.stderr || run.stdout)}`);
+    }
+    const exported = command.summaryExportPath ? readSummaryExport(command.summaryExportPath) : null;
+    const result: CostResult = {
+      caseId: costCase.id,
+      label: costCase.label,
+      workload: costCase.workload,
+      repeat,
+      pairKey,
+      targetRate: costCase.shape.rate,
+      exitCode: run.exitCode,
+      steady: steadyState(run.samples, { trimSamples: TRIM_SAMPLES, warmUpSamples: WARM_UP_SAMPLES }),
+      wholeCpuSecondsPer10k: requests > 0 ? (run.totals.cpuSeconds / requests) * 10_000 : null,
+      requests,
+      peakRssMb: run.totals.peakRssKb / 1024,
+      droppedIterations: exported?.droppedIterations ?? null,
+      iterations: exported?.iterations ?? null,
+    };
+    console.error(`${benchmark}: ${run.label} (${repeat}/${repeats}${pairKey.includes(':') ? ', paired' : ''}): ${describe(result)}`);
+    return result;
+  };
   try {
+    for (let index = 0; index < (options.concurrentPairs ? 2 : 1); index++) {
+      const target = await startBenchTarget();
+      targets.push({ target, seeded: await target.seedRecord(`${scratch.runId}-t${index}`) });
+    }
+    const mode = options.concurrentPairs ? 'each compared case beside its own baseline run, one target each' : 'one run at a time';
+    console.error(`${benchmark}: ${cases.length} cases x ${repeats}; ${mode}; ${targets[0]!.target.layout.description}`);
+    const byId = new Map(cases.map((costCase) => [costCase.id, costCase]));
+    const isBaseline = (costCase: CostCase) => cases.some((other) => other.baselineId === costCase.id);
+    let pairs = 0;
     for (let repeat = 1; repeat <= repeats; repeat++) {
       // Cases interleave within each repeat, so a noisy neighbour hurts every case alike.
       for (const costCase of cases) {
-        const command = costCase.command({
-          grpcAddress: target.process.grpcAddress,
-          httpUrl: target.process.httpUrl,
-          protosetPath: scratch.protosetPath,
-          seeded,
-          scratchDir: scratch.dir,
-          runId: `${scratch.runId}-${results.length + 1}`,
-        });
-        const countRequests = rpcCounter(target.process.httpUrl, costCase.workload === 'mixed' ? [] : [costCase.workload]);
-        const before = await countRequests();
-        const run = await measureRun({
-          label: `${costCase.label} ${costCase.workload}`,
-          ...command,
-          cpuList: target.layout.generator,
-          timeoutMs: (costCase.shape.durationSeconds + 120) * 1000,
-          sampleIntervalMs: SAMPLE_INTERVAL_MS,
-          countRequests,
-        });
-        const requests = (await countRequests()) - before;
-        if (run.timedOut || !COMPLETED_EXIT_CODES.includes(run.exitCode ?? -1)) {
-          process.exitCode = 1;
-          console.error(`${benchmark}: ${run.label} exited with ${run.timedOut ? 'a timeout' : run.exitCode}:\n${tail(run.stderr || run.stdout)}`);
+        const baseline = costCase.baselineId === undefined || costCase.baselineId === costCase.id ? undefined : byId.get(costCase.baselineId);
+        if (!options.concurrentPairs || baseline === undefined) {
+          if (options.concurrentPairs && isBaseline(costCase)) continue;
+          results.push(await runCase(costCase, targets[0]!, repeat, String(repeat)));
+          continue;
         }
-        const exported = command.summaryExportPath ? readSummaryExport(command.summaryExportPath) : null;
-        const result: CostResult = {
-          caseId: costCase.id,
-          label: costCase.label,
-          workload: costCase.workload,
-          repeat,
-          targetRate: costCase.shape.rate,
-          exitCode: run.exitCode,
-          steady: steadyState(run.samples, { trimSamples: TRIM_SAMPLES }),
-          wholeCpuSecondsPer10k: requests > 0 ? (run.totals.cpuSeconds / requests) * 10_000 : null,
-          requests,
-          peakRssMb: run.totals.peakRssKb / 1024,
-          droppedIterations: exported?.droppedIterations ?? null,
-          iterations: exported?.iterations ?? null,
-        };
-        console.error(`${benchmark}: ${run.label} (${repeat}/${repeats}): ${describe(result)}`);
-        results.push(result);
+        // The two targets swap sides from pair to pair, so neither side always gets the same one.
+        const [first, second] = pairs++ % 2 === 0 ? [targets[0]!, targets[1]!] : [targets[1]!, targets[0]!];
+        const pairKey = `${repeat}:${costCase.id}`;
+        results.push(...(await Promise.all([runCase(baseline, first, repeat, pairKey), runCase(costCase, second, repeat, pairKey)])));
       }
     }
   } finally {
-    await seeded.remove().catch((error: Error) => console.error(`${benchmark}: cleanup failed: ${error.message}`));
-    await target.stop();
+    for (const { target, seeded } of targets) {
+      await seeded.remove().catch((error: Error) => console.error(`${benchmark}: cleanup failed: ${error.message}`));
+      await target.stop();
+    }
     scratch.remove();
   }
   return results;
@@ -149,18 +202,17 @@ export function medianByCase(results: readonly CostResult[]): Map<string, CostRe
 }
 
 /**
- * A case's cost over its baseline's in each repeat that measured both. The two run
- * one after the other within a repeat, so a machine that gets faster or slower
- * between repeats (a shared VM drifts by 10 % and more over minutes) moves both alike.
+ * A case's cost over its baseline's in each pair: the baseline run beside it, or,
+ * when cases ran one at a time, the baseline's run in the same repeat.
  */
 export function pairedRatios(results: readonly CostResult[], costCase: CostCase): number[] {
   if (!costCase.baselineId) return [];
-  const baselines = new Map<number, number>();
+  const baselines = new Map<string, number>();
   for (const result of results) {
-    if (result.caseId === costCase.baselineId && result.steady && result.steady.cpuSecondsPer10k > 0) baselines.set(result.repeat, result.steady.cpuSecondsPer10k);
+    if (result.caseId === costCase.baselineId && result.steady && result.steady.cpuSecondsPer10k > 0) baselines.set(result.pairKey, result.steady.cpuSecondsPer10k);
   }
   return results.flatMap((result) => {
-    const baseline = baselines.get(result.repeat);
+    const baseline = baselines.get(result.pairKey);
     return result.caseId === costCase.id && result.steady && baseline !== undefined ? [result.steady.cpuSecondsPer10k / baseline] : [];
   });
 }
@@ -195,7 +247,9 @@ export function renderCosts(results: readonly CostResult[], cases: readonly Cost
     ];
   });
   return [
-    `Median of ${repeats} interleaved run(s) per case. Ratios are to ${baselineLabel} making the same call: the median over repeats of the case's cost over the baseline's in the same repeat.`,
+    results.some((result) => result.pairKey.includes(':'))
+      ? `Median of ${repeats} repeat(s) per case. Each compared case ran at the same time as its own run of ${baselineLabel} making the same call, each against its own target, both on the generator's CPU; the ratio is the median over repeats of the case's cost over that run's.`
+      : `Median of ${repeats} interleaved run(s) per case. Ratios are to ${baselineLabel} making the same call: the median over repeats of the case's cost over the baseline's in the same repeat.`,
     '',
     markdownTable(
       ['workload', 'generator', 'target /s', 'achieved /s', 'CPU s per 10k (steady)', 'range', 'ratio', 'ratio range', 'CPU s per 10k (whole process)', 'peak RSS MB'],

@@ -26,7 +26,7 @@ export interface GeneratorContext {
   /** binary descriptor set from tools/protoset */
   protosetPath: string;
   /** the record GetRecord reads, for generators without a setup hook */
-  seeded: { storeKey: string; recordKey: string };
+  seeded: { storeKey: string; recordKey: string; recordKeys: readonly string[] };
   /** scratch directory for summaries the generators write */
   scratchDir: string;
   runId: string;
@@ -69,7 +69,7 @@ function k6Minimal(workload: Workload, shape: LoadShape, context: GeneratorConte
       '-e', `VUS=${CONCURRENCY}`,
       '-e', `DURATION=${shape.durationSeconds}s`,
       '-e', `STORE_KEY=${context.seeded.storeKey}`,
-      '-e', `RECORD_KEY=${context.seeded.recordKey}`,
+      '-e', `RECORD_KEYS=${context.seeded.recordKeys.join(',')}`,
       join(REPO_ROOT, 'bench/k6/minimal-grpc.js'),
     ],
     env: K6_ENV,
@@ -114,7 +114,7 @@ function locust(workload: Workload, shape: LoadShape, context: GeneratorContext)
       PROTOSET: context.protosetPath,
       RPC: workload,
       STORE_KEY: context.seeded.storeKey,
-      RECORD_KEY: context.seeded.recordKey,
+      RECORD_KEYS: context.seeded.recordKeys.join(','),
       RATE_PER_USER: String(shape.rate / LOCUST_USERS),
     },
   };

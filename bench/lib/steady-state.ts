@@ -17,6 +17,8 @@ export interface SteadyState {
 export interface SteadyStateOptions {
   /** samples skipped after the first request, and before the last one */
   trimSamples: number;
+  /** samples skipped after the first request instead, when warm-up lasts longer than shut-down */
+  warmUpSamples?: number;
 }
 
 /** Null when the run is too short to leave a window of at least two samples. */
@@ -30,7 +32,7 @@ export function steadyState(samples: readonly RunSample[], options: SteadyStateO
     }
   }
   if (firstActive < 0 || lastActive < 0) return null;
-  const from = samples[firstActive + options.trimSamples];
+  const from = samples[firstActive + (options.warmUpSamples ?? options.trimSamples)];
   const to = samples[lastActive - options.trimSamples];
   if (!from || !to || to.elapsedMs <= from.elapsedMs || to.requests <= from.requests) return null;
   const seconds = (to.elapsedMs - from.elapsedMs) / 1000;

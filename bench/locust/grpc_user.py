@@ -10,13 +10,14 @@ Environment:
   PROTOSET        path of the descriptor set (required)
   RPC             Ping or GetRecord (default Ping)
   STORE_KEY       store of the record GetRecord reads (required for GetRecord)
-  RECORD_KEY      key of that record (default record-1)
+  RECORD_KEYS     keys of records in it, comma-separated; each user reads one (default record-1)
   RATE_PER_USER   calls per second per user (default 10)
 
   locust -f bench/locust/grpc_user.py --headless -u 100 -r 100 -t 15s --host 127.0.0.1:6000
 """
 
 import os
+import random
 import sys
 import time
 
@@ -75,7 +76,7 @@ if not PROTOSET:
 STORE_KEY = os.environ.get("STORE_KEY", "")
 if RPC == "GetRecord" and not STORE_KEY:
     fail("invalid STORE_KEY; reason: expected the key of an existing store for GetRecord, got ``")
-RECORD_KEY = os.environ.get("RECORD_KEY", "record-1")
+RECORD_KEYS = os.environ.get("RECORD_KEYS", "record-1").split(",")
 RATE_PER_USER = positive_number("RATE_PER_USER", "10")
 
 MESSAGES = load_messages(PROTOSET)
@@ -85,7 +86,7 @@ REQUEST_CLASS, RESPONSE_CLASS = MESSAGES[RPC]
 def build_request():
     if RPC == "Ping":
         return REQUEST_CLASS(ping="bench")
-    return REQUEST_CLASS(store_key=STORE_KEY, key=RECORD_KEY)
+    return REQUEST_CLASS(store_key=STORE_KEY, key=random.choice(RECORD_KEYS))
 
 
 class OpenSavesGrpcUser(User):

@@ -15,13 +15,15 @@ export function vuPhase(vuId: number): number {
 
 /**
  * A VU's read/write sequence: the n-th call (0-based) returns true (read) when
- * floor((n + 1) * readRatio + phase) > floor(n * readRatio + phase).
+ * floor((n + 1) * readRatio + phase) > floor(n * readRatio + phase). Only the
+ * fractional part of n * readRatio + phase is kept, so a call is one addition.
  */
 export function readSchedule(readRatio: number, phase: number): () => boolean {
-  let iteration = 0;
+  let fraction = phase;
   return () => {
-    const reads = Math.floor((iteration + 1) * readRatio + phase) > Math.floor(iteration * readRatio + phase);
-    iteration++;
-    return reads;
+    fraction += readRatio;
+    if (fraction < 1) return false;
+    fraction -= 1;
+    return true;
   };
 }

@@ -139,12 +139,22 @@ export interface RecordIdentity {
   readonly seed: number;
 }
 
-function expectedReadOf(ref: RecordIdentity, version: number): ExpectedRead {
+/**
+ * When a version's first full comparison comes. `first`: on its first read (what a VU
+ * wrote itself, read-your-writes). `sampled`: within its first N reads, at a point set
+ * by the seed, for records setup() wrote and checked: every VU reads the same seeded
+ * records, and each comparing each of them in full on its first read made a third of a
+ * short run's reads full comparisons.
+ */
+export type FirstFullRead = 'first' | 'sampled';
+
+function expectedReadOf(ref: RecordIdentity, version: number, fullEvery: number, firstFull: FirstFullRead): ExpectedRead {
   let kept = expectedByRef.get(ref);
   if (kept === undefined || kept.version !== version) {
     const record = buildRecord(ref.key, ref.seed, version);
     const opaqueProvesVersion = (record.opaqueString ?? '').startsWith(opaqueUnit(ref.seed, version));
-    kept = { version, record, opaqueProvesVersion, reads: 0 };
+    const reads = firstFull === 'first' ? 0 : (Math.abs(ref.seed) % fullEvery) + 1;
+    kept = { version, record, opaqueProvesVersion, reads };
     expectedByRef.set(ref, kept);
   }
   return kept;
@@ -154,18 +164,46 @@ function expectedReadOf(ref: RecordIdentity, version: number): ExpectedRead {
  * Differences between a read of `ref` and `version` of its content. Every read proves
  * it got that record at that version: its key, and its opaque string, which spells
  * out seed and version. The whole content is compared on the first read of each
- * version and then on one read in `fullEvery`: k6 hands a response over as Go maps,
+ * version (within its first `fullEvery` reads when `sampled`) and then on one read
+ * in `fullEvery`: k6 hands a response over as Go maps,
  * each field read of which is a call into k6, and comparing every field of every
  * read cost a tenth of the load generator's CPU per GetRecord.
  */
-export function readDifferences(actual: RecordMessage | null, ref: RecordIdentity, version: number, fullEvery: number): readonly string[] {
-  const expected = expectedReadOf(ref, version);
-  const full = expected.reads % fullEvery === 0 || !expected.opaqueProvesVersion;
-  expected.reads++;
+export function readDifferences(
+  actual: RecordMessage | null,
+  ref: RecordIdentity,
+  version: number,
+  fullEvery: number,
+  firstFull: FirstFullRead = 'first',
+): readonly string[] {
+  const expected = expectedReadOf(ref, version, fullEvery, firstFull);
+  const full = countRead(expected, fullEvery);
   if (full || !actual) return recordDifferences(actual, expected.record);
   return actual.key === expected.record.key && (actual.opaqueString ?? '') === (expected.record.opaqueString ?? '')
     ? NO_DIFFERENCES
     : recordDifferences(actual, expected.record);
+}
+
+/** Whether this read of `expected` is a full comparison; counts the read. */
+function countRead(expected: ExpectedRead, fullEvery: number): boolean {
+  const full = expected.reads % fullEvery === 0 || !expected.opaqueProvesVersion;
+  expected.reads++;
+  return full;
+}
+
+/**
+ * Whether the next read of `ref` at `version` is due for a full comparison (the
+ * schedule readDifferences follows); counts the read. For a read that looks at
+ * nothing else when it is not due (the mix's reads of seeded records).
+ */
+export function nextReadIsFull(ref: RecordIdentity, version: number, fullEvery: number, firstFull: FirstFullRead): boolean {
+  return countRead(expectedReadOf(ref, version, fullEvery, firstFull), fullEvery);
+}
+
+/** The content `ref` holds at `version`, as readDifferences compares it. */
+export function expectedRecordOf(ref: RecordIdentity, version: number): RecordMessage {
+  const kept = expectedByRef.get(ref);
+  return kept !== undefined && kept.version === version ? kept.record : buildRecord(ref.key, ref.seed, version);
 }
 
 /** Differences between a record read back and the one written; empty when they match. */

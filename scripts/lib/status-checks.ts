@@ -17,6 +17,8 @@ export interface StatusChecks {
    * the returned function records it (passed when the read-back holds) without waiting.
    */
   folded(op: string, sentence: string): (holds: boolean) => void;
+  /** The status check of `op` alone, prepared once: the returned function records it without waiting. */
+  status(op: string): (ok: boolean) => void;
 }
 
 /** The name of a call's status check. */
@@ -73,6 +75,14 @@ export function createStatusChecks(emit: EmitChecks): StatusChecks {
       const objects = foldedFor(op)(sentence);
       emit(holds ? objects.passed : objects.failed, tagsFor(op));
       return true;
+    },
+    status(op) {
+      const objects = statusFor(op);
+      const tags = tagsFor(op);
+      return (ok) => {
+        flush();
+        emit(ok ? objects.passed : objects.failed, tags);
+      };
     },
     folded(op, sentence) {
       const objects = foldedFor(op)(sentence);

@@ -1,14 +1,15 @@
 // The mixed workload over gRPC. Reads go to what setup() seeded (content known,
 // so verified); writes go to records this VU owns (vu-state.ts), so VUs never
 // race on each other's records, except the shared counters of atomic ops.
-import { unary, verifiedRead } from '../grpc-client.js';
+import { oneReadIn, unary, verifiedRead } from '../grpc-client.js';
+import { config } from '../runtime.js';
 import { NO_DIFFERENCES } from '../records.js';
 import { iterationKey } from '../keys.js';
 import { iterationSeed } from '../vu-seed.js';
 import { makePayload } from '../payloads.js';
 import { pick, pickSome } from '../random.js';
 import { anyOwned, forget, remember, type OwnRecord } from '../vu-state.js';
-import { createRecord, deleteRecord, readRecord, readRecordBatch, updateRecord } from '../flows/records.js';
+import { createRecord, deleteRecord, readRecord, readRecordBatch, readSeed, updateRecord } from '../flows/records.js';
 import { findStoreByName } from '../flows/stores.js';
 import { abortedUpload, chunkUrls, deleteBlob, readBlob, readChunk, uploadBlob, uploadChunked } from '../flows/blobs.js';
 import { contend } from '../flows/atomic.js';
@@ -21,14 +22,21 @@ import type { ActionContext, ActionTable } from './types.js';
 const MIXED_QUERIES: readonly QueryKind[] = ['owner', 'tagsAnd', 'tagsOr', 'filter', 'sorted', 'keysOnly', 'allStores'];
 const chunk = makePayload(CHUNK_BYTES);
 
-// The hottest reads, each prepared once per VU with one check for its status and read-back (grpc-client.ts).
+// The hottest reads, each prepared once per VU with one check for its status and
+// read-back (grpc-client.ts), verified on one call in VERIFY_EVERY.
 const PING_TEXT = 'mixed';
 const PING_REQUEST = { ping: PING_TEXT };
-const pingEchoes = verifiedRead<{ pong: string }, string>('Ping', 'Ping echoes its text', (message, text) =>
-  message.pong === text ? NO_DIFFERENCES : [`pong ${message.pong} != ${text}`],
+const pingEchoes = verifiedRead<{ pong: string }, string>(
+  'Ping',
+  'Ping echoes its text',
+  (message, text) => (message.pong === text ? NO_DIFFERENCES : [`pong ${message.pong} != ${text}`]),
+  oneReadIn(config.verifyEvery),
 );
-const storeReadsBack = verifiedRead<StoreMessage, string>('GetStore', 'a store reads back with its key', (message, key) =>
-  message.key === key ? NO_DIFFERENCES : [`key ${message.key} != ${key}`],
+const storeReadsBack = verifiedRead<StoreMessage, string>(
+  'GetStore',
+  'a store reads back with its key',
+  (message, key) => (message.key === key ? NO_DIFFERENCES : [`key ${message.key} != ${key}`]),
+  oneReadIn(config.verifyEvery),
 );
 
 function createOwn(context: ActionContext): OwnRecord | undefined {
@@ -60,7 +68,7 @@ export const GRPC_ACTIONS: ActionTable = {
     findStoreByName({ key: data.stores[index] as string, name: data.storeNames[index] as string, tags: [] });
   },
   GetRecord: ({ data }) => {
-    readRecord(pick(data.seeds), 0);
+    readSeed(pick(data.seeds));
   },
   GetRecords: ({ data }) => {
     readRecordBatch(pickSome(data.seeds, 4), iterationKey(data.runId, 'missing'));

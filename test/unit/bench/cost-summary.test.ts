@@ -9,12 +9,13 @@ import type { RunSample } from '../../../bench/lib/measured-run.js';
 const scratch = mkdtempSync(join(tmpdir(), 'cost-summary-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function result(caseId: string, repeat: number, cpu: number | null): CostResult {
+function result(caseId: string, repeat: number, cpu: number | null, pairKey = String(repeat)): CostResult {
   return {
     caseId,
     label: caseId,
     workload: 'Ping',
     repeat,
+    pairKey,
     targetRate: 1000,
     exitCode: 0,
     steady: cpu === null ? null : { seconds: 10, requests: 10_000, cpuSeconds: cpu, cpuSecondsPer10k: cpu, achievedRate: 1000 },
@@ -74,6 +75,20 @@ describe('costRatio', () => {
     expect(pairedRatios(results, bundleCase)).toHaveLength(4);
     expect(costRatio(results, bundleCase)).toBeCloseTo((1.1 + 1.2) / 2, 9);
     expect(costRatio([result('bundle', 1, 3)], bundleCase)).toBeNull();
+  });
+});
+
+describe('pairedRatios with concurrent pairs', () => {
+  it('compares each case with the baseline run beside it, not with the baseline runs beside other cases', () => {
+    const ghzCase = { id: 'ghz', baselineId: 'minimal' } as CostCase;
+    const results = [
+      result('minimal', 1, 4, '1:bundle'), result('bundle', 1, 4.4, '1:bundle'),
+      result('minimal', 1, 5, '1:ghz'), result('ghz', 1, 3.5, '1:ghz'),
+      result('minimal', 2, 3, '2:bundle'), result('bundle', 2, 3.15, '2:bundle'),
+      result('minimal', 2, 6, '2:ghz'), result('ghz', 2, 4.2, '2:ghz'),
+    ];
+    expect(pairedRatios(results, { id: 'bundle', baselineId: 'minimal' } as CostCase).map((value) => value.toFixed(3))).toEqual(['1.100', '1.050']);
+    expect(pairedRatios(results, ghzCase).map((value) => value.toFixed(3))).toEqual(['0.700', '0.700']);
   });
 });
 

@@ -41,6 +41,13 @@ describe('steadyState', () => {
     expect(wide.seconds - narrow.seconds).toBeCloseTo(2, 6);
   });
 
+  it('skips a longer warm-up than shut-down when asked to', () => {
+    const trimmed = steadyState(syntheticRun(), { trimSamples: 2 })!;
+    const warmedUp = steadyState(syntheticRun(), { trimSamples: 2, warmUpSamples: 4 })!;
+    expect(trimmed.seconds - warmedUp.seconds).toBeCloseTo(1, 6);
+    expect(warmedUp.cpuSecondsPer10k).toBeCloseTo(2.5, 6);
+  });
+
   it('returns null when the counter never moves', () => {
     const idle = syntheticRun().map((sample) => ({ ...sample, requests: 40 }));
     expect(steadyState(idle, { trimSamples: 0 })).toBeNull();

@@ -46,6 +46,18 @@ describe('readSchedule', () => {
   });
 });
 
+describe('readSchedule over a long run', () => {
+  it.each([0.8, 0.3, 1 / 3, 0.95, 0.123456])('follows floor((n + 1) r + phase) > floor(n r + phase) exactly for r = %s', (ratio) => {
+    for (const vuId of [1, 7, 50]) {
+      const phase = vuPhase(vuId);
+      const next = readSchedule(ratio, phase);
+      let mismatches = 0;
+      for (let n = 0; n < 200_000; n++) if (next() !== Math.floor((n + 1) * ratio + phase) > Math.floor(n * ratio + phase)) mismatches++;
+      expect(mismatches, `VU ${vuId}`).toBe(0);
+    }
+  });
+});
+
 describe('vuPhase', () => {
   it('gives every VU a phase in [0, 1), different for neighbouring VUs', () => {
     const phases = Array.from({ length: 1000 }, (_, index) => vuPhase(index + 1));

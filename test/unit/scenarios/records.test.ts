@@ -27,6 +27,29 @@ describe('readDifferences', () => {
     expect(failingReads(outcomes)).toEqual([1, 9, 17]);
   });
 
+  it('compares a seeded record in full within its first N reads, at a point set by its seed, then one read in N', () => {
+    const failingFor = (seed: number) => {
+      const ref = { store: 's', key: `seeded-${seed}`, seed };
+      const bad = tampered(buildRecord(ref.key, seed, 0));
+      return failingReads(Array.from({ length: 20 }, () => readDifferences(bad, ref, 0, 8, 'sampled')));
+    };
+    expect(failingFor(16)).toEqual([8, 16]);
+    expect(failingFor(21)).toEqual([3, 11, 19]);
+    expect(failingFor(7)).toEqual([1, 9, 17]);
+    // N = 1 still compares every read in full.
+    const ref = { store: 's', key: 'seeded-every', seed: 5 };
+    const bad = tampered(buildRecord(ref.key, 5, 0));
+    expect(failingReads(Array.from({ length: 4 }, () => readDifferences(bad, ref, 0, 1, 'sampled')))).toEqual([1, 2, 3, 4]);
+  });
+
+  it('still checks key and version on every sampled read', () => {
+    const ref = { store: 's', key: 'seeded-9', seed: 9 };
+    for (let read = 0; read < 10; read++) {
+      expect(readDifferences(asRead(buildRecord('seeded-9', 9, 1)), ref, 0, 8, 'sampled')).not.toEqual([]);
+      expect(readDifferences(asRead(buildRecord('seeded-other', 9, 0)), ref, 0, 8, 'sampled')).not.toEqual([]);
+    }
+  });
+
   it('compares every read in full when N is 1', () => {
     const ref = { store: 's', key: 'record-3', seed: 99 };
     const bad = tampered(buildRecord('record-3', 99, 0));

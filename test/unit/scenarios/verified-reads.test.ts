@@ -60,3 +60,55 @@ describe('prepared verified reads against a target failing half of them', () => 
     expect(run.stdout).toContain('✗ the GetRecord call ends with an expected status');
   });
 });
+
+describe('prepared verified reads against a healthy target', () => {
+  it('verify one read in VERIFY_EVERY and check the status alone of the others', async () => {
+    // Arrange
+    const healthy = await startTargetProcess();
+    const dir = mkdtempSync(join(tmpdir(), 'opensaves-sampled-reads-'));
+    const weights = Object.fromEntries(PREPARED_READS.map((op) => [op, 1]));
+    const mixPath = join(dir, 'mix.json');
+    writeFileSync(mixPath, JSON.stringify({ read: weights, write: weights }));
+    const verifyEvery = 4;
+
+    try {
+      // Act
+      const run = await runK6(bundles.path('mixed'), {
+        env: {
+          OPEN_SAVES_ADDR: healthy.grpcAddress,
+          PROFILE: 'load',
+          RATE: '60',
+          RAMP: '1s',
+          HOLD: '4s',
+          MIX: mixPath,
+          VERIFY_EVERY: String(verifyEvery),
+          SUMMARY_PATH: join(dir, 'summary.json'),
+        },
+        args: K6_TEST_ARGS,
+        timeoutMs: 120_000,
+      });
+
+      // Assert: every check passed; per operation, the verified reads are about a quarter of the calls.
+      expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+      const summary = readSummary(join(dir, 'summary.json'));
+      const passes = (name: string) => Number(new RegExp(`✓ ${name} \\((\\d+)/\\1\\)`).exec(run.stdout)?.[1] ?? 0);
+      const vus = summary.metrics['vus_max']?.values.max ?? 0;
+      for (const [op, sentence] of [
+        ['Ping', 'Ping echoes its text'],
+        ['GetStore', 'a store reads back with its key'],
+        ['GetRecord', 'a record reads back as last written'],
+      ] as const) {
+        const calls = count(summary, `grpc_req_duration{op:${op}}`);
+        const verified = passes(`the ${op} call ends with an expected status and ${sentence}`);
+        const statusOnly = passes(`the ${op} call ends with an expected status`);
+        expect(verified + statusOnly, `${op}: every call has one check`).toBe(calls);
+        expect(verified, `${op} verified`).toBeGreaterThanOrEqual(Math.floor(calls / verifyEvery) - vus);
+        // Each VU verifies its first Ping and GetStore; a seed's first verified read comes within its first VERIFY_EVERY.
+        expect(verified, `${op} verified`).toBeLessThanOrEqual(Math.ceil(calls / verifyEvery) + 2 * vus);
+      }
+      expect(count(summary, 'opensaves_verify_failures')).toBe(0);
+    } finally {
+      await healthy.stop();
+    }
+  });
+});

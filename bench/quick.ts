@@ -13,7 +13,7 @@ import { measureVuMemory, type MemoryResult, type MemoryCase } from './lib/vu-me
 
 // The goal: our bundles cost at most 10% more CPU per request than the minimal script.
 const OVERHEAD_GOAL = 1.1;
-const SHAPE = { rate: 1000, durationSeconds: 8 };
+const SHAPE = { rate: 1000, durationSeconds: 10 };
 const REPEATS = 2;
 
 runMain('bench-quick', async () => {

@@ -47,7 +47,7 @@ export const PER_CALL_EDITS: readonly BundleEdit[] = [
   {
     name: 'no-record-verify',
     removes: 'the sampled verification of GetRecord reads of seeded records (every read then checks its status only)',
-    replacements: [[/\(ref\) => nextReadIsFull\(ref, 0, (\w+)\.verifyEvery, "sampled"\)/g, '() => false']],
+    replacements: [[/\(ref\) => nextSampledReadIsFull\(ref, 0, (\w+)\.verifyEvery\)/g, '() => false']],
   },
 ];
 

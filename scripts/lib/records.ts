@@ -191,19 +191,24 @@ function countRead(expected: ExpectedRead, fullEvery: number): boolean {
   return full;
 }
 
-/**
- * Whether the next read of `ref` at `version` is due for a full comparison (the
- * schedule readDifferences follows); counts the read. For a read that looks at
- * nothing else when it is not due (the mix's reads of seeded records).
- */
-export function nextReadIsFull(ref: RecordIdentity, version: number, fullEvery: number, firstFull: FirstFullRead): boolean {
-  return countRead(expectedReadOf(ref, version, fullEvery, firstFull), fullEvery);
-}
+// Reads of seeded records that look at nothing but the status when no full
+// comparison is due (the mix's): a count per reference and version, nothing built
+// until a comparison is due, so a VU's first reads of forty seeds cost no more than
+// its later ones.
+const sampledReadsByRef = new WeakMap<object, { version: number; reads: number }>();
 
-/** The content `ref` holds at `version`, as readDifferences compares it. */
-export function expectedRecordOf(ref: RecordIdentity, version: number): RecordMessage {
-  const kept = expectedByRef.get(ref);
-  return kept !== undefined && kept.version === version ? kept.record : buildRecord(ref.key, ref.seed, version);
+/**
+ * Whether this read of `ref` at `version` is due for a full comparison: one read in
+ * `fullEvery`, the first within the first `fullEvery` reads at a point set by the
+ * seed (the `sampled` schedule of readDifferences); counts the read.
+ */
+export function nextSampledReadIsFull(ref: RecordIdentity, version: number, fullEvery: number): boolean {
+  let counter = sampledReadsByRef.get(ref);
+  if (counter === undefined || counter.version !== version) {
+    counter = { version, reads: (Math.abs(ref.seed) % fullEvery) + 1 };
+    sampledReadsByRef.set(ref, counter);
+  }
+  return counter.reads++ % fullEvery === 0;
 }
 
 /** Differences between a record read back and the one written; empty when they match. */

@@ -2,7 +2,7 @@
 import { unary, verifiedRead, type CallOptions } from '../grpc-client.js';
 import { verify } from '../checks.js';
 import type { GetRecordsResult, Hint, RecordMessage } from '../messages.js';
-import { buildRecord, expectedRecordOf, nextReadIsFull, readDifferences, recordDifferences, type FirstFullRead } from '../records.js';
+import { buildRecord, nextSampledReadIsFull, readDifferences, recordDifferences, type FirstFullRead } from '../records.js';
 import { config } from '../runtime.js';
 
 export interface RecordRef {
@@ -60,8 +60,8 @@ export function readRecord(ref: RecordRef, version: number, hint?: Hint, options
 const seedRead = verifiedRead<RecordMessage, RecordRef>(
   'GetRecord',
   RECORD_READS_BACK,
-  (message, ref) => labelled(ref.key, recordDifferences(message, expectedRecordOf(ref, 0))),
-  (ref) => nextReadIsFull(ref, 0, config.verifyEvery, 'sampled'),
+  (message, ref) => labelled(ref.key, recordDifferences(message, buildRecord(ref.key, ref.seed))),
+  (ref) => nextSampledReadIsFull(ref, 0, config.verifyEvery),
 );
 
 /**

@@ -1,7 +1,7 @@
 // What record reads are checked against: key and version on every read, the
 // whole content on a schedule, and a comparison that finds every kind of difference.
 import { describe, expect, it } from 'vitest';
-import { buildRecord, readDifferences, recordDifferences } from '../../../scripts/lib/records.js';
+import { buildRecord, nextSampledReadIsFull, readDifferences, recordDifferences } from '../../../scripts/lib/records.js';
 import type { RecordMessage } from '../../../scripts/lib/messages.js';
 
 // What k6 hands over for a read: a copy, property order as the server sent it.
@@ -40,6 +40,21 @@ describe('readDifferences', () => {
     const ref = { store: 's', key: 'seeded-every', seed: 5 };
     const bad = tampered(buildRecord(ref.key, 5, 0));
     expect(failingReads(Array.from({ length: 4 }, () => readDifferences(bad, ref, 0, 1, 'sampled')))).toEqual([1, 2, 3, 4]);
+  });
+
+  it('schedules the full reads of a seeded record the same way when nothing else is read (nextSampledReadIsFull)', () => {
+    const fullReads = (seed: number, fullEvery = 8) => {
+      const ref = { store: 's', key: `counted-${seed}`, seed };
+      return Array.from({ length: 20 }, () => nextSampledReadIsFull(ref, 0, fullEvery)).flatMap((full, index) => (full ? [index + 1] : []));
+    };
+    expect(fullReads(16)).toEqual([8, 16]);
+    expect(fullReads(21)).toEqual([3, 11, 19]);
+    expect(fullReads(7)).toEqual([1, 9, 17]);
+    expect(fullReads(3, 1)).toHaveLength(20);
+    // A new version starts its count again.
+    const ref = { store: 's', key: 'counted-versions', seed: 16 };
+    for (let read = 0; read < 3; read++) nextSampledReadIsFull(ref, 0, 8);
+    expect(Array.from({ length: 8 }, () => nextSampledReadIsFull(ref, 1, 8)).indexOf(true)).toBe(7);
   });
 
   it('still checks key and version on every sampled read', () => {

@@ -20,9 +20,9 @@ bench-quick: setup k6 bundle ## the key ratios in under 2 minutes: framework ove
 # About 25 minutes; each section's table is also kept as $(BENCH_OUT)/<name>.md.
 bench: setup k6 bundle bench-peers ## every benchmark: generator cost vs ghz and Locust, memory per VU, arrival rate, analysis, target
 	@mkdir -p $(BENCH_OUT)
-	set -o pipefail; npx tsx bench/load-cost.ts --duration 15 --repeat 5 --json $(BENCH_OUT)/load-cost.json | tee $(BENCH_OUT)/load-cost.md
-	set -o pipefail; npx tsx bench/overhead.ts --workload Ping --duration 15 --repeat 3 --cases $(OVERHEAD_PING_CASES) --json $(BENCH_OUT)/overhead-ping.json | tee $(BENCH_OUT)/overhead-ping.md
-	set -o pipefail; npx tsx bench/overhead.ts --workload GetRecord --duration 15 --repeat 3 --cases $(OVERHEAD_GETRECORD_CASES) --json $(BENCH_OUT)/overhead-getrecord.json | tee $(BENCH_OUT)/overhead-getrecord.md
+	set -o pipefail; npx tsx bench/load-cost.ts --duration 30 --repeat 4 --json $(BENCH_OUT)/load-cost.json | tee $(BENCH_OUT)/load-cost.md
+	set -o pipefail; npx tsx bench/overhead.ts --workload Ping --duration 30 --repeat 4 --cases $(OVERHEAD_PING_CASES) --json $(BENCH_OUT)/overhead-ping.json | tee $(BENCH_OUT)/overhead-ping.md
+	set -o pipefail; npx tsx bench/overhead.ts --workload GetRecord --duration 30 --repeat 4 --cases $(OVERHEAD_GETRECORD_CASES) --json $(BENCH_OUT)/overhead-getrecord.json | tee $(BENCH_OUT)/overhead-getrecord.md
 	set -o pipefail; npx tsx bench/vu-memory.ts --scripts minimal --sources proto,protoset --json $(BENCH_OUT)/vu-memory-minimal.json | tee $(BENCH_OUT)/vu-memory-minimal.md
 	set -o pipefail; npx tsx bench/vu-memory.ts --scripts mixed --sources proto,protoset-lazy --json $(BENCH_OUT)/vu-memory-mixed.json | tee $(BENCH_OUT)/vu-memory-mixed.md
 	set -o pipefail; npx tsx bench/vu-memory.ts --vus 100 --sources proto,protoset-lazy --scripts "$$(ls dist/*.js | xargs -n1 basename | sed 's/\.js$$//' | paste -sd, -)" --json $(BENCH_OUT)/vu-memory-bundles.json | tee $(BENCH_OUT)/vu-memory-bundles.md

@@ -132,7 +132,6 @@ export async function measureCosts(
     console.error(`${benchmark}: ${cases.length} cases x ${repeats}; ${mode}; ${targets[0]!.target.layout.description}`);
     const byId = new Map(cases.map((costCase) => [costCase.id, costCase]));
     const isBaseline = (costCase: CostCase) => cases.some((other) => other.baselineId === costCase.id);
-    let pairs = 0;
     for (let repeat = 1; repeat <= repeats; repeat++) {
       // Cases interleave within each repeat, so a noisy neighbour hurts every case alike.
       for (const costCase of cases) {
@@ -142,8 +141,9 @@ export async function measureCosts(
           results.push(await runCase(costCase, targets[0]!, repeat, String(repeat)));
           continue;
         }
-        // The two targets swap sides from pair to pair, so neither side always gets the same one.
-        const [first, second] = pairs++ % 2 === 0 ? [targets[0]!, targets[1]!] : [targets[1]!, targets[0]!];
+        // Which target each run of a pair gets alternates from repeat to repeat for every case: the side moves a
+        // pair's ratio by up to 0.1 either way (BENCHMARKS.md, Method), so an even number of repeats balances it.
+        const [first, second] = pairSide(repeat, cases.indexOf(costCase)) === 0 ? [targets[0]!, targets[1]!] : [targets[1]!, targets[0]!];
         const pairKey = `${repeat}:${costCase.id}`;
         results.push(...(await Promise.all([runCase(baseline, first, repeat, pairKey), runCase(costCase, second, repeat, pairKey)])));
       }
@@ -156,6 +156,11 @@ export async function measureCosts(
     scratch.remove();
   }
   return results;
+}
+
+/** The side (0 or 1) of a case's pair in a repeat: alternating over a case's repeats, and between neighbouring cases. */
+export function pairSide(repeat: number, caseIndex: number): 0 | 1 {
+  return (repeat + caseIndex) % 2 === 0 ? 0 : 1;
 }
 
 interface SummaryExport {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { costRatio, medianByCase, pairedRatios, readSummaryExport, type CostCase, type CostResult } from '../../../bench/lib/cost.js';
+import { costRatio, medianByCase, pairedRatios, pairSide, readSummaryExport, type CostCase, type CostResult } from '../../../bench/lib/cost.js';
 import { initSettled, mbPerVu, type MemoryResult } from '../../../bench/lib/vu-memory.js';
 import type { RunSample } from '../../../bench/lib/measured-run.js';
 
@@ -89,6 +89,17 @@ describe('pairedRatios with concurrent pairs', () => {
     ];
     expect(pairedRatios(results, { id: 'bundle', baselineId: 'minimal' } as CostCase).map((value) => value.toFixed(3))).toEqual(['1.100', '1.050']);
     expect(pairedRatios(results, ghzCase).map((value) => value.toFixed(3))).toEqual(['0.700', '0.700']);
+  });
+});
+
+describe('pairSide', () => {
+  it('gives every case each side equally often over an even number of repeats, neighbouring cases opposite sides', () => {
+    for (const caseIndex of [0, 1, 2, 5]) {
+      const sides = [1, 2, 3, 4].map((repeat) => pairSide(repeat, caseIndex));
+      expect(sides.filter((side) => side === 0)).toHaveLength(2);
+      expect(sides[0]).not.toBe(sides[1]);
+    }
+    expect(pairSide(1, 0)).not.toBe(pairSide(1, 1));
   });
 });
 

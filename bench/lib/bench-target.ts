@@ -59,7 +59,8 @@ export async function startBenchTarget(extraArgs: string[] = []): Promise<BenchT
     const storeKey = `${runId}-store`;
     const recordKeys = Array.from({ length: bundleSeedCount() }, (_, index) => `record-${index + 1}`);
     await call('CreateStore', { store: { key: storeKey, name: storeKey } });
-    for (const key of recordKeys) await call('CreateRecord', { storeKey, record: { key, ...gameSaveShape() } });
+    const shape = gameSaveShape();
+    for (const key of recordKeys) await call('CreateRecord', { storeKey, record: { key, ...shape } });
     return {
       storeKey,
       recordKey: recordKeys[0]!,

@@ -46,7 +46,8 @@ export interface MeasureOptions {
    * Run each compared case at the same time as its own run of the baseline, each
    * against its own target, both on the generator's CPU: the machine's drift (a
    * shared VM's speed moves by 10 % and more within minutes) then hits both runs of
-   * a pair alike, and a pair's ratio repeats within a few per cent. Off: every case
+   * a pair alike. Which target a side gets still moves the ratio (pairSide balances
+   * it over repeats). Off: every case
    * runs alone, one after the other (for benchmarks whose figure is the run itself,
    * such as dropped iterations).
    */

@@ -195,8 +195,6 @@ export type VerifiedRead<T, S> = (request: object, subject: S) => T | null;
 /** Whether this read of `subject` is verified (called once per read, before the call). */
 export type ReadSampler<S> = (subject: S) => boolean;
 
-const EVERY_READ: ReadSampler<unknown> = () => true;
-
 /** Verifies one read in `every`, counted per VU; `every` 1 verifies them all. */
 export function oneReadIn(every: number): ReadSampler<unknown> {
   let reads = 0;
@@ -209,38 +207,16 @@ export function oneReadIn(every: number): ReadSampler<unknown> {
  * straight path: one call into k6, one comparison, one check, on objects built
  * here; how much of a call's CPU the load generator spends is set by how much
  * per-VU state each call touches, since k6 runs consecutive calls on different
- * VUs. Anything else (not connected, a thrown call, a status other than OK)
- * goes through unary()'s general path, retries and reconnecting included.
+ * VUs. A read the sampler leaves unverified checks its status only, and k6 is
+ * asked not to decode its message: decoding a response costs k6 more than the
+ * rest of a call's script. Anything else (not connected, a thrown call, a status
+ * other than OK) goes through unary()'s general path, retries and reconnecting included.
  */
-export function verifiedRead<T, S>(
-  op: RpcName,
-  sentence: string,
-  differences: ReadDifferences<T, S>,
-  sampler: ReadSampler<S> = EVERY_READ,
-): VerifiedRead<T, S> {
+export function verifiedRead<T, S>(op: RpcName, sentence: string, differences: ReadDifferences<T, S>, sampler: ReadSampler<S>): VerifiedRead<T, S> {
   const objects = objectsFor(op);
   const recordFolded = statusChecks.folded(op, sentence);
   const recordStatus = statusChecks.status(op);
-  const options: CallOptions = { readBack: sentence };
-  // A read the sampler leaves unverified checks its status only, and k6 is asked not
-  // to decode its message: decoding a response costs k6 more than the rest of a call's script.
-  const statusOnly = (request: object): null => {
-    // The general path (not connected, a thrown call, a status other than OK) records the status check itself.
-    if (!connected) {
-      unary(op, request);
-      return null;
-    }
-    let response: grpc.Response;
-    try {
-      response = client.invoke(objects.method, request, objects.statusOnlyParams);
-    } catch (error) {
-      retried(op, request, NO_OPTIONS, record(op, 'UNAVAILABLE', null, String(error), NO_OPTIONS, objects));
-      return null;
-    }
-    if (statusName(response.status) === 'OK') recordStatus(true);
-    else retried(op, request, NO_OPTIONS, settle(op, response, NO_OPTIONS, objects));
-    return null;
-  };
+  const readBack: CallOptions = { readBack: sentence };
   // After the general path, the call's status check waits for this read-back (status-checks.ts).
   const checkRead = (message: T, subject: S, statusWaits: boolean): T => {
     const found = differences(message, subject);
@@ -249,18 +225,23 @@ export function verifiedRead<T, S>(
     if (!holds) readBackFailed(op, sentence, found.join('; '));
     return message;
   };
-  const settledRead = (result: CallResult<T>, subject: S): T | null => (result.message ? checkRead(result.message, subject, true) : null);
+  // The general path has recorded the status check; a verified read still checks what it read.
+  const settled = (result: CallResult<T>, subject: S, verifying: boolean): T | null =>
+    verifying && result.message ? checkRead(result.message, subject, true) : null;
   return (request, subject) => {
-    if (!sampler(subject)) return statusOnly(request);
-    if (!connected) return settledRead(unary<T>(op, request, options), subject);
+    const verifying = sampler(subject);
+    const options = verifying ? readBack : NO_OPTIONS;
+    if (!connected) return settled(unary<T>(op, request, options), subject, verifying);
     let response: grpc.Response;
     try {
-      response = client.invoke(objects.method, request, objects.unaryParams);
+      response = client.invoke(objects.method, request, verifying ? objects.unaryParams : objects.statusOnlyParams);
     } catch (error) {
-      return settledRead(retried(op, request, options, record<T>(op, 'UNAVAILABLE', null, String(error), options, objects)), subject);
+      return settled(retried(op, request, options, record<T>(op, 'UNAVAILABLE', null, String(error), options, objects)), subject, verifying);
     }
-    if (statusName(response.status) === 'OK') return checkRead(response.message as T, subject, false);
-    return settledRead(retried(op, request, options, settle<T>(op, response, options, objects)), subject);
+    if (statusName(response.status) !== 'OK') return settled(retried(op, request, options, settle<T>(op, response, options, objects)), subject, verifying);
+    if (verifying) return checkRead(response.message as T, subject, false);
+    recordStatus(true);
+    return null;
   };
 }
 

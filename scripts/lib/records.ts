@@ -148,12 +148,17 @@ export interface RecordIdentity {
  */
 export type FirstFullRead = 'first' | 'sampled';
 
+/** Where a `sampled` count starts, so that the read making it a multiple of `fullEvery` comes within the first `fullEvery`. */
+function sampledStart(ref: RecordIdentity, fullEvery: number): number {
+  return (Math.abs(ref.seed) % fullEvery) + 1;
+}
+
 function expectedReadOf(ref: RecordIdentity, version: number, fullEvery: number, firstFull: FirstFullRead): ExpectedRead {
   let kept = expectedByRef.get(ref);
   if (kept === undefined || kept.version !== version) {
     const record = buildRecord(ref.key, ref.seed, version);
     const opaqueProvesVersion = (record.opaqueString ?? '').startsWith(opaqueUnit(ref.seed, version));
-    const reads = firstFull === 'first' ? 0 : (Math.abs(ref.seed) % fullEvery) + 1;
+    const reads = firstFull === 'first' ? 0 : sampledStart(ref, fullEvery);
     kept = { version, record, opaqueProvesVersion, reads };
     expectedByRef.set(ref, kept);
   }
@@ -205,7 +210,7 @@ const sampledReadsByRef = new WeakMap<object, { version: number; reads: number }
 export function nextSampledReadIsFull(ref: RecordIdentity, version: number, fullEvery: number): boolean {
   let counter = sampledReadsByRef.get(ref);
   if (counter === undefined || counter.version !== version) {
-    counter = { version, reads: (Math.abs(ref.seed) % fullEvery) + 1 };
+    counter = { version, reads: sampledStart(ref, fullEvery) };
     sampledReadsByRef.set(ref, counter);
   }
   return counter.reads++ % fullEvery === 0;

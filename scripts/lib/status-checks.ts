@@ -58,6 +58,12 @@ export function createStatusChecks(emit: EmitChecks): StatusChecks {
     waitingOp = waitingSentence = undefined;
   };
 
+  // A check recorded without waiting, after any status check left waiting.
+  const prepared = (objects: CheckObjects, tags: Readonly<Record<string, string>>) => (passed: boolean) => {
+    flush();
+    emit(passed ? objects.passed : objects.failed, tags);
+  };
+
   return {
     call(op, ok, readBack) {
       flush();
@@ -76,21 +82,7 @@ export function createStatusChecks(emit: EmitChecks): StatusChecks {
       emit(holds ? objects.passed : objects.failed, tagsFor(op));
       return true;
     },
-    status(op) {
-      const objects = statusFor(op);
-      const tags = tagsFor(op);
-      return (ok) => {
-        flush();
-        emit(ok ? objects.passed : objects.failed, tags);
-      };
-    },
-    folded(op, sentence) {
-      const objects = foldedFor(op)(sentence);
-      const tags = tagsFor(op);
-      return (holds) => {
-        flush();
-        emit(holds ? objects.passed : objects.failed, tags);
-      };
-    },
+    status: (op) => prepared(statusFor(op), tagsFor(op)),
+    folded: (op, sentence) => prepared(foldedFor(op)(sentence), tagsFor(op)),
   };
 }

@@ -2,7 +2,7 @@
 import { unary, verifiedRead, type CallOptions } from '../grpc-client.js';
 import { verify } from '../checks.js';
 import type { GetRecordsResult, Hint, RecordMessage } from '../messages.js';
-import { buildRecord, nextSampledReadIsFull, readDifferences, recordDifferences, type FirstFullRead } from '../records.js';
+import { buildRecord, nextSampledReadIsFull, readDifferences, recordDifferences } from '../records.js';
 import { config } from '../runtime.js';
 
 export interface RecordRef {
@@ -24,35 +24,20 @@ const RECORD_READS_BACK = 'a record reads back as last written';
 // The read's status check carries its one read-back check (status-checks.ts).
 const READ_OPTIONS: CallOptions = { readBack: RECORD_READS_BACK };
 
-interface ExpectedVersion {
-  readonly ref: RecordRef;
-  readonly version: number;
-  readonly firstFull: FirstFullRead;
-}
-
-function versionDifferences(message: RecordMessage, expected: ExpectedVersion): readonly string[] {
-  return labelled(expected.ref.key, readDifferences(message, expected.ref, expected.version, config.verifyEvery, expected.firstFull));
-}
-
-function labelled(key: string, differences: readonly string[]): readonly string[] {
-  return differences.length === 0 ? differences : differences.map((difference) => `${key}: ${difference}`);
-}
-
-// A plain read (no hint, no extra tags) is the mix's most frequent call: prepared once per VU.
-const plainRead = verifiedRead<RecordMessage, ExpectedVersion>('GetRecord', RECORD_READS_BACK, versionDifferences);
-
 /** Reads a record and checks it holds `version` of its content (read-your-writes). */
 export function readRecord(ref: RecordRef, version: number, hint?: Hint, options?: CallOptions): RecordMessage | null {
-  if (hint === undefined && options === undefined) return plainRead({ storeKey: ref.store, key: ref.key }, { ref, version, firstFull: 'first' });
   const callOptions = options === undefined ? READ_OPTIONS : { ...options, readBack: RECORD_READS_BACK };
   // No hint field unless there is a hint: k6 walks and converts every field of a request.
   const request = hint === undefined ? { storeKey: ref.store, key: ref.key } : { storeKey: ref.store, key: ref.key, hint };
   const result = unary<RecordMessage>('GetRecord', request, callOptions);
   if (!result.message) return null;
-  const message = result.message;
-  const differences = versionDifferences(message, { ref, version, firstFull: 'first' });
-  verify('GetRecord', RECORD_READS_BACK, differences.length === 0, () => differences.join('; '));
-  return message;
+  const differences = readDifferences(result.message, ref, version, config.verifyEvery);
+  verify('GetRecord', RECORD_READS_BACK, differences.length === 0, () => `${ref.key}: ${differences.join('; ')}`);
+  return result.message;
+}
+
+function labelled(key: string, differences: readonly string[]): readonly string[] {
+  return differences.length === 0 ? differences : differences.map((difference) => `${key}: ${difference}`);
 }
 
 // Reads of seeded records are verified on a sample: one read in VERIFY_EVERY of each

@@ -19,6 +19,7 @@ export const PER_CALL_EDITS: readonly BundleEdit[] = [
     replacements: [
       [/  statusChecks\.call\(op, ok, \w+\.readBack\);\n/g, ''],
       [/    if \(!statusWaits \|\| !statusChecks\.readBack\(op, sentence, holds\)\) recordFolded\(holds\);\n/g, ''],
+      [/    recordStatus\(true\);\n/g, ''],
     ],
   },
   {

@@ -26,7 +26,8 @@ describe('applyEdits', () => {
 
   it('removes a feature everywhere it occurs, whatever esbuild named its locals', () => {
     const foldedLine = '    if (!statusWaits || !statusChecks.readBack(op, sentence, holds)) recordFolded(holds);\n';
-    const outcome = applyEdits(`a\n${statusLine}b\n${statusLine.replaceAll('options2', 'options')}${foldedLine}c\n`, [statusCheck]);
+    const statusOnlyLine = '    recordStatus(true);\n';
+    const outcome = applyEdits(`a\n${statusLine}b\n${statusLine.replaceAll('options2', 'options')}${foldedLine}${statusOnlyLine}c\n`, [statusCheck]);
     expect(outcome).toEqual({ source: 'a\nb\nc\n', missing: [] });
   });
 
@@ -48,7 +49,7 @@ describe('applyEdits', () => {
   it('reports anchors that the bundle no longer contains instead of measuring an unchanged copy', () => {
     const outcome = applyEdits('nothing to see', [statusCheck, iterationTags]);
     expect(outcome.source).toBe('nothing to see');
-    expect(outcome.missing).toHaveLength(4);
+    expect(outcome.missing).toHaveLength(5);
     expect(outcome.missing[0]).toMatch(/^no-status-check: /);
   });
 });

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runK6 } from '../../helpers/k6.js';
+import { LATENCY_NOT_JUDGED, runK6 } from '../../helpers/k6.js';
 import { REPO_ROOT, startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
 import { countByOp, dataFromEMF, dataFromPutMetricData, type SentDatum } from './received-counts.js';
 import { startEMFListener, startFakeCloudWatch } from './metric-receivers.js';
@@ -57,7 +57,7 @@ async function runScript(script: keyof typeof SCRIPTS, name: string, args: strin
   if (!existsSync(join(REPO_ROOT, path))) throw new Error(`${path} is missing; run \`make bundle\` first`);
   const summaryPath = join(workDir, `${name}-summary.json`);
   const run = await runK6(path, {
-    env: { [addressVariable]: target.grpcAddress, SUMMARY_PATH: summaryPath },
+    env: { [addressVariable]: target.grpcAddress, SUMMARY_PATH: summaryPath, ...LATENCY_NOT_JUDGED },
     args,
     processEnv,
     timeoutMs: RUN_TIMEOUT_MS,

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runK6 } from '../../helpers/k6.js';
+import { LATENCY_NOT_JUDGED, runK6 } from '../../helpers/k6.js';
 import { startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
 import { bundleScenarios, K6_TEST_ARGS, type Bundles } from './bundles.js';
 import { count, readSummary } from './summary-file.js';
@@ -83,6 +83,7 @@ describe('prepared verified reads against a healthy target', () => {
           MIX: mixPath,
           VERIFY_EVERY: String(verifyEvery),
           SUMMARY_PATH: join(dir, 'summary.json'),
+          ...LATENCY_NOT_JUDGED,
         },
         args: K6_TEST_ARGS,
         timeoutMs: 120_000,

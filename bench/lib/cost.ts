@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { startBenchTarget, type BenchTarget, type SeededRecord } from './bench-target.js';
 import type { GeneratorCommand, GeneratorContext, LoadShape, Workload } from './generators.js';
+import { freeLoopbackPort, k6IterationCounter } from './k6-iterations.js';
 import { measureRun } from './measured-run.js';
 import { rpcCounter } from './prometheus-counter.js';
 import { prepareScratch } from './preflight.js';
@@ -43,16 +44,20 @@ export interface CostResult {
 
 export interface MeasureOptions {
   /**
-   * Run each compared case at the same time as its own run of the baseline, each
-   * against its own target, both on the generator's CPU: the machine's drift (a
-   * shared VM's speed moves by 10 % and more within minutes) then hits both runs of
-   * a pair alike. Which target a side gets still moves the ratio (pairSide balances
-   * it over repeats). Off: every case
-   * runs alone, one after the other (for benchmarks whose figure is the run itself,
-   * such as dropped iterations).
+   * Run each compared case at the same time as its own run of the baseline, both
+   * on the generator's CPU: the machine's drift (a shared VM's speed moves by 10 %
+   * and more within minutes) then hits both runs of a pair alike. Two k6 runs share
+   * one target and each counts its own iterations (k6's REST API); a pair with
+   * another tool gives each run its own target, and which target a side gets moves
+   * that ratio (pairSide balances it over repeats). Off: every case runs alone, one
+   * after the other (for benchmarks whose figure is the run itself, such as dropped
+   * iterations).
    */
   concurrentPairs?: boolean;
 }
+
+/** How a run's requests are counted: the target's counter (its RPCs), or the k6 run's own iterations. */
+type Counting = 'target' | 'k6';
 
 // Samples every 500 ms; the window leaves out warm-up and shut-down. Warm-up is the
 // first 4 s: each VU's first calls dial its connection and build its per-VU objects
@@ -79,33 +84,42 @@ export async function measureCosts(
   const targets: SeededTarget[] = [];
   const results: CostResult[] = [];
   let runs = 0;
-  const runCase = async (costCase: CostCase, where: SeededTarget, repeat: number, pairKey: string): Promise<CostResult> => {
+  const commandFor = async (costCase: CostCase, where: SeededTarget): Promise<GeneratorCommand> => {
     runs++;
     const { target, seeded } = where;
-    const command = costCase.command({
+    return costCase.command({
       grpcAddress: target.process.grpcAddress,
       httpUrl: target.process.httpUrl,
       protosetPath: scratch.protosetPath,
       seeded,
       scratchDir: scratch.dir,
       runId: `${scratch.runId}-${runs}`,
+      k6ApiAddress: `127.0.0.1:${await freeLoopbackPort()}`,
     });
-    const countRequests = rpcCounter(target.process.httpUrl, costCase.workload === 'mixed' ? [] : [costCase.workload]);
-    const before = await countRequests();
+  };
+  const runCase = async (costCase: CostCase, where: SeededTarget, repeat: number, pairKey: string, counting: Counting = 'target', prepared?: GeneratorCommand): Promise<CostResult> => {
+    const command = prepared ?? (await commandFor(costCase, where));
+    if (counting === 'k6' && command.k6ApiAddress === undefined) throw new Error(`${costCase.label}: counting its own iterations needs a k6 run`);
+    const countRequests =
+      counting === 'k6'
+        ? k6IterationCounter(command.k6ApiAddress!)
+        : rpcCounter(where.target.process.httpUrl, costCase.workload === 'mixed' ? [] : [costCase.workload]);
+    const before = counting === 'k6' ? 0 : await countRequests();
     const run = await measureRun({
       label: `${costCase.label} ${costCase.workload}`,
       ...command,
-      cpuList: target.layout.generator,
+      cpuList: where.target.layout.generator,
       timeoutMs: (costCase.shape.durationSeconds + 120) * 1000,
       sampleIntervalMs: SAMPLE_INTERVAL_MS,
       countRequests,
     });
-    const requests = (await countRequests()) - before;
+    const exported = command.summaryExportPath ? readSummaryExport(command.summaryExportPath) : null;
+    // A k6 run's API is gone once it has exited: its whole-run count is the iterations of its summary.
+    const requests = counting === 'k6' ? (exported?.iterations ?? 0) : (await countRequests()) - before;
     if (run.timedOut || !COMPLETED_EXIT_CODES.includes(run.exitCode ?? -1)) {
       process.exitCode = 1;
       console.error(`${benchmark}: ${run.label} exited with ${run.timedOut ? 'a timeout' : run.exitCode}:\n${tail(run.stderr || run.stdout)}`);
     }
-    const exported = command.summaryExportPath ? readSummaryExport(command.summaryExportPath) : null;
     const result: CostResult = {
       caseId: costCase.id,
       label: costCase.label,
@@ -129,7 +143,9 @@ export async function measureCosts(
       const target = await startBenchTarget();
       targets.push({ target, seeded: await target.seedRecord(`${scratch.runId}-t${index}`) });
     }
-    const mode = options.concurrentPairs ? 'each compared case beside its own baseline run, one target each' : 'one run at a time';
+    const mode = options.concurrentPairs
+      ? 'each compared case beside its own baseline run (two k6 runs on one target, each counting its iterations; another tool on a target of its own)'
+      : 'one run at a time';
     console.error(`${benchmark}: ${cases.length} cases x ${repeats}; ${mode}; ${targets[0]!.target.layout.description}`);
     const byId = new Map(cases.map((costCase) => [costCase.id, costCase]));
     const isBaseline = (costCase: CostCase) => cases.some((other) => other.baselineId === costCase.id);
@@ -142,10 +158,25 @@ export async function measureCosts(
           results.push(await runCase(costCase, targets[0]!, repeat, String(repeat)));
           continue;
         }
-        // Which target each run of a pair gets alternates from repeat to repeat for every case: the side moves a
-        // pair's ratio by up to 0.1 either way (BENCHMARKS.md, Method), so an even number of repeats balances it.
-        const [first, second] = pairSide(repeat, cases.indexOf(costCase)) === 0 ? [targets[0]!, targets[1]!] : [targets[1]!, targets[0]!];
         const pairKey = `${repeat}:${costCase.id}`;
+        const side = pairSide(repeat, cases.indexOf(costCase));
+        const shared = targets[0]!;
+        const [baselineCommand, caseCommand] = [await commandFor(baseline, shared), await commandFor(costCase, shared)];
+        if (baselineCommand.k6ApiAddress !== undefined && caseCommand.k6ApiAddress !== undefined) {
+          // Two k6 runs: one target serves both, each counts its own iterations. Which is started
+          // first alternates, as the side does below.
+          const pair = [
+            () => runCase(baseline, shared, repeat, pairKey, 'k6', baselineCommand),
+            () => runCase(costCase, shared, repeat, pairKey, 'k6', caseCommand),
+          ];
+          if (side === 1) pair.reverse();
+          results.push(...(await Promise.all(pair.map((start) => start()))));
+          continue;
+        }
+        // Another tool: each run on its own target, counted there. Which target each run gets alternates from
+        // repeat to repeat for every case: the side moves a pair's ratio by up to 0.1 either way (BENCHMARKS.md,
+        // Method), so an even number of repeats balances it.
+        const [first, second] = side === 0 ? [targets[0]!, targets[1]!] : [targets[1]!, targets[0]!];
         results.push(...(await Promise.all([runCase(baseline, first, repeat, pairKey), runCase(costCase, second, repeat, pairKey)])));
       }
     }
@@ -254,7 +285,7 @@ export function renderCosts(results: readonly CostResult[], cases: readonly Cost
   });
   return [
     results.some((result) => result.pairKey.includes(':'))
-      ? `Median of ${repeats} repeat(s) per case. Each compared case ran at the same time as its own run of ${baselineLabel} making the same call, each against its own target, both on the generator's CPU; the ratio is the median over repeats of the case's cost over that run's.`
+      ? `Median of ${repeats} repeat(s) per case. Each compared case ran at the same time as its own run of ${baselineLabel} making the same call, both on the generator's CPU (two k6 runs against one target, each counting its own iterations; ghz or Locust against a target of its own); the ratio is the median over repeats of the case's cost over that run's.`
       : `Median of ${repeats} interleaved run(s) per case. Ratios are to ${baselineLabel} making the same call: the median over repeats of the case's cost over the baseline's in the same repeat.`,
     '',
     markdownTable(

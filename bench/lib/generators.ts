@@ -30,6 +30,8 @@ export interface GeneratorContext {
   /** scratch directory for summaries the generators write */
   scratchDir: string;
   runId: string;
+  /** host:port on 127.0.0.1 where a k6 run serves its REST API, so its iterations can be counted while it runs */
+  k6ApiAddress: string;
 }
 
 export interface GeneratorCommand {
@@ -38,6 +40,8 @@ export interface GeneratorCommand {
   env: NodeJS.ProcessEnv;
   /** where k6 writes its end-of-test summary (--summary-export), for dropped iterations */
   summaryExportPath?: string;
+  /** set for k6 runs: where their REST API listens (k6IterationCounter reads it) */
+  k6ApiAddress?: string;
 }
 
 export interface LoadGenerator {
@@ -61,8 +65,9 @@ function k6Minimal(workload: Workload, shape: LoadShape, context: GeneratorConte
   return {
     command: K6_BINARY,
     summaryExportPath,
+    k6ApiAddress: context.k6ApiAddress,
     args: [
-      'run', '--quiet', '--no-color', '--summary-export', summaryExportPath,
+      'run', '--quiet', '--no-color', '--summary-export', summaryExportPath, '--address', context.k6ApiAddress,
       '-e', `OPEN_SAVES_ADDR=${context.grpcAddress}`,
       '-e', `RPC=${workload}`,
       '-e', `RATE=${shape.rate}`,
@@ -144,8 +149,9 @@ export function bundleRun(
   return {
     command: K6_BINARY,
     summaryExportPath,
+    k6ApiAddress: context.k6ApiAddress,
     args: [
-      'run', '--quiet', '--no-color', '--summary-export', summaryExportPath, ...k6Args,
+      'run', '--quiet', '--no-color', '--summary-export', summaryExportPath, '--address', context.k6ApiAddress, ...k6Args,
       '-e', `OPEN_SAVES_ADDR=${context.grpcAddress}`,
       '-e', `OPEN_SAVES_HTTP_URL=${context.httpUrl}`,
       '-e', 'PROFILE=load',

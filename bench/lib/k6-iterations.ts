@@ -1,0 +1,46 @@
+// Reads a running k6's iteration count from its REST API (`k6 run --address`).
+// Two k6 runs of a pair can then share one target: each counts its own calls,
+// where the target's counter would add both together. In the workloads that are
+// compared (Ping, GetRecord) an iteration is one call.
+import { createServer } from 'node:net';
+
+/** The count in k6's answer to GET /v1/metrics/iterations; 0 before the first iteration ends. */
+export function iterationsFromApi(body: unknown): number {
+  const count = (body as { data?: { attributes?: { sample?: { count?: unknown } } } })?.data?.attributes?.sample?.count;
+  if (typeof count !== 'number' || !Number.isFinite(count)) {
+    throw new Error(`k6 REST API: expected data.attributes.sample.count to be a number, got ${JSON.stringify(count)}`);
+  }
+  return count;
+}
+
+/**
+ * A counter reader for the k6 whose REST API listens at `address` (host:port on
+ * 127.0.0.1). k6 answers 404 until an iteration has ended, and nothing while it
+ * starts up: both read as 0.
+ */
+export function k6IterationCounter(address: string): () => Promise<number> {
+  return async () => {
+    let response: Response;
+    try {
+      response = await fetch(`http://${address}/v1/metrics/iterations`);
+    } catch {
+      return 0;
+    }
+    if (response.status === 404) return 0;
+    if (!response.ok) throw new Error(`GET http://${address}/v1/metrics/iterations answered ${response.status}`);
+    return iterationsFromApi(await response.json());
+  };
+}
+
+/** A loopback port free at the time of asking, for a k6 REST API. */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free loopback port'))));
+    });
+  });
+}

@@ -63,3 +63,9 @@ export function loadMixOrAbort(config: Config): Mix {
 export function mixOps(mix: Mix): RpcName[] {
   return [...new Set([...mix.read, ...mix.write].map(([op]) => op))];
 }
+
+/** The operation every iteration makes when the mix gives weight to one alone (a Ping-only or GetRecord-only run). */
+export function soleOperation(mix: Mix): RpcName | undefined {
+  const weighted = new Set([...mix.read, ...mix.write].filter(([, weight]) => weight > 0).map(([op]) => op));
+  return weighted.size === 1 ? [...weighted][0] : undefined;
+}

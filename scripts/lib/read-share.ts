@@ -1,7 +1,9 @@
 // The share of read iterations achieved, for the summary of mix-driven scenarios.
 import type { SummaryData } from './summary.js';
 
-export function readShareLines(summary: SummaryData, readRatio: number): string[] {
+/** `sole`: the one operation of a single-operation mix, whose iterations are not split into read and write. */
+export function readShareLines(summary: SummaryData, readRatio: number, sole?: string): string[] {
+  if (sole !== undefined) return [`every iteration: ${sole} (the mix weighs one operation; READ_RATIO ${readRatio} does not apply)`];
   const reads = summary.metrics['iterations{class:read}']?.values.count ?? 0;
   const writes = summary.metrics['iterations{class:write}']?.values.count ?? 0;
   const total = reads + writes;

@@ -4,7 +4,7 @@
 import exec from 'k6/execution';
 import { RPC_NAMES, type RpcName } from './constants.js';
 import type { Config } from './config.js';
-import { loadMixOrAbort, mixOps } from './mix.js';
+import { loadMixOrAbort, mixOps, soleOperation } from './mix.js';
 import { readSchedule, vuPhase } from './read-schedule.js';
 import { weightedPicker } from './random.js';
 import { makePayload } from './payloads.js';
@@ -24,6 +24,8 @@ export interface Workload {
   readonly skipped: readonly RpcName[];
   /** iteration-class and skipped-operation sub-metrics, so the summary reports them */
   readonly thresholds: Record<string, string[]>;
+  /** the one operation of a mix that weighs only one: its iterations are not split into read and write */
+  readonly sole: RpcName | undefined;
   setup(): Promise<RunData>;
   /** one iteration; a Promise only when the picked action streams */
   iterate(data: RunData): void | Promise<void>;
@@ -74,13 +76,19 @@ export function createWorkload(config: Config): Workload {
   const pickRead = weightedPicker(mix.read.map(([op, weight]) => [actionOf(op), weight] as const));
   const pickWrite = weightedPicker(mix.write.map(([op, weight]) => [actionOf(op), weight] as const));
 
-  const thresholds: Record<string, string[]> = { ...ITERATION_CLASS_THRESHOLDS };
+  // With one operation there is no read or write to choose: each iteration runs its action
+  // alone, with no READ_RATIO schedule and no class tag to keep.
+  const sole = soleOperation(mix);
+  const soleAction = sole === undefined ? undefined : actionOf(sole);
+
+  const thresholds: Record<string, string[]> = sole === undefined ? { ...ITERATION_CLASS_THRESHOLDS } : {};
   for (const op of skipped) thresholds[`opensaves_skipped_operations{op:${op}}`] = ['count>=0'];
 
   return {
     ops,
     skipped,
     thresholds,
+    sole,
     async setup() {
       if (skipped.length > 0) {
         console.warn(`TRANSPORT=http: the REST API has no ${skipped.join(', ')}; the mix skips these and counts them in opensaves_skipped_operations`);
@@ -89,6 +97,7 @@ export function createWorkload(config: Config): Workload {
       return http ? setupHttpRun({ seeds: needs.seeds, blobs: needs.blobs }) : setupRun(needs);
     },
     iterate(data) {
+      if (soleAction) return soleAction(contextFor(data));
       // Each VU keeps its own READ_RATIO sequence (read-schedule.ts). The class tag is
       // written only when it changes: each write rebuilds the VU's tag set.
       const reads = (readsNext ??= readSchedule(config.readRatio, vuPhase(exec.vu.idInTest)))();

@@ -25,5 +25,5 @@ export function teardown(data: RunData): void {
 }
 
 export function handleSummary(data: SummaryData): Record<string, string> {
-  return buildSummary('mixed', config, data, (summary) => readShareLines(summary, config.readRatio));
+  return buildSummary('mixed', config, data, (summary) => readShareLines(summary, config.readRatio, workload.sole));
 }

@@ -1,5 +1,7 @@
 // The mixed scenario against the local target: over the REST API, with the
-// read ratio asked for, and under injected faults where the SLOs must fail.
+// read ratio asked for, with a mix of one operation, and under injected faults
+// where the SLOs must fail.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LATENCY_NOT_JUDGED, runK6 } from '../../helpers/k6.js';
@@ -89,6 +91,31 @@ describe('the mixed scenario', () => {
     expect(reads + writes).toBe(count(summary, 'iterations'));
     expect(reads + writes).toBeGreaterThan(100);
     expect(Math.abs(reads / (reads + writes) - 0.7)).toBeLessThanOrEqual(0.02);
+  });
+
+  it('makes the one operation of a single-operation mix on every iteration, without a read/write split', async () => {
+    // Arrange: a zero weight does not count as an operation of the mix.
+    target = await startTargetProcess();
+    const summaryPath = join(bundles.root, 'mixed-sole.json');
+    const mixPath = join(bundles.root, 'ping-alone.json');
+    writeFileSync(mixPath, JSON.stringify({ read: { Ping: 1, GetRecord: 0 }, write: { Ping: 2 } }));
+
+    // Act
+    const run = await runK6(bundles.path('mixed'), {
+      env: { OPEN_SAVES_ADDR: target.grpcAddress, RATE: '20', RAMP: '1s', HOLD: '2s', MIX: mixPath, SUMMARY_PATH: summaryPath, ...LATENCY_NOT_JUDGED },
+      args: K6_TEST_ARGS,
+      timeoutMs: 120_000,
+    });
+
+    // Assert
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const summary = readSummary(summaryPath);
+    expect(count(summary, 'iterations')).toBeGreaterThan(30);
+    expect(count(summary, 'grpc_req_duration{op:Ping}')).toBe(count(summary, 'iterations'));
+    expect(count(summary, 'grpc_req_duration{op:GetRecord}')).toBe(0);
+    expect(summary.metrics['iterations{class:read}']).toBeUndefined();
+    expect(summary.metrics.checks?.values.fails).toBe(0);
+    expect(run.stdout).toContain('every iteration: Ping (the mix weighs one operation; READ_RATIO 0.8 does not apply)');
   });
 
   it('fails its SLO thresholds and exits 99 when the target fails 20 % of calls', async () => {

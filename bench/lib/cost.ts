@@ -8,7 +8,8 @@ import { freeLoopbackPort, k6IterationCounter } from './k6-iterations.js';
 import { measureRun } from './measured-run.js';
 import { rpcCounter } from './prometheus-counter.js';
 import { prepareScratch } from './preflight.js';
-import { steadyState, type SteadyState } from './steady-state.js';
+import { commonSpan, steadyState, type SteadyState } from './steady-state.js';
+import type { RunSample } from './measured-run.js';
 import { markdownTable, ratio } from './table.js';
 
 export interface CostCase {
@@ -68,6 +69,24 @@ const WARM_UP_SAMPLES = 8;
 const TRIM_SAMPLES = 2;
 // k6 exits 99 when thresholds fail; the load was still made and measured.
 const COMPLETED_EXIT_CODES = [0, 99];
+const WINDOW = { trimSamples: TRIM_SAMPLES, warmUpSamples: WARM_UP_SAMPLES };
+
+interface MeasuredCase {
+  result: CostResult;
+  samples: readonly RunSample[];
+}
+
+/**
+ * Both runs of a pair measured over the part of their windows they share: the two
+ * start and stop seconds apart, and a run that has the CPU to itself while the other
+ * builds its VUs or shuts down costs more per call than one that shares it.
+ */
+export function alignPair(pair: readonly MeasuredCase[]): CostResult[] {
+  const [a, b] = pair;
+  if (!a || !b || !a.result.steady || !b.result.steady) return pair.map(({ result }) => result);
+  const span = commonSpan(a.result.steady, b.result.steady);
+  return pair.map(({ result, samples }) => ({ ...result, steady: span ? steadyState(samples, { ...WINDOW, within: span }) : null }));
+}
 
 interface SeededTarget {
   target: BenchTarget;
@@ -97,7 +116,7 @@ export async function measureCosts(
       k6ApiAddress: `127.0.0.1:${await freeLoopbackPort()}`,
     });
   };
-  const runCase = async (costCase: CostCase, where: SeededTarget, repeat: number, pairKey: string, counting: Counting = 'target', prepared?: GeneratorCommand): Promise<CostResult> => {
+  const runCase = async (costCase: CostCase, where: SeededTarget, repeat: number, pairKey: string, counting: Counting = 'target', prepared?: GeneratorCommand): Promise<MeasuredCase> => {
     const command = prepared ?? (await commandFor(costCase, where));
     if (counting === 'k6' && command.k6ApiAddress === undefined) throw new Error(`${costCase.label}: counting its own iterations needs a k6 run`);
     const countRequests =
@@ -128,16 +147,17 @@ export async function measureCosts(
       pairKey,
       targetRate: costCase.shape.rate,
       exitCode: run.exitCode,
-      steady: steadyState(run.samples, { trimSamples: TRIM_SAMPLES, warmUpSamples: WARM_UP_SAMPLES }),
+      steady: steadyState(run.samples, WINDOW),
       wholeCpuSecondsPer10k: requests > 0 ? (run.totals.cpuSeconds / requests) * 10_000 : null,
       requests,
       peakRssMb: run.totals.peakRssKb / 1024,
       droppedIterations: exported?.droppedIterations ?? null,
       iterations: exported?.iterations ?? null,
     };
-    console.error(`${benchmark}: ${run.label} (${repeat}/${repeats}${pairKey.includes(':') ? ', paired' : ''}): ${describe(result)}`);
-    return result;
+    return { result, samples: run.samples };
   };
+  const report = (result: CostResult) =>
+    console.error(`${benchmark}: ${result.label} ${result.workload} (${result.repeat}/${repeats}${result.pairKey.includes(':') ? ', paired' : ''}): ${describe(result)}`);
   try {
     for (let index = 0; index < (options.concurrentPairs ? 2 : 1); index++) {
       const target = await startBenchTarget();
@@ -155,7 +175,9 @@ export async function measureCosts(
         const baseline = costCase.baselineId === undefined || costCase.baselineId === costCase.id ? undefined : byId.get(costCase.baselineId);
         if (!options.concurrentPairs || baseline === undefined) {
           if (options.concurrentPairs && isBaseline(costCase)) continue;
-          results.push(await runCase(costCase, targets[0]!, repeat, String(repeat)));
+          const { result } = await runCase(costCase, targets[0]!, repeat, String(repeat));
+          report(result);
+          results.push(result);
           continue;
         }
         const pairKey = `${repeat}:${costCase.id}`;
@@ -170,14 +192,18 @@ export async function measureCosts(
             () => runCase(costCase, shared, repeat, pairKey, 'k6', caseCommand),
           ];
           if (side === 1) pair.reverse();
-          results.push(...(await Promise.all(pair.map((start) => start()))));
+          const measured = alignPair(await Promise.all(pair.map((start) => start())));
+          measured.forEach(report);
+          results.push(...measured);
           continue;
         }
         // Another tool: each run on its own target, counted there. Which target each run gets alternates from
         // repeat to repeat for every case: the side moves a pair's ratio by up to 0.1 either way (BENCHMARKS.md,
         // Method), so an even number of repeats balances it.
         const [first, second] = side === 0 ? [targets[0]!, targets[1]!] : [targets[1]!, targets[0]!];
-        results.push(...(await Promise.all([runCase(baseline, first, repeat, pairKey), runCase(costCase, second, repeat, pairKey)])));
+        const measured = alignPair(await Promise.all([runCase(baseline, first, repeat, pairKey), runCase(costCase, second, repeat, pairKey)]));
+        measured.forEach(report);
+        results.push(...measured);
       }
     }
   } finally {

@@ -30,6 +30,8 @@ export interface MeasuredRunOptions {
 }
 
 export interface RunSample {
+  /** performance.now() when taken: comparable between runs measured by one process, such as a pair's two runs */
+  atMs: number;
   elapsedMs: number;
   cpuSeconds: number;
   peakRssKb: number;
@@ -76,7 +78,8 @@ export async function measureRun(options: MeasuredRunOptions): Promise<MeasuredR
       const reading = sampleProcess(generatorPid);
       if (!reading) return;
       const requests = options.countRequests ? await options.countRequests() : Number.NaN;
-      samples.push({ elapsedMs: performance.now() - started, ...reading, requests });
+      const atMs = performance.now();
+      samples.push({ atMs, elapsedMs: atMs - started, ...reading, requests });
       if (!stopRequested && options.stopWhen?.(samples)) {
         stopRequested = true;
         process.kill(generatorPid, 'SIGINT');

@@ -12,6 +12,15 @@ export interface SteadyState {
   cpuSecondsPer10k: number;
   /** requests per second the target counted in the window */
   achievedRate: number;
+  /** the window's first and last sample (RunSample.atMs) */
+  fromMs: number;
+  toMs: number;
+}
+
+/** A span of time (RunSample.atMs) a window must keep within. */
+export interface TimeSpan {
+  fromMs: number;
+  toMs: number;
 }
 
 export interface SteadyStateOptions {
@@ -19,6 +28,8 @@ export interface SteadyStateOptions {
   trimSamples: number;
   /** samples skipped after the first request instead, when warm-up lasts longer than shut-down */
   warmUpSamples?: number;
+  /** keep the window inside this span as well (the part of a pair's windows common to both runs) */
+  within?: TimeSpan;
 }
 
 /** Null when the run is too short to leave a window of at least two samples. */
@@ -32,11 +43,31 @@ export function steadyState(samples: readonly RunSample[], options: SteadyStateO
     }
   }
   if (firstActive < 0 || lastActive < 0) return null;
-  const from = samples[firstActive + (options.warmUpSamples ?? options.trimSamples)];
-  const to = samples[lastActive - options.trimSamples];
+  let fromIndex = firstActive + (options.warmUpSamples ?? options.trimSamples);
+  let toIndex = lastActive - options.trimSamples;
+  if (options.within) {
+    while (fromIndex < samples.length && samples[fromIndex]!.atMs < options.within.fromMs) fromIndex++;
+    while (toIndex >= 0 && samples[toIndex]!.atMs > options.within.toMs) toIndex--;
+  }
+  const from = samples[fromIndex];
+  const to = samples[toIndex];
   if (!from || !to || to.elapsedMs <= from.elapsedMs || to.requests <= from.requests) return null;
   const seconds = (to.elapsedMs - from.elapsedMs) / 1000;
   const requests = to.requests - from.requests;
   const cpuSeconds = to.cpuSeconds - from.cpuSeconds;
-  return { seconds, requests, cpuSeconds, cpuSecondsPer10k: (cpuSeconds / requests) * 10_000, achievedRate: requests / seconds };
+  return {
+    seconds,
+    requests,
+    cpuSeconds,
+    cpuSecondsPer10k: (cpuSeconds / requests) * 10_000,
+    achievedRate: requests / seconds,
+    fromMs: from.atMs,
+    toMs: to.atMs,
+  };
+}
+
+/** The span both windows cover; null when they do not overlap. */
+export function commonSpan(a: TimeSpan, b: TimeSpan): TimeSpan | null {
+  const span = { fromMs: Math.max(a.fromMs, b.fromMs), toMs: Math.min(a.toMs, b.toMs) };
+  return span.toMs > span.fromMs ? span : null;
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { costRatio, medianByCase, pairedRatios, pairSide, readSummaryExport, type CostCase, type CostResult } from '../../../bench/lib/cost.js';
+import { alignPair, costRatio, medianByCase, pairedRatios, pairSide, readSummaryExport, type CostCase, type CostResult } from '../../../bench/lib/cost.js';
+import { steadyState } from '../../../bench/lib/steady-state.js';
 import { initSettled, mbPerVu, type MemoryResult } from '../../../bench/lib/vu-memory.js';
 import type { RunSample } from '../../../bench/lib/measured-run.js';
 
@@ -18,7 +19,7 @@ function result(caseId: string, repeat: number, cpu: number | null, pairKey = St
     pairKey,
     targetRate: 1000,
     exitCode: 0,
-    steady: cpu === null ? null : { seconds: 10, requests: 10_000, cpuSeconds: cpu, cpuSecondsPer10k: cpu, achievedRate: 1000 },
+    steady: cpu === null ? null : { seconds: 10, requests: 10_000, cpuSeconds: cpu, cpuSecondsPer10k: cpu, achievedRate: 1000, fromMs: 0, toMs: 10_000 },
     wholeCpuSecondsPer10k: cpu,
     requests: 10_000,
     peakRssMb: 80,
@@ -103,6 +104,45 @@ describe('pairSide', () => {
   });
 });
 
+describe('alignPair', () => {
+  // A run at 1,000 calls/s from `startS` for 10 s, sampled every 500 ms; a call costs 2.5 CPU s per 10k while the
+  // other run of the pair runs too (from 4 s to 10 s) and 5 when this one has the CPU to itself.
+  const run = (startS: number): RunSample[] => {
+    const samples: RunSample[] = [];
+    let cpu = 0;
+    let requests = 0;
+    for (let tenth = 0; tenth <= 320; tenth += 5) {
+      const seconds = tenth / 10;
+      if (seconds > startS && seconds <= startS + 10) {
+        requests += 500;
+        cpu += seconds > 4 && seconds <= 10 ? 0.125 : 0.25;
+      }
+      samples.push({ atMs: seconds * 1000, elapsedMs: seconds * 1000, cpuSeconds: cpu, peakRssKb: 1, requests });
+    }
+    return samples;
+  };
+  const measured = (caseId: string, samples: RunSample[]) => ({
+    result: { ...result(caseId, 1, 1, '1:case'), steady: steadyState(samples, { trimSamples: 0 }) },
+    samples,
+  });
+
+  it('measures both runs over the part of their windows they share', () => {
+    const [early, late] = alignPair([measured('early', run(0)), measured('late', run(4))]);
+    for (const aligned of [early!, late!]) {
+      expect(aligned.steady!.fromMs).toBeGreaterThanOrEqual(4000);
+      expect(aligned.steady!.toMs).toBeLessThanOrEqual(10_000);
+      expect(aligned.steady!.cpuSecondsPer10k).toBeCloseTo(2.5, 6);
+    }
+  });
+
+  it('leaves a pair alone when one run has no window, and drops both windows when they do not overlap', () => {
+    const [kept] = alignPair([measured('a', run(0)), { ...measured('b', run(0)), result: { ...result('b', 1, null, '1:case') } }]);
+    expect(kept!.steady!.cpuSecondsPer10k).toBeGreaterThan(2.5);
+    const apart = alignPair([measured('a', run(0)), measured('b', run(20))]);
+    expect(apart.map((aligned) => aligned.steady)).toEqual([null, null]);
+  });
+});
+
 describe('readSummaryExport', () => {
   it('reads iterations and dropped iterations', () => {
     const path = join(scratch, 'export.json');
@@ -123,7 +163,7 @@ describe('readSummaryExport', () => {
 
 describe('initSettled', () => {
   const samples = (cpuAt: (seconds: number) => number, upTo: number): RunSample[] =>
-    Array.from({ length: upTo * 4 + 1 }, (_, index) => ({ elapsedMs: index * 250, cpuSeconds: cpuAt(index / 4), peakRssKb: 1, requests: Number.NaN }));
+    Array.from({ length: upTo * 4 + 1 }, (_, index) => ({ atMs: index * 250, elapsedMs: index * 250, cpuSeconds: cpuAt(index / 4), peakRssKb: 1, requests: Number.NaN }));
 
   it('waits while k6 is still building VUs', () => {
     expect(initSettled(samples((t) => t * 0.9, 6))).toBe(false);

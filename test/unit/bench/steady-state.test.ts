@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunSample } from '../../../bench/lib/measured-run.js';
-import { steadyState } from '../../../bench/lib/steady-state.js';
+import { commonSpan, steadyState } from '../../../bench/lib/steady-state.js';
 
 // One sample every 500 ms: 2 s of start-up costing 1 CPU second, then 1,000
 // requests per second at 0.25 CPU seconds per second, then 1 s of shut-down.
@@ -15,7 +15,7 @@ function syntheticRun(): RunSample[] {
       cpu += 0.125;
       requests += 500;
     } else cpu += 0.2;
-    samples.push({ elapsedMs: seconds * 1000, cpuSeconds: cpu, peakRssKb: 1000, requests });
+    samples.push({ atMs: 5000 + seconds * 1000, elapsedMs: seconds * 1000, cpuSeconds: cpu, peakRssKb: 1000, requests });
   }
   return samples;
 }
@@ -55,5 +55,26 @@ describe('steadyState', () => {
 
   it('returns null when trimming leaves no window', () => {
     expect(steadyState(syntheticRun().slice(0, 8), { trimSamples: 3 })).toBeNull();
+  });
+
+  it('keeps inside a span of time when given one, and says which samples bound it', () => {
+    // The run's samples are taken from 5 s on (atMs); its load lasts from 7 s to 17 s.
+    const whole = steadyState(syntheticRun(), { trimSamples: 0 })!;
+    expect([whole.fromMs, whole.toMs]).toEqual([7500, 16500]);
+    const within = steadyState(syntheticRun(), { trimSamples: 0, within: { fromMs: 9200, toMs: 12100 } })!;
+    expect([within.fromMs, within.toMs]).toEqual([9500, 12000]);
+    expect(within.seconds).toBeCloseTo(2.5, 6);
+    expect(within.cpuSecondsPer10k).toBeCloseTo(2.5, 6);
+  });
+
+  it('returns null when the span leaves it no window', () => {
+    expect(steadyState(syntheticRun(), { trimSamples: 0, within: { fromMs: 20_000, toMs: 30_000 } })).toBeNull();
+  });
+});
+
+describe('commonSpan', () => {
+  it('is the overlap of two windows, or null when they do not overlap', () => {
+    expect(commonSpan({ fromMs: 1000, toMs: 9000 }, { fromMs: 3000, toMs: 12_000 })).toEqual({ fromMs: 3000, toMs: 9000 });
+    expect(commonSpan({ fromMs: 1000, toMs: 2000 }, { fromMs: 3000, toMs: 4000 })).toBeNull();
   });
 });

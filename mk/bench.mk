@@ -3,7 +3,7 @@
 # 127.0.0.1 and every run is bounded in time. BENCHMARKS.md lists the figures of one `make bench`.
 BENCH_OUT ?= results/bench
 # Bundle variants of the overhead breakdown (bench/lib/bundle-edits.ts): removals, then proposed fixes.
-OVERHEAD_PING_CASES ?= bundle,no-status-check,no-verify-check,no-iteration-tags,no-call-params,bare
+OVERHEAD_PING_CASES ?= bundle,no-status-check,no-verify-check,no-call-params,bare
 OVERHEAD_GETRECORD_CASES ?= bundle,no-record-verify,no-verify-check,bare
 
 .PHONY: bench bench-quick bench-peers protoset

@@ -34,7 +34,7 @@ export const PER_CALL_EDITS: readonly BundleEdit[] = [
   },
   {
     name: 'no-iteration-tags',
-    removes: "the VU's read/write schedule and the class tag written when it changes",
+    removes: "the VU's read/write schedule and the class tag written when it changes (a mix of one operation has neither)",
     replacements: [
       [/\(readsNext \?\?= \w+\(\w+\.readRatio, \w+\(\w+\.vu\.idInTest\)\)\)\(\)/g, 'true'],
       [/        \(vuTags \?\?= \w+\.vu\.metrics\.tags\)\.class = iterationClass;\n/g, ''],

@@ -33,6 +33,11 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
+  // A supervisor that died takes the read ends of stdout and stderr with it: a write then fails
+  // (EPIPE), and unheard it would come back as an uncaught exception whose log line fails again,
+  // round and round, instead of the shutdown that stdin's end asked for.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+
   // A request must never take the target down: anything that escapes a handler is logged.
   process.on('uncaughtException', (error) => process.stderr.write(`target: uncaught error: ${error.stack ?? error.message}\n`));
   process.on('unhandledRejection', (reason) => process.stderr.write(`target: unhandled rejection: ${String(reason)}\n`));

@@ -3,6 +3,7 @@
 // unexpected failure prints its message and exits 1. Never a stack trace.
 import { BenchConfigError } from './options.js';
 import { MissingPeerError } from './peers.js';
+import { signalRunningGenerators } from './measured-run.js';
 
 export class MissingInputError extends Error {
   constructor(what: string, hint: string) {
@@ -12,6 +13,15 @@ export class MissingInputError extends Error {
 }
 
 export function runMain(name: string, body: () => Promise<void>): void {
+  // Interrupted: the generators get the same signal (k6 stops gracefully), and the local targets
+  // stop when this process is gone (they watch their stdin).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      const stopped = signalRunningGenerators(signal);
+      console.error(`${name}: ${signal} received; ${stopped} load generator(s) told to stop`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
   body().then(
     () => {
       process.exitCode ??= 0;

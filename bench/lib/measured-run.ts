@@ -49,6 +49,21 @@ export interface MeasuredRun {
   samples: RunSample[];
 }
 
+// Generators running now, so an interrupted benchmark stops them rather than leave them loading a target.
+const running = new Set<number>();
+
+/** Sends `signal` to every generator still running (GNU time's child, or time itself before it has forked). */
+export function signalRunningGenerators(signal: NodeJS.Signals): number {
+  for (const pid of running) {
+    try {
+      process.kill(childPids(pid)[0] ?? pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+  return running.size;
+}
+
 export async function measureRun(options: MeasuredRunOptions): Promise<MeasuredRun> {
   const scratch = mkdtempSync(join(tmpdir(), 'bench-time-'));
   const reportPath = join(scratch, 'time.txt');
@@ -58,6 +73,7 @@ export async function measureRun(options: MeasuredRunOptions): Promise<MeasuredR
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (child.pid !== undefined) running.add(child.pid);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -107,6 +123,7 @@ export async function measureRun(options: MeasuredRunOptions): Promise<MeasuredR
     child.once('error', reject);
     child.once('close', resolve);
   });
+  if (child.pid !== undefined) running.delete(child.pid);
   clearInterval(sampler);
   clearTimeout(killer);
   clearTimeout(lastResort);

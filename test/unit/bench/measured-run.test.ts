@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureRun } from '../../../bench/lib/measured-run.js';
+import { measureRun, signalRunningGenerators } from '../../../bench/lib/measured-run.js';
 
 // A child that burns 0.6 s of CPU (counted in CPU time, so a busy machine only
 // makes it slower) and holds about 64 MB, then exits.
@@ -35,5 +35,21 @@ describe('measureRun', () => {
     const run = await measureRun({ label: 'sleeper', command: 'sleep', args: ['30'], timeoutMs: 700, sampleIntervalMs: 100 });
     expect(run.timedOut).toBe(true);
     expect(run.totals.wallSeconds).toBeLessThan(5);
+  });
+
+  it('stops the generators still running when told to, so an interrupted benchmark leaves none behind', async () => {
+    // Arrange: a generator that would run for 30 s.
+    const running = measureRun({ label: 'sleeper', command: 'sleep', args: ['30'], timeoutMs: 20_000, sampleIntervalMs: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    // Act
+    const signalled = signalRunningGenerators('SIGTERM');
+    const run = await running;
+
+    // Assert: it ended on the signal, long before its time, and is no longer listed.
+    expect(signalled).toBe(1);
+    expect(run.timedOut).toBe(false);
+    expect(run.totals.wallSeconds).toBeLessThan(5);
+    expect(signalRunningGenerators('SIGTERM')).toBe(0);
   });
 });

@@ -54,6 +54,28 @@ describe('target/main.ts', () => {
     expect(await exited).toBe(0);
   });
 
+  it('with --stop-when-stdin-closes, exits by itself when its supervisor is gone with every pipe it held', async () => {
+    // Arrange: a running target whose stdout and stderr nobody reads any more.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'target/main.ts', '--grpc-port', '0', '--http-port', '0', '--stop-when-stdin-closes'],
+      { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('http listening') && resolve()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+
+    // Act: what a supervisor's death does to the pipes; the target's shutdown message then meets a closed stderr.
+    child.stdout.destroy();
+    child.stderr.destroy();
+    child.stdin.end();
+
+    // Assert: it stops on its own (exit 0), not killed after spinning on the write that failed.
+    const code = await exited;
+    clearTimeout(killer);
+    expect(code).toBe(0);
+  });
+
   it('passes fault and budget flags to the server', async () => {
     const target = await startTargetProcess(['--error-rate', 'Ping=1', '--max-bytes', '1k']);
     const client = new TestClient(target.grpcAddress);

@@ -183,7 +183,8 @@ export async function measureCosts(
         const pairKey = `${repeat}:${costCase.id}`;
         const side = pairSide(repeat, cases.indexOf(costCase));
         const shared = targets[0]!;
-        const [baselineCommand, caseCommand] = [await commandFor(baseline, shared), await commandFor(costCase, shared)];
+        const baselineCommand = await commandFor(baseline, shared);
+        const caseCommand = await commandFor(costCase, shared);
         if (baselineCommand.k6ApiAddress !== undefined && caseCommand.k6ApiAddress !== undefined) {
           // Two k6 runs: one target serves both, each counts its own iterations. Which is started
           // first alternates, as the side does below.
@@ -200,8 +201,14 @@ export async function measureCosts(
         // Another tool: each run on its own target, counted there. Which target each run gets alternates from
         // repeat to repeat for every case: the side moves a pair's ratio by up to 0.1 either way (BENCHMARKS.md,
         // Method), so an even number of repeats balances it.
+        // The run that stays on the shared target keeps the command already built for it.
         const [first, second] = side === 0 ? [targets[0]!, targets[1]!] : [targets[1]!, targets[0]!];
-        const measured = alignPair(await Promise.all([runCase(baseline, first, repeat, pairKey), runCase(costCase, second, repeat, pairKey)]));
+        const measured = alignPair(
+          await Promise.all([
+            runCase(baseline, first, repeat, pairKey, 'target', first === shared ? baselineCommand : undefined),
+            runCase(costCase, second, repeat, pairKey, 'target', second === shared ? caseCommand : undefined),
+          ]),
+        );
         measured.forEach(report);
         results.push(...measured);
       }

@@ -1,6 +1,6 @@
 // Counting a k6 run's own iterations over its REST API, so two k6 runs of a
 // benchmark pair can share one target: the parse, and a real k6 run read live.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -21,6 +21,18 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
   });
 }
 
+/** A target started with --stop-when-stdin-closes, once it listens; `exited` resolves with its exit code. */
+async function startSupervisedTarget() {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'target/main.ts', '--grpc-port', '0', '--http-port', '0', '--stop-when-stdin-closes'],
+    { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('http listening') && resolve()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { child, exited };
+}
+
 describe('target/main.ts', () => {
   it('prints both addresses on 127.0.0.1, serves, and exits 0 on SIGTERM', async () => {
     const target = await startTargetProcess();
@@ -43,26 +55,14 @@ describe('target/main.ts', () => {
   });
 
   it('with --stop-when-stdin-closes, shuts down cleanly once its stdin closes', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'target/main.ts', '--grpc-port', '0', '--http-port', '0', '--stop-when-stdin-closes'],
-      { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('http listening') && resolve()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { child, exited } = await startSupervisedTarget();
     child.stdin.end();
     expect(await exited).toBe(0);
   });
 
   it('with --stop-when-stdin-closes, exits by itself when its supervisor is gone with every pipe it held', async () => {
     // Arrange: a running target whose stdout and stderr nobody reads any more.
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'target/main.ts', '--grpc-port', '0', '--http-port', '0', '--stop-when-stdin-closes'],
-      { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('http listening') && resolve()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { child, exited } = await startSupervisedTarget();
     const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
 
     // Act: what a supervisor's death does to the pipes; the target's shutdown message then meets a closed stderr.

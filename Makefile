@@ -13,7 +13,7 @@ TEST_TARGETS :=
 TEST_PREREQS :=
 include $(wildcard mk/*.mk)
 
-.PHONY: help setup k6 bundle target demo test test-unit typecheck clean
+.PHONY: help setup k6 bundle emulator demo test test-unit typecheck clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -37,10 +37,10 @@ endif
 bundle: setup ## bundle scripts/scenarios/*.ts into dist/*.js
 	npm run --silent bundle
 
-target: setup ## run the local Open Saves target on 127.0.0.1:6000 (gRPC) and :8080 (HTTP)
-	npm run --silent target -- --grpc-port 6000 --http-port 8080
+emulator: setup ## run the local Open Saves emulator on 127.0.0.1:6000 (gRPC) and :8080 (HTTP)
+	npm run --silent emulator -- --grpc-port 6000 --http-port 8080
 
-demo: setup k6 bundle ## start the local target, run a real k6 load test against it, keep the results
+demo: setup k6 bundle ## start the local emulator, run a real k6 load test against it, keep the results
 	@tools/demo.sh
 
 typecheck: setup ## strict TypeScript checks of every part

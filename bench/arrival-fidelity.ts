@@ -1,6 +1,6 @@
 // Arrival-rate fidelity: does the bundle start iterations at the rate it was
 // asked for? The mixed bundle in its Ping-only mode, and the minimal k6 script
-// for reference, at each target rate; the achieved rate is what the target
+// for reference, at each target rate; the achieved rate is what the emulator
 // counted in the steady window, dropped iterations are k6's own count.
 //
 //   npx tsx bench/arrival-fidelity.ts [--rates 500,1000,2000] [--duration 15] [--repeat 1]

@@ -1,6 +1,6 @@
 // Load-generator cost: CPU seconds the load-generating process spends per
 // 10,000 requests, for our bundles, a minimal k6 script, ghz and Locust, each
-// making the same calls at the same fixed rate against the same local target,
+// making the same calls at the same fixed rate against the same local emulator,
 // in one run. Prints a markdown table and writes the figures as JSON.
 //
 //   npx tsx bench/load-cost.ts [--rate 1000] [--mixed-rate 100] [--duration 15] [--workloads Ping,GetRecord,mixed]

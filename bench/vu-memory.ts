@@ -7,7 +7,7 @@
 //                              [--json results/bench/vu-memory.json]
 // --scripts takes "minimal" and bundle names from dist/ (default: minimal and every bundle).
 import { readdirSync } from 'node:fs';
-import { REPO_ROOT } from '../test/helpers/target-process.js';
+import { REPO_ROOT } from '../test/helpers/emulator-process.js';
 import { runMain } from './lib/main.js';
 import { choiceList, integerList, readOptions } from './lib/options.js';
 import { prepareScratch, writeJson } from './lib/preflight.js';

@@ -1,5 +1,5 @@
 # Benchmarks (bench/): scripts that print figures and write them as JSON to results/bench/.
-# They are not tests, so nothing here joins TEST_TARGETS. Every load goes to a local target on
+# They are not tests, so nothing here joins TEST_TARGETS. Every load goes to a local emulator on
 # 127.0.0.1 and every run is bounded in time. BENCHMARKS.md lists the figures of one `make bench`.
 BENCH_OUT ?= results/bench
 # Bundle variants of the overhead breakdown (bench/lib/bundle-edits.ts): removals, then proposed fixes.
@@ -18,7 +18,7 @@ bench-quick: setup k6 bundle ## the key ratios in under 2 minutes: framework ove
 	npx tsx bench/quick.ts --json $(BENCH_OUT)/quick.json
 
 # About 25 minutes; each section's table is also kept as $(BENCH_OUT)/<name>.md.
-bench: setup k6 bundle bench-peers ## every benchmark: generator cost vs ghz and Locust, memory per VU, arrival rate, analysis, target
+bench: setup k6 bundle bench-peers ## every benchmark: generator cost vs ghz and Locust, memory per VU, arrival rate, analysis, emulator
 	@mkdir -p $(BENCH_OUT)
 	set -o pipefail; npx tsx bench/load-cost.ts --duration 30 --repeat 4 --json $(BENCH_OUT)/load-cost.json | tee $(BENCH_OUT)/load-cost.md
 	set -o pipefail; npx tsx bench/overhead.ts --workload Ping --duration 30 --repeat 4 --cases $(OVERHEAD_PING_CASES) --json $(BENCH_OUT)/overhead-ping.json | tee $(BENCH_OUT)/overhead-ping.md
@@ -29,4 +29,4 @@ bench: setup k6 bundle bench-peers ## every benchmark: generator cost vs ghz and
 	set -o pipefail; npx tsx bench/arrival-fidelity.ts --duration 12 --json $(BENCH_OUT)/arrival-fidelity.json | tee $(BENCH_OUT)/arrival-fidelity.md
 	set -o pipefail; npx tsx bench/analysis-throughput.ts 1000000 | tee $(BENCH_OUT)/analysis-1m.md
 	set -o pipefail; npx tsx bench/analysis-throughput.ts 10000000 | tee $(BENCH_OUT)/analysis-10m.md
-	set -o pipefail; npx tsx bench/target-throughput.ts | tee $(BENCH_OUT)/target-throughput.md
+	set -o pipefail; npx tsx bench/emulator-throughput.ts | tee $(BENCH_OUT)/emulator-throughput.md

@@ -1,5 +1,5 @@
 # xk6-output-cloudwatch: the k6 output extension linked into bin/k6.
-# Its end-to-end tests (real bin/k6 against the local target) are vitest
+# Its end-to-end tests (real bin/k6 against the local emulator) are vitest
 # files in test/unit/extension/ and run with the other vitest files.
 EXTENSION_DIR := xk6-output-cloudwatch
 

@@ -9,5 +9,5 @@ K6_ENV ?=
 scenario: bundle ## run one scenario bundle: make scenario SCENARIO=mixed K6_ENV="-e RATE=100"
 	"$(K6)" run $(K6_ENV) dist/$(SCENARIO).js
 
-test-scenarios: setup k6 ## the k6 scenario tests only (real bin/k6 against the local target)
+test-scenarios: setup k6 ## the k6 scenario tests only (real bin/k6 against the local emulator)
 	npx vitest run test/unit/scenarios

@@ -1,5 +1,5 @@
 // The operation catalogue of service opensaves.OpenSaves (open_saves.proto), the one
-// list that the scenarios, the local target and the dashboards share. Plain data
+// list that the scenarios, the local emulator and the dashboards share. Plain data
 // with no imports, so the k6 bundles, Node and the CDKTF app can all load it.
 // Tests check it against the proto, so the two cannot drift apart.
 

@@ -1,30 +1,30 @@
 #!/usr/bin/env bash
-# make demo: start the local Open Saves target on free loopback ports, run the mixed
+# make demo: start the local Open Saves emulator on free loopback ports, run the mixed
 # scenario with real k6 against it at a small rate, analyse the output, stop the
-# target, and say where everything is. Bounded: the load lasts about a minute.
+# emulator, and say where everything is. Bounded: the load lasts about a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 K6="${K6:-bin/k6}"
 run_dir="results/demo-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$run_dir"
-target_log="$run_dir/target.log"
+emulator_log="$run_dir/emulator.log"
 
-node --import tsx target/main.ts --grpc-port 0 --http-port 0 >"$target_log" 2>&1 &
-target_pid=$!
-stop_target() { kill -TERM "$target_pid" 2>/dev/null && wait "$target_pid" 2>/dev/null || true; }
-trap stop_target EXIT
+node --import tsx emulator/main.ts --grpc-port 0 --http-port 0 >"$emulator_log" 2>&1 &
+emulator_pid=$!
+stop_emulator() { kill -TERM "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null || true; }
+trap stop_emulator EXIT
 
 grpc_addr=""; http_url=""
 for _ in $(seq 1 300); do
-  grpc_addr="$(sed -n 's/^grpc listening on \(127\.0\.0\.1:[0-9]*\).*/\1/p' "$target_log" | head -1)"
-  http_url="$(sed -n 's/^http listening on \(http:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "$target_log" | head -1)"
+  grpc_addr="$(sed -n 's/^grpc listening on \(127\.0\.0\.1:[0-9]*\).*/\1/p' "$emulator_log" | head -1)"
+  http_url="$(sed -n 's/^http listening on \(http:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "$emulator_log" | head -1)"
   [[ -n "$grpc_addr" && -n "$http_url" ]] && break
-  kill -0 "$target_pid" 2>/dev/null || { echo "the local target failed to start:"; cat "$target_log"; exit 1; }
+  kill -0 "$emulator_pid" 2>/dev/null || { echo "the local emulator failed to start:"; cat "$emulator_log"; exit 1; }
   sleep 0.1
 done
-[[ -n "$grpc_addr" ]] || { echo "the local target did not report its address within 30 s:"; cat "$target_log"; exit 1; }
-echo "local target: gRPC $grpc_addr, HTTP $http_url"
+[[ -n "$grpc_addr" ]] || { echo "the local emulator did not report its address within 30 s:"; cat "$emulator_log"; exit 1; }
+echo "local emulator: gRPC $grpc_addr, HTTP $http_url"
 
 k6_status=0
 "$K6" run --no-color \
@@ -37,7 +37,7 @@ k6_status=0
 analysis_status=0
 npm run --silent analyze -- "$run_dir/k6.json" --out-dir "$run_dir/report" || analysis_status=$?
 
-stop_target
+stop_emulator
 trap - EXIT
 
 cat <<MSG
@@ -48,7 +48,7 @@ Results in $run_dir/:
   summary.json     the scenario's summary with the effective configuration
   k6.json          every k6 sample (k6 --out json)
   report/          report.html, report.md, summary.json, charts (open report/report.html in a browser)
-  target.log       the local target's output
+  emulator.log       the local emulator's output
 MSG
 # A failed threshold (k6 exit 99) is a finding of the demo, not a broken demo.
 [[ $k6_status -eq 0 || $k6_status -eq 99 ]]

@@ -43,7 +43,7 @@ export const GRPC_STATUS_NAMES = [
 // gRPC method paths look like /opensaves.OpenSaves/GetRecord.
 export const GRPC_METHOD_PREFIX = '/opensaves.OpenSaves/';
 
-// Latency histograms record integer microseconds: sub-millisecond latencies of a local target keep three
+// Latency histograms record integer microseconds: sub-millisecond latencies of a local emulator keep three
 // significant digits. One hour is the largest latency kept; larger values are clamped (and counted as such).
 export const HISTOGRAM_HIGHEST_US = 3_600_000_000;
 export const HISTOGRAM_DIGITS = 3;

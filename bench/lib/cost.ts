@@ -1,8 +1,8 @@
 // Measures and tabulates load-generator cost (bench/load-cost.ts and
 // bench/overhead.ts): each case is one command that makes a given load
-// against the shared local target, measured in a steady window.
+// against the shared local emulator, measured in a steady window.
 import { readFileSync } from 'node:fs';
-import { startBenchTarget, type BenchTarget, type SeededRecord } from './bench-target.js';
+import { startBenchEmulator, type BenchEmulator, type SeededRecord } from './bench-emulator.js';
 import type { GeneratorCommand, GeneratorContext, LoadShape, Workload } from './generators.js';
 import { freeLoopbackPort, k6IterationCounter } from './k6-iterations.js';
 import { measureRun } from './measured-run.js';
@@ -33,7 +33,7 @@ export interface CostResult {
   targetRate: number;
   exitCode: number | null;
   steady: SteadyState | null;
-  /** whole process: start-up, load and shut-down, over every request the target counted */
+  /** whole process: start-up, load and shut-down, over every request the emulator counted */
   wholeCpuSecondsPer10k: number | null;
   requests: number;
   peakRssMb: number;
@@ -48,8 +48,8 @@ export interface MeasureOptions {
    * Run each compared case at the same time as its own run of the baseline, both
    * on the generator's CPU: the machine's drift (a shared VM's speed moves by 10 %
    * and more within minutes) then hits both runs of a pair alike. Two k6 runs share
-   * one target and each counts its own iterations (k6's REST API); a pair with
-   * another tool gives each run its own target, and which target a side gets moves
+   * one emulator and each counts its own iterations (k6's REST API); a pair with
+   * another tool gives each run its own emulator, and which emulator a side gets moves
    * that ratio (pairSide balances it over repeats). Off: every case runs alone, one
    * after the other (for benchmarks whose figure is the run itself, such as dropped
    * iterations).
@@ -57,8 +57,8 @@ export interface MeasureOptions {
   concurrentPairs?: boolean;
 }
 
-/** How a run's requests are counted: the target's counter (its RPCs), or the k6 run's own iterations. */
-type Counting = 'target' | 'k6';
+/** How a run's requests are counted: the emulator's counter (its RPCs), or the k6 run's own iterations. */
+type Counting = 'emulator' | 'k6';
 
 // Samples every 500 ms; the window leaves out warm-up and shut-down. Warm-up is the
 // first 4 s: each VU's first calls dial its connection and build its per-VU objects
@@ -88,8 +88,8 @@ export function alignPair(pair: readonly MeasuredCase[]): CostResult[] {
   return pair.map(({ result, samples }) => ({ ...result, steady: span ? steadyState(samples, { ...WINDOW, within: span }) : null }));
 }
 
-interface SeededTarget {
-  target: BenchTarget;
+interface SeededEmulator {
+  emulator: BenchEmulator;
   seeded: SeededRecord;
 }
 
@@ -100,15 +100,15 @@ export async function measureCosts(
   options: MeasureOptions = {},
 ): Promise<CostResult[]> {
   const scratch = prepareScratch(benchmark);
-  const targets: SeededTarget[] = [];
+  const emulators: SeededEmulator[] = [];
   const results: CostResult[] = [];
   let runs = 0;
-  const commandFor = async (costCase: CostCase, where: SeededTarget): Promise<GeneratorCommand> => {
+  const commandFor = async (costCase: CostCase, where: SeededEmulator): Promise<GeneratorCommand> => {
     runs++;
-    const { target, seeded } = where;
+    const { emulator, seeded } = where;
     return costCase.command({
-      grpcAddress: target.process.grpcAddress,
-      httpUrl: target.process.httpUrl,
+      grpcAddress: emulator.process.grpcAddress,
+      httpUrl: emulator.process.httpUrl,
       protosetPath: scratch.protosetPath,
       seeded,
       scratchDir: scratch.dir,
@@ -116,18 +116,18 @@ export async function measureCosts(
       k6ApiAddress: `127.0.0.1:${await freeLoopbackPort()}`,
     });
   };
-  const runCase = async (costCase: CostCase, where: SeededTarget, repeat: number, pairKey: string, counting: Counting = 'target', prepared?: GeneratorCommand): Promise<MeasuredCase> => {
+  const runCase = async (costCase: CostCase, where: SeededEmulator, repeat: number, pairKey: string, counting: Counting = 'emulator', prepared?: GeneratorCommand): Promise<MeasuredCase> => {
     const command = prepared ?? (await commandFor(costCase, where));
     if (counting === 'k6' && command.k6ApiAddress === undefined) throw new Error(`${costCase.label}: counting its own iterations needs a k6 run`);
     const countRequests =
       counting === 'k6'
         ? k6IterationCounter(command.k6ApiAddress!)
-        : rpcCounter(where.target.process.httpUrl, costCase.workload === 'mixed' ? [] : [costCase.workload]);
+        : rpcCounter(where.emulator.process.httpUrl, costCase.workload === 'mixed' ? [] : [costCase.workload]);
     const before = counting === 'k6' ? 0 : await countRequests();
     const run = await measureRun({
       label: `${costCase.label} ${costCase.workload}`,
       ...command,
-      cpuList: where.target.layout.generator,
+      cpuList: where.emulator.layout.generator,
       timeoutMs: (costCase.shape.durationSeconds + 120) * 1000,
       sampleIntervalMs: SAMPLE_INTERVAL_MS,
       countRequests,
@@ -160,13 +160,13 @@ export async function measureCosts(
     console.error(`${benchmark}: ${result.label} ${result.workload} (${result.repeat}/${repeats}${result.pairKey.includes(':') ? ', paired' : ''}): ${describe(result)}`);
   try {
     for (let index = 0; index < (options.concurrentPairs ? 2 : 1); index++) {
-      const target = await startBenchTarget();
-      targets.push({ target, seeded: await target.seedRecord(`${scratch.runId}-t${index}`) });
+      const emulator = await startBenchEmulator();
+      emulators.push({ emulator, seeded: await emulator.seedRecord(`${scratch.runId}-t${index}`) });
     }
     const mode = options.concurrentPairs
-      ? 'each compared case beside its own baseline run (two k6 runs on one target, each counting its iterations; another tool on a target of its own)'
+      ? 'each compared case beside its own baseline run (two k6 runs on one emulator, each counting its iterations; another tool on a emulator of its own)'
       : 'one run at a time';
-    console.error(`${benchmark}: ${cases.length} cases x ${repeats}; ${mode}; ${targets[0]!.target.layout.description}`);
+    console.error(`${benchmark}: ${cases.length} cases x ${repeats}; ${mode}; ${emulators[0]!.emulator.layout.description}`);
     const byId = new Map(cases.map((costCase) => [costCase.id, costCase]));
     const isBaseline = (costCase: CostCase) => cases.some((other) => other.baselineId === costCase.id);
     for (let repeat = 1; repeat <= repeats; repeat++) {
@@ -175,18 +175,18 @@ export async function measureCosts(
         const baseline = costCase.baselineId === undefined || costCase.baselineId === costCase.id ? undefined : byId.get(costCase.baselineId);
         if (!options.concurrentPairs || baseline === undefined) {
           if (options.concurrentPairs && isBaseline(costCase)) continue;
-          const { result } = await runCase(costCase, targets[0]!, repeat, String(repeat));
+          const { result } = await runCase(costCase, emulators[0]!, repeat, String(repeat));
           report(result);
           results.push(result);
           continue;
         }
         const pairKey = `${repeat}:${costCase.id}`;
         const side = pairSide(repeat, cases.indexOf(costCase));
-        const shared = targets[0]!;
+        const shared = emulators[0]!;
         const baselineCommand = await commandFor(baseline, shared);
         const caseCommand = await commandFor(costCase, shared);
         if (baselineCommand.k6ApiAddress !== undefined && caseCommand.k6ApiAddress !== undefined) {
-          // Two k6 runs: one target serves both, each counts its own iterations. Which is started
+          // Two k6 runs: one emulator serves both, each counts its own iterations. Which is started
           // first alternates, as the side does below.
           const pair = [
             () => runCase(baseline, shared, repeat, pairKey, 'k6', baselineCommand),
@@ -198,15 +198,15 @@ export async function measureCosts(
           results.push(...measured);
           continue;
         }
-        // Another tool: each run on its own target, counted there. Which target each run gets alternates from
+        // Another tool: each run on its own emulator, counted there. Which emulator each run gets alternates from
         // repeat to repeat for every case: the side moves a pair's ratio by up to 0.1 either way (BENCHMARKS.md,
         // Method), so an even number of repeats balances it.
-        // The run that stays on the shared target keeps the command already built for it.
-        const [first, second] = side === 0 ? [targets[0]!, targets[1]!] : [targets[1]!, targets[0]!];
+        // The run that stays on the shared emulator keeps the command already built for it.
+        const [first, second] = side === 0 ? [emulators[0]!, emulators[1]!] : [emulators[1]!, emulators[0]!];
         const measured = alignPair(
           await Promise.all([
-            runCase(baseline, first, repeat, pairKey, 'target', first === shared ? baselineCommand : undefined),
-            runCase(costCase, second, repeat, pairKey, 'target', second === shared ? caseCommand : undefined),
+            runCase(baseline, first, repeat, pairKey, 'emulator', first === shared ? baselineCommand : undefined),
+            runCase(costCase, second, repeat, pairKey, 'emulator', second === shared ? caseCommand : undefined),
           ]),
         );
         measured.forEach(report);
@@ -214,9 +214,9 @@ export async function measureCosts(
       }
     }
   } finally {
-    for (const { target, seeded } of targets) {
+    for (const { emulator, seeded } of emulators) {
       await seeded.remove().catch((error: Error) => console.error(`${benchmark}: cleanup failed: ${error.message}`));
-      await target.stop();
+      await emulator.stop();
     }
     scratch.remove();
   }
@@ -318,7 +318,7 @@ export function renderCosts(results: readonly CostResult[], cases: readonly Cost
   });
   return [
     results.some((result) => result.pairKey.includes(':'))
-      ? `Median of ${repeats} repeat(s) per case. Each compared case ran at the same time as its own run of ${baselineLabel} making the same call, both on the generator's CPU (two k6 runs against one target, each counting its own iterations; ghz or Locust against a target of its own); the ratio is the median over repeats of the case's cost over that run's.`
+      ? `Median of ${repeats} repeat(s) per case. Each compared case ran at the same time as its own run of ${baselineLabel} making the same call, both on the generator's CPU (two k6 runs against one emulator, each counting its own iterations; ghz or Locust against a emulator of its own); the ratio is the median over repeats of the case's cost over that run's.`
       : `Median of ${repeats} interleaved run(s) per case. Ratios are to ${baselineLabel} making the same call: the median over repeats of the case's cost over the baseline's in the same repeat.`,
     '',
     markdownTable(

@@ -1,9 +1,9 @@
 // The load generators compared by the benchmarks, and how each one is told to
 // make the same load: one RPC (or the mix) at a fixed rate for a fixed time
-// against the local target. Only command lines live here; measuring is
+// against the local emulator. Only command lines live here; measuring is
 // measured-run.ts's job.
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../test/helpers/target-process.js';
+import { REPO_ROOT } from '../../test/helpers/emulator-process.js';
 import { K6_BINARY } from '../../test/helpers/k6.js';
 import type { CostCase } from './cost.js';
 import { GHZ_BINARY, LOCUST_BINARY } from './peers.js';

@@ -1,6 +1,6 @@
 // Reads a running k6's iteration count from its REST API (`k6 run --address`).
-// Two k6 runs of a pair can then share one target: each counts its own calls,
-// where the target's counter would add both together. In the workloads that are
+// Two k6 runs of a pair can then share one emulator: each counts its own calls,
+// where the emulator's counter would add both together. In the workloads that are
 // compared (Ping, GetRecord) an iteration is one call.
 import { createServer } from 'node:net';
 

@@ -13,7 +13,7 @@ export class MissingInputError extends Error {
 }
 
 export function runMain(name: string, body: () => Promise<void>): void {
-  // Interrupted: the generators get the same signal (k6 stops gracefully), and the local targets
+  // Interrupted: the generators get the same signal (k6 stops gracefully), and the local emulators
   // stop when this process is gone (they watch their stdin).
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

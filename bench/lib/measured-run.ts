@@ -1,6 +1,6 @@
 // Runs one load generator as a child process, pinned to given CPUs, and
 // records what it costs: total CPU and peak RSS from GNU time, plus periodic
-// /proc samples paired with the target's request counter so that a
+// /proc samples paired with the emulator's request counter so that a
 // steady-state window (no start-up, no shut-down) can be cut out afterwards.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,7 +23,7 @@ export interface MeasuredRunOptions {
   /** the run is killed after this long; every run is bounded */
   timeoutMs: number;
   sampleIntervalMs?: number;
-  /** reads the target's request counter; sampled together with CPU */
+  /** reads the emulator's request counter; sampled together with CPU */
   countRequests?: () => Promise<number>;
   /** checked after every sample; when true the generator gets SIGINT (a graceful stop) */
   stopWhen?: (samples: readonly RunSample[]) => boolean;
@@ -35,7 +35,7 @@ export interface RunSample {
   elapsedMs: number;
   cpuSeconds: number;
   peakRssKb: number;
-  /** the target's counter at this moment; NaN when no counter was given */
+  /** the emulator's counter at this moment; NaN when no counter was given */
   requests: number;
 }
 
@@ -49,7 +49,7 @@ export interface MeasuredRun {
   samples: RunSample[];
 }
 
-// Generators running now, so an interrupted benchmark stops them rather than leave them loading a target.
+// Generators running now, so an interrupted benchmark stops them rather than leave them loading a emulator.
 const running = new Set<number>();
 
 /** Sends `signal` to every generator still running (GNU time's child, or time itself before it has forked). */

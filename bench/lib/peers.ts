@@ -3,7 +3,7 @@
 // Locust and grpcio from Debian), never fetched by the benchmarks themselves.
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../test/helpers/target-process.js';
+import { REPO_ROOT } from '../../test/helpers/emulator-process.js';
 
 export const GHZ_BINARY = join(REPO_ROOT, 'bin/ghz');
 // Debian's Locust runs on Debian's python3, not on whatever python3 is first on PATH.

@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { K6_BINARY } from '../../test/helpers/k6.js';
 import { buildFileDescriptors, encodeDescriptorSet } from '../../tools/protoset/descriptor-set.js';
-import { REPO_ROOT } from '../../test/helpers/target-process.js';
+import { REPO_ROOT } from '../../test/helpers/emulator-process.js';
 import { BUNDLE_DIR, type GeneratorId } from './generators.js';
 import { MissingInputError } from './main.js';
 import { GHZ_BINARY, LOCUST_BINARY, requireExecutable } from './peers.js';
 
 export interface Scratch {
   dir: string;
-  /** prefixes every key the benchmark creates on the target */
+  /** prefixes every key the benchmark creates on the emulator */
   runId: string;
   protosetPath: string;
   remove: () => void;

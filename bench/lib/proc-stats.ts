@@ -1,5 +1,5 @@
 // Reads the CPU time and memory of a running process from /proc. Linux only,
-// which is where the benchmarks run (the load generator and the target share
+// which is where the benchmarks run (the load generator and the emulator share
 // one machine, and /proc is the one view that is the same for every tool).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

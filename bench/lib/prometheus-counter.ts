@@ -1,4 +1,4 @@
-// Reads the target's request counter from its Prometheus endpoint. Counting on
+// Reads the emulator's request counter from its Prometheus endpoint. Counting on
 // the server side gives every load generator the same yardstick, whatever its
 // own report calls a request.
 
@@ -25,7 +25,7 @@ function parseLabels(text: string): Map<string, string> {
   return labels;
 }
 
-/** A counter reader bound to one target; `methods` limits it to those RPCs (all RPCs when empty). */
+/** A counter reader bound to one emulator; `methods` limits it to those RPCs (all RPCs when empty). */
 export function rpcCounter(httpUrl: string, methods: readonly string[] = []): () => Promise<number> {
   return async () => {
     const response = await fetch(`${httpUrl}/metrics`);

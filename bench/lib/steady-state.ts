@@ -10,7 +10,7 @@ export interface SteadyState {
   cpuSeconds: number;
   /** CPU seconds the generator spent per 10,000 requests */
   cpuSecondsPer10k: number;
-  /** requests per second the target counted in the window */
+  /** requests per second the emulator counted in the window */
   achievedRate: number;
   /** the window's first and last sample (RunSample.atMs) */
   fromMs: number;

@@ -4,7 +4,7 @@
 // request; the run is stopped as soon as its CPU use settles.
 import { basename } from 'node:path';
 import { K6_BINARY } from '../../test/helpers/k6.js';
-import { REPO_ROOT } from '../../test/helpers/target-process.js';
+import { REPO_ROOT } from '../../test/helpers/emulator-process.js';
 import { cpuLayout } from './cpu-layout.js';
 import { measureRun, type RunSample } from './measured-run.js';
 import { readFileSync } from 'node:fs';

@@ -32,7 +32,7 @@ export type SummaryNotes = (data: SummaryData) => string[];
 
 export function buildSummary(scenario: string, config: Config, data: SummaryData, notes?: SummaryNotes): Record<string, string> {
   const lines: string[] = [];
-  lines.push(`Open Saves ${scenario} scenario: ${describeTarget(config)}, profile ${config.profile}`);
+  lines.push(`Open Saves ${scenario} scenario: ${describeEmulatorOrDeployment(config)}, profile ${config.profile}`);
   lines.push('', 'effective configuration:');
   for (const [name, value] of Object.entries(describeConfig(config))) {
     if (value !== undefined) lines.push(`  ${name.padEnd(16)} ${JSON.stringify(value)}`);
@@ -49,7 +49,7 @@ export function buildSummary(scenario: string, config: Config, data: SummaryData
   };
 }
 
-function describeTarget(config: Config): string {
+function describeEmulatorOrDeployment(config: Config): string {
   return config.transport === 'http' ? `REST API at ${config.httpUrl}` : `gRPC at ${config.addr}${config.tls ? ' (TLS)' : ''}`;
 }
 

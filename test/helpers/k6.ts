@@ -2,7 +2,7 @@
 // its exit code and output. Every run is bounded by a wall-clock timeout.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from './target-process.js';
+import { REPO_ROOT } from './emulator-process.js';
 
 export const K6_BINARY = process.env.K6 && process.env.K6 !== 'bin/k6' ? process.env.K6 : join(REPO_ROOT, 'bin/k6');
 

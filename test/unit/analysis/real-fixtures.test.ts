@@ -1,5 +1,5 @@
-// Output of real k6 runs against the local target (test/fixtures/analysis, recorded by record-fixtures.ts; the
-// target injected 5% UNAVAILABLE on GetRecord, and the scenarios expect some NOT_FOUND).
+// Output of real k6 runs against the local emulator (test/fixtures/analysis, recorded by record-fixtures.ts; the
+// emulator injected 5% UNAVAILABLE on GetRecord, and the scenarios expect some NOT_FOUND).
 import { describe, expect, it } from 'vitest';
 import { scanInputs } from '../../../analysis/src/scan.js';
 import { operationViews } from '../../../analysis/src/operations.js';
@@ -75,7 +75,7 @@ describe('real k6 output', () => {
     const capacity = analyseCapacity(buildTimeSeries(aggregate), loadSlo(DEFAULT_SLO_PATH), aggregate.steps, aggregate.startMs!)!;
     expect(capacity.steps.map((s) => s.name)).toEqual(['1', '2']);
     expect(capacity.steps[1]!.offeredPerSec).toBeGreaterThan(capacity.steps[0]!.offeredPerSec);
-    // Only GetRecord has injected failures; the local target's latencies are far below the SLO.
+    // Only GetRecord has injected failures; the local emulator's latencies are far below the SLO.
     for (const violation of capacity.steps.flatMap((s) => s.violations)) expect(`${violation.op} ${violation.criterion}`).toBe('GetRecord errorRate');
     expect(capacity.findings.join(' ')).toMatch(/Step 3 ran for less than 1 s \(the run stopped\) and is left out\./);
   });

@@ -50,11 +50,11 @@ describe('markdownTable', () => {
 });
 
 describe('cpuLayout', () => {
-  it('gives the generator and the target a core each when there are two', () => {
-    expect(cpuLayout(2)).toMatchObject({ generator: '0', target: '1' });
+  it('gives the generator and the emulator a core each when there are two', () => {
+    expect(cpuLayout(2)).toMatchObject({ generator: '0', emulator: '1' });
   });
 
   it('lets them share the only core otherwise', () => {
-    expect(cpuLayout(1)).toMatchObject({ generator: '0', target: '0' });
+    expect(cpuLayout(1)).toMatchObject({ generator: '0', emulator: '0' });
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../helpers/target-process.js';
+import { REPO_ROOT } from '../../helpers/emulator-process.js';
 import { runK6 } from '../../helpers/k6.js';
 import {
   buildFileDescriptors,

@@ -1,5 +1,5 @@
 // Counting a k6 run's own iterations over its REST API, so two k6 runs of a
-// benchmark pair can share one target: the parse, and a real k6 run read live.
+// benchmark pair can share one emulator: the parse, and a real k6 run read live.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,16 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeLoopbackPort, iterationsFromApi, k6IterationCounter } from '../../../bench/lib/k6-iterations.js';
 import { readSummaryExport } from '../../../bench/lib/cost.js';
 import { runK6 } from '../../helpers/k6.js';
-import { startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
+import { startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'k6-iterations-test-'));
-let target: TargetProcess;
+let emulator: EmulatorProcess;
 
 beforeAll(async () => {
-  target = await startTargetProcess();
+  emulator = await startEmulatorProcess();
 });
 afterAll(async () => {
-  await target?.stop();
+  await emulator?.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -48,7 +48,7 @@ describe('k6IterationCounter', () => {
 
     // Act: read while the run lasts.
     const running = runK6('bench/k6/minimal-grpc.js', {
-      env: { OPEN_SAVES_ADDR: target.grpcAddress, RPC: 'Ping', RATE: '20', VUS: '2', DURATION: '3s' },
+      env: { OPEN_SAVES_ADDR: emulator.grpcAddress, RPC: 'Ping', RATE: '20', VUS: '2', DURATION: '3s' },
       args: ['--address', address, '--summary-export', exportPath],
       timeoutMs: 60_000,
     });

@@ -3,18 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runK6 } from '../../helpers/k6.js';
-import { startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
+import { startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
 import { sumCounter, RPC_COUNTER } from '../../../bench/lib/prometheus-counter.js';
 
 const SCRIPT = 'bench/k6/minimal-grpc.js';
 const scratch = mkdtempSync(join(tmpdir(), 'minimal-script-test-'));
-let target: TargetProcess;
+let emulator: EmulatorProcess;
 
 beforeAll(async () => {
-  target = await startTargetProcess();
+  emulator = await startEmulatorProcess();
 });
 afterAll(async () => {
-  await target?.stop();
+  await emulator?.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -25,7 +25,7 @@ interface Export {
 async function runMinimal(rpc: string, name: string): Promise<{ exitCode: number | null; summary: Export; output: string }> {
   const exportPath = join(scratch, `${name}.json`);
   const run = await runK6(SCRIPT, {
-    env: { OPEN_SAVES_ADDR: target.grpcAddress, RPC: rpc, RATE: '20', VUS: '2', DURATION: '2s', RUN_ID: `t${name}` },
+    env: { OPEN_SAVES_ADDR: emulator.grpcAddress, RPC: rpc, RATE: '20', VUS: '2', DURATION: '2s', RUN_ID: `t${name}` },
     args: ['--summary-export', exportPath],
     timeoutMs: 60_000,
   });
@@ -44,12 +44,12 @@ describe('the minimal k6 baseline script', () => {
     const run = await runMinimal('GetRecord', 'getrecord');
     expect(run.exitCode, run.output).toBe(0);
     expect(run.summary.metrics['checks']).toMatchObject({ fails: 0 });
-    const metrics = await (await fetch(`${target.httpUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${emulator.httpUrl}/metrics`)).text();
     expect(sumCounter(metrics, RPC_COUNTER, { method: 'DeleteStore', code: 'OK' })).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses an RPC it does not make, naming the variable', async () => {
-    const run = await runK6(SCRIPT, { env: { OPEN_SAVES_ADDR: target.grpcAddress, RPC: 'Pong' }, timeoutMs: 60_000 });
+    const run = await runK6(SCRIPT, { env: { OPEN_SAVES_ADDR: emulator.grpcAddress, RPC: 'Pong' }, timeoutMs: 60_000 });
     expect(run.exitCode).not.toBe(0);
     expect(run.stderr + run.stdout).toContain('invalid RPC; reason: expected Ping or GetRecord, got `Pong`');
   });

@@ -1,5 +1,5 @@
 // End to end: bin/k6 built with xk6-output-cloudwatch runs a small gRPC
-// scenario against the local target with `--out cloudwatch`, and what the
+// scenario against the local emulator with `--out cloudwatch`, and what the
 // output sends (EMF over TCP, or PutMetricData in Smithy RPC v2 CBOR) must
 // carry the same per-operation request counts as k6's own summary.
 import { existsSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATENCY_NOT_JUDGED, runK6 } from '../../helpers/k6.js';
-import { REPO_ROOT, startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
+import { REPO_ROOT, startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
 import { countByOp, dataFromEMF, dataFromPutMetricData, type SentDatum } from './received-counts.js';
 import { startEMFListener, startFakeCloudWatch } from './metric-receivers.js';
 
@@ -16,7 +16,7 @@ import { startEMFListener, startFakeCloudWatch } from './metric-receivers.js';
 // flush periods; the smoke scenario (bundled by `make bundle`) is the kit's
 // own one pass over all 27 RPCs.
 const SCRIPTS = {
-  fixture: { path: 'test/fixtures/extension/grpc-ops.js', addressVariable: 'TARGET_GRPC' },
+  fixture: { path: 'test/fixtures/extension/grpc-ops.js', addressVariable: 'EMULATOR_GRPC' },
   smoke: { path: 'dist/smoke.js', addressVariable: 'OPEN_SAVES_ADDR' },
 } as const;
 const OPERATIONS = ['Ping', 'CreateStore', 'CreateRecord', 'GetRecord', 'DeleteRecord'];
@@ -39,16 +39,16 @@ async function readSummary(summaryPath: string): Promise<K6Summary> {
   return JSON.parse(await readFile(summaryPath, 'utf8')) as K6Summary;
 }
 
-let target: TargetProcess;
+let emulator: EmulatorProcess;
 let workDir: string;
 
 beforeAll(async () => {
-  target = await startTargetProcess();
+  emulator = await startEmulatorProcess();
   workDir = await mkdtemp(join(tmpdir(), 'cloudwatch-output-'));
 });
 
 afterAll(async () => {
-  await target?.stop();
+  await emulator?.stop();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
@@ -57,7 +57,7 @@ async function runScript(script: keyof typeof SCRIPTS, name: string, args: strin
   if (!existsSync(join(REPO_ROOT, path))) throw new Error(`${path} is missing; run \`make bundle\` first`);
   const summaryPath = join(workDir, `${name}-summary.json`);
   const run = await runK6(path, {
-    env: { [addressVariable]: target.grpcAddress, SUMMARY_PATH: summaryPath, ...LATENCY_NOT_JUDGED },
+    env: { [addressVariable]: emulator.grpcAddress, SUMMARY_PATH: summaryPath, ...LATENCY_NOT_JUDGED },
     args,
     processEnv,
     timeoutMs: RUN_TIMEOUT_MS,

@@ -1,13 +1,13 @@
-// Every scenario bundle runs with the real k6 against the local target in the
+// Every scenario bundle runs with the real k6 against the local emulator in the
 // smoke profile (shortened): all checks pass, nothing read back differs from
 // what was written, no call fails, and the run leaves no store or record behind.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATENCY_NOT_JUDGED, runK6 } from '../../helpers/k6.js';
-import { startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
+import { startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
 import { bundleScenarios, K6_TEST_ARGS, type Bundles } from './bundles.js';
 import { count, readSummary } from './summary-file.js';
-import { fetchMetrics, sample } from './target-metrics.js';
+import { fetchMetrics, sample } from './emulator-metrics.js';
 
 // Short plateaus keep each run to a few seconds on a shared two-core machine.
 const SCENARIOS: { name: string; env: Record<string, string> }[] = [
@@ -22,26 +22,26 @@ const SCENARIOS: { name: string; env: Record<string, string> }[] = [
 ];
 
 let bundles: Bundles;
-let target: TargetProcess;
+let emulator: EmulatorProcess;
 
 beforeAll(async () => {
   bundles = bundleScenarios();
-  target = await startTargetProcess();
+  emulator = await startEmulatorProcess();
 });
 
 afterAll(async () => {
-  await target?.stop();
+  await emulator?.stop();
 });
 
 describe('each scenario bundle in the smoke profile', () => {
   it.each(SCENARIOS)('$name passes every check and leaves nothing behind', async ({ name, env }) => {
-    // Arrange: the target is shared by the scenarios, so each compares with what it found.
+    // Arrange: the emulator is shared by the scenarios, so each compares with what it found.
     const summaryPath = join(bundles.root, `${name}-summary.json`);
-    const before = await fetchMetrics(target.httpUrl);
+    const before = await fetchMetrics(emulator.httpUrl);
 
     // Act
     const run = await runK6(bundles.path(name), {
-      env: { OPEN_SAVES_ADDR: target.grpcAddress, PROFILE: 'smoke', SUMMARY_PATH: summaryPath, ...LATENCY_NOT_JUDGED, ...env },
+      env: { OPEN_SAVES_ADDR: emulator.grpcAddress, PROFILE: 'smoke', SUMMARY_PATH: summaryPath, ...LATENCY_NOT_JUDGED, ...env },
       args: K6_TEST_ARGS,
       timeoutMs: 120_000,
     });
@@ -65,8 +65,8 @@ describe('each scenario bundle in the smoke profile', () => {
     }
     // The text summary states the effective configuration.
     expect(run.stdout).toContain('effective configuration:');
-    expect(run.stdout).toContain(`addr             "${target.grpcAddress}"`);
-    const after = await fetchMetrics(target.httpUrl);
+    expect(run.stdout).toContain(`addr             "${emulator.grpcAddress}"`);
+    const after = await fetchMetrics(emulator.httpUrl);
     for (const gauge of ['opensaves_stores', 'opensaves_records']) {
       expect(sample(after, gauge), `${gauge} after the run\n${run.stdout}${run.stderr}`).toBe(sample(before, gauge));
     }

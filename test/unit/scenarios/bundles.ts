@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../helpers/target-process.js';
+import { REPO_ROOT } from '../../helpers/emulator-process.js';
 
 export interface Bundles {
   /** absolute path of dist/<scenario>.js */

@@ -1,6 +1,6 @@
 // Every configuration variable's bad value stops k6 in the init context: a
 // message naming the variable, the expected form and the value got, a non-zero
-// exit, and no connection to the target at all.
+// exit, and no connection to the emulator at all.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
@@ -79,7 +79,7 @@ let httpUrl = '';
 
 beforeAll(async () => {
   bundles = bundleScenarios();
-  // Stand-ins for the target: they only count who knocks.
+  // Stand-ins for the emulator: they only count who knocks.
   grpcListener = createTcpServer((socket) => {
     connections++;
     socket.destroy();
@@ -121,7 +121,7 @@ describe('a bad configuration value', () => {
     expect(httpRequests).toBe(0);
   });
 
-  it('is accepted when valid: the same stand-in target is then contacted', async () => {
+  it('is accepted when valid: the same stand-in emulator is then contacted', async () => {
     // Arrange: a valid configuration pointing at the counting listener.
     const before = connections;
 
@@ -132,7 +132,7 @@ describe('a bad configuration value', () => {
       timeoutMs: 60_000,
     });
 
-    // Assert: the run got past the init context and tried to reach the target.
+    // Assert: the run got past the init context and tried to reach the emulator.
     expect(run.stdout + run.stderr).not.toContain('invalid ');
     expect(connections).toBeGreaterThan(before);
   });

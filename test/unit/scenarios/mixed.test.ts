@@ -1,38 +1,38 @@
-// The mixed scenario against the local target: over the REST API, with the
+// The mixed scenario against the local emulator: over the REST API, with the
 // read ratio asked for, with a mix of one operation, and under injected faults
 // where the SLOs must fail.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LATENCY_NOT_JUDGED, runK6 } from '../../helpers/k6.js';
-import { startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
+import { startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
 import { bundleScenarios, K6_TEST_ARGS, type Bundles } from './bundles.js';
 import { count, failedThresholds, readSummary } from './summary-file.js';
-import { fetchMetrics, sample, sumWhere } from './target-metrics.js';
+import { fetchMetrics, sample, sumWhere } from './emulator-metrics.js';
 
 let bundles: Bundles;
-let target: TargetProcess | undefined;
+let emulator: EmulatorProcess | undefined;
 
 beforeAll(() => {
   bundles = bundleScenarios();
 });
 
 afterEach(async () => {
-  await target?.stop();
-  target = undefined;
+  await emulator?.stop();
+  emulator = undefined;
 });
 
 describe('the mixed scenario', () => {
   it('drives the REST API with TRANSPORT=http, with gRPC operation names, skipping what it lacks', async () => {
     // Arrange: a write-heavy mix, so operations the REST API lacks (atomics, chunks) come up.
-    target = await startTargetProcess();
+    emulator = await startEmulatorProcess();
     const summaryPath = join(bundles.root, 'mixed-http.json');
 
     // Act
     const run = await runK6(bundles.path('mixed'), {
       env: {
         TRANSPORT: 'http',
-        OPEN_SAVES_HTTP_URL: target.httpUrl,
+        OPEN_SAVES_HTTP_URL: emulator.httpUrl,
         OPEN_SAVES_ADDR: '127.0.0.1:1',
         RATE: '10',
         RAMP: '1s',
@@ -56,7 +56,7 @@ describe('the mixed scenario', () => {
     expect(count(summary, 'opensaves_skipped_operations')).toBeGreaterThan(0);
     // The lacking operations are announced once, not per iteration.
     expect(run.stderr.match(/the REST API has no /g)).toHaveLength(1);
-    const metrics = await fetchMetrics(target.httpUrl);
+    const metrics = await fetchMetrics(emulator.httpUrl);
     expect(sumWhere(metrics, 'opensaves_http_requests_total', {})).toBeGreaterThanOrEqual(count(summary, 'http_reqs'));
     expect(sumWhere(metrics, 'opensaves_rpc_total', {})).toBe(0);
     expect(sample(metrics, 'opensaves_stores')).toBe(0);
@@ -64,13 +64,13 @@ describe('the mixed scenario', () => {
 
   it('honours READ_RATIO within 2 percentage points of iterations', async () => {
     // Arrange
-    target = await startTargetProcess();
+    emulator = await startEmulatorProcess();
     const summaryPath = join(bundles.root, 'mixed-ratio.json');
 
     // Act
     const run = await runK6(bundles.path('mixed'), {
       env: {
-        OPEN_SAVES_ADDR: target.grpcAddress,
+        OPEN_SAVES_ADDR: emulator.grpcAddress,
         RATE: '40',
         RAMP: '1s',
         HOLD: '3s',
@@ -95,14 +95,14 @@ describe('the mixed scenario', () => {
 
   it('makes the one operation of a single-operation mix on every iteration, without a read/write split', async () => {
     // Arrange: a zero weight does not count as an operation of the mix.
-    target = await startTargetProcess();
+    emulator = await startEmulatorProcess();
     const summaryPath = join(bundles.root, 'mixed-sole.json');
     const mixPath = join(bundles.root, 'ping-alone.json');
     writeFileSync(mixPath, JSON.stringify({ read: { Ping: 1, GetRecord: 0 }, write: { Ping: 2 } }));
 
     // Act
     const run = await runK6(bundles.path('mixed'), {
-      env: { OPEN_SAVES_ADDR: target.grpcAddress, RATE: '20', RAMP: '1s', HOLD: '2s', MIX: mixPath, SUMMARY_PATH: summaryPath, ...LATENCY_NOT_JUDGED },
+      env: { OPEN_SAVES_ADDR: emulator.grpcAddress, RATE: '20', RAMP: '1s', HOLD: '2s', MIX: mixPath, SUMMARY_PATH: summaryPath, ...LATENCY_NOT_JUDGED },
       args: K6_TEST_ARGS,
       timeoutMs: 120_000,
     });
@@ -118,15 +118,15 @@ describe('the mixed scenario', () => {
     expect(run.stdout).toContain('every iteration: Ping (the mix weighs one operation; READ_RATIO 0.8 does not apply)');
   });
 
-  it('fails its SLO thresholds and exits 99 when the target fails 20 % of calls', async () => {
+  it('fails its SLO thresholds and exits 99 when the emulator fails 20 % of calls', async () => {
     // Arrange
-    target = await startTargetProcess(['--error-rate', '0.2']);
+    emulator = await startEmulatorProcess(['--error-rate', '0.2']);
     const summaryPath = join(bundles.root, 'mixed-faults.json');
 
     // Act
     const run = await runK6(bundles.path('mixed'), {
       env: {
-        OPEN_SAVES_ADDR: target.grpcAddress,
+        OPEN_SAVES_ADDR: emulator.grpcAddress,
         PROFILE: 'load',
         RATE: '10',
         RAMP: '1s',
@@ -146,6 +146,6 @@ describe('the mixed scenario', () => {
     expect(count(summary, 'opensaves_errors')).toBeGreaterThan(0);
     expect(run.stdout).toContain('RESULT: some thresholds failed');
     // setup() and teardown() retry UNAVAILABLE, so even this run cleans up after itself.
-    expect(sample(await fetchMetrics(target.httpUrl), 'opensaves_stores')).toBe(0);
+    expect(sample(await fetchMetrics(emulator.httpUrl), 'opensaves_stores')).toBe(0);
   });
 });

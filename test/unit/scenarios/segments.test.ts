@@ -4,21 +4,21 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATENCY_NOT_JUDGED, runK6 } from '../../helpers/k6.js';
-import { startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
+import { startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
 import { bundleScenarios, K6_TEST_ARGS, type Bundles } from './bundles.js';
 import { count, readSummary } from './summary-file.js';
-import { fetchMetrics, sample, sumWhere } from './target-metrics.js';
+import { fetchMetrics, sample, sumWhere } from './emulator-metrics.js';
 
 let bundles: Bundles;
-let target: TargetProcess;
+let emulator: EmulatorProcess;
 
 beforeAll(async () => {
   bundles = bundleScenarios();
-  target = await startTargetProcess();
+  emulator = await startEmulatorProcess();
 });
 
 afterAll(async () => {
-  await target?.stop();
+  await emulator?.stop();
 });
 
 const RATE = 10;
@@ -31,7 +31,7 @@ describe('two k6 instances on execution segments 0:1/2 and 1/2:1', () => {
   it('create no colliding keys and together reach the rate', async () => {
     // Arrange
     const segments = ['0:1/2', '1/2:1'];
-    const env = { OPEN_SAVES_ADDR: target.grpcAddress, RUN_ID: 'segmented', RATE: String(RATE), RAMP: `${RAMP_S}s`, HOLD: `${HOLD_S}s`, PROFILE: 'load', ...LATENCY_NOT_JUDGED };
+    const env = { OPEN_SAVES_ADDR: emulator.grpcAddress, RUN_ID: 'segmented', RATE: String(RATE), RAMP: `${RAMP_S}s`, HOLD: `${HOLD_S}s`, PROFILE: 'load', ...LATENCY_NOT_JUDGED };
 
     // Act: both halves at once, as two pods would.
     const runs = await Promise.all(
@@ -55,7 +55,7 @@ describe('two k6 instances on execution segments 0:1/2 and 1/2:1', () => {
     expect(total).toBeLessThanOrEqual(EXPECTED_ITERATIONS * 1.15);
     for (const summary of summaries) expect(count(summary, 'opensaves_errors')).toBe(0);
 
-    const metrics = await fetchMetrics(target.httpUrl);
+    const metrics = await fetchMetrics(emulator.httpUrl);
     expect(sumWhere(metrics, 'opensaves_rpc_total', { code: 'ALREADY_EXISTS' })).toBe(0);
     // Every iteration created its own record (and every 20th a store): all of them succeeded.
     expect(sumWhere(metrics, 'opensaves_rpc_total', { method: 'CreateRecord', code: 'OK' })).toBeGreaterThanOrEqual(total);

@@ -1,5 +1,5 @@
 // The prepared reads (Ping, GetStore, plain GetRecord) run through real k6 against
-// a target that fails half of each with UNAVAILABLE: an OK call and a failed one
+// a emulator that fails half of each with UNAVAILABLE: an OK call and a failed one
 // each record exactly one status check tagged with the operation, failures are
 // counted, the connection is re-dialled after each failure, and every read that
 // came back still verified.
@@ -8,25 +8,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATENCY_NOT_JUDGED, runK6 } from '../../helpers/k6.js';
-import { startTargetProcess, type TargetProcess } from '../../helpers/target-process.js';
+import { startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
 import { bundleScenarios, K6_TEST_ARGS, type Bundles } from './bundles.js';
 import { count, readSummary } from './summary-file.js';
 
 const PREPARED_READS = ['Ping', 'GetStore', 'GetRecord'] as const;
 
 let bundles: Bundles;
-let target: TargetProcess;
+let emulator: EmulatorProcess;
 
 beforeAll(async () => {
   bundles = bundleScenarios();
-  target = await startTargetProcess(['--error-rate', PREPARED_READS.map((op) => `${op}=0.5`).join(',')]);
+  emulator = await startEmulatorProcess(['--error-rate', PREPARED_READS.map((op) => `${op}=0.5`).join(',')]);
 });
 
 afterAll(async () => {
-  await target?.stop();
+  await emulator?.stop();
 });
 
-describe('prepared verified reads against a target failing half of them', () => {
+describe('prepared verified reads against a emulator failing half of them', () => {
   it('record one status check per call, pass only the OK ones and count every failure', async () => {
     // Arrange: a mix of only the prepared reads, both classes alike.
     const dir = mkdtempSync(join(tmpdir(), 'opensaves-verified-reads-'));
@@ -37,7 +37,7 @@ describe('prepared verified reads against a target failing half of them', () => 
 
     // Act: setup retries UNAVAILABLE, so the seeded stores and records exist.
     const run = await runK6(bundles.path('mixed'), {
-      env: { OPEN_SAVES_ADDR: target.grpcAddress, PROFILE: 'load', RATE: '60', RAMP: '1s', HOLD: '3s', MIX: mixPath, SUMMARY_PATH: summaryPath },
+      env: { OPEN_SAVES_ADDR: emulator.grpcAddress, PROFILE: 'load', RATE: '60', RAMP: '1s', HOLD: '3s', MIX: mixPath, SUMMARY_PATH: summaryPath },
       args: K6_TEST_ARGS,
       timeoutMs: 120_000,
     });
@@ -61,10 +61,10 @@ describe('prepared verified reads against a target failing half of them', () => 
   });
 });
 
-describe('prepared verified reads against a healthy target', () => {
+describe('prepared verified reads against a healthy emulator', () => {
   it('verify one read in VERIFY_EVERY and check the status alone of the others', async () => {
     // Arrange
-    const healthy = await startTargetProcess();
+    const healthy = await startEmulatorProcess();
     const dir = mkdtempSync(join(tmpdir(), 'opensaves-sampled-reads-'));
     const weights = Object.fromEntries(PREPARED_READS.map((op) => [op, 1]));
     const mixPath = join(dir, 'mix.json');

@@ -1,0 +1,141 @@
+// Parses the emulator's command line into ServerOptions, once, with messages that
+// name the flag, the expected form and the value given.
+import { DEFAULT_MAX_BYTES, RPC_NAMES } from './constants.js';
+import { ConfigError, invalidConfig } from './errors.js';
+import type { FaultSetting } from './faults.js';
+import type { ServerOptions } from './server.js';
+
+export const DEFAULT_GRPC_PORT = 6000;
+export const DEFAULT_HTTP_PORT = 8080;
+
+export const HTTP_FAULT_NAMES = [
+  'HttpListStores',
+  'HttpCreateStore',
+  'HttpGetStore',
+  'HttpDeleteStore',
+  'HttpQueryRecords',
+  'HttpCreateRecord',
+  'HttpGetRecord',
+  'HttpUpdateRecord',
+  'HttpDeleteRecord',
+  'HttpListBlobs',
+  'HttpGetBlob',
+  'HttpPutBlob',
+  'HttpDeleteBlob',
+  'HttpGetMetadata',
+  'HttpPutMetadata',
+  'HttpDeleteMetadata',
+  'HttpGetChunk',
+] as const;
+const FAULT_METHODS = new Set<string>([...RPC_NAMES, ...HTTP_FAULT_NAMES]);
+
+export type CliResult =
+  | { help: true }
+  | { help: false; options: Readonly<ServerOptions>; stopWhenStdinCloses: boolean };
+
+const VALUE_FLAGS = new Set([
+  '--grpc-port',
+  '--http-port',
+  '--host',
+  '--max-bytes',
+  '--latency-ms',
+  '--latency-jitter-ms',
+  '--error-rate',
+  '--shutdown-grace-ms',
+]);
+
+export function parseArgs(argv: readonly string[]): CliResult {
+  const values = new Map<string, string>();
+  let stopWhenStdinCloses = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return { help: true };
+    if (arg === '--stop-when-stdin-closes') {
+      stopWhenStdinCloses = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    if (!VALUE_FLAGS.has(flag)) throw new ConfigError(`unknown option \`${arg}\`; see --help`);
+    const value = flag !== arg ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw invalidConfig(flag, 'a value after it', '');
+    values.set(flag, value);
+  }
+  const latencyMs = parseFaultSetting('--latency-ms', values.get('--latency-ms'), (v) => v >= 0, 'a number of ms >= 0');
+  const latencyJitterMs = parseFaultSetting(
+    '--latency-jitter-ms',
+    values.get('--latency-jitter-ms'),
+    (v) => v >= 0,
+    'a number of ms >= 0',
+  );
+  const errorRate = parseFaultSetting('--error-rate', values.get('--error-rate'), (v) => v >= 0 && v <= 1, 'a fraction in [0, 1]');
+  return {
+    help: false,
+    stopWhenStdinCloses,
+    options: Object.freeze({
+      host: parseHost(values.get('--host')),
+      grpcPort: parsePort('--grpc-port', values.get('--grpc-port'), DEFAULT_GRPC_PORT),
+      httpPort: parsePort('--http-port', values.get('--http-port'), DEFAULT_HTTP_PORT),
+      maxBytes: parseBytes(values.get('--max-bytes')),
+      faults: { latencyMs, latencyJitterMs, errorRate },
+      shutdownGraceMs: parseNonNegativeInt('--shutdown-grace-ms', values.get('--shutdown-grace-ms'), 0),
+    }),
+  };
+}
+
+function parsePort(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) throw invalidConfig(flag, 'a port number in 0..65535', raw);
+  return port;
+}
+
+function parseHost(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.trim() === '' || /[\s/]/.test(raw)) throw invalidConfig('--host', 'an IP address or host name', raw);
+  return raw;
+}
+
+function parseNonNegativeInt(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw invalidConfig(flag, 'an integer >= 0', raw);
+  return Number(raw);
+}
+
+const BYTE_SUFFIXES: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+function parseBytes(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_MAX_BYTES;
+  const match = /^(\d+)([kmg]?)$/i.exec(raw.trim());
+  const bytes = match ? Number(match[1]) * BYTE_SUFFIXES[match[2]!.toLowerCase()]! : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+    throw invalidConfig('--max-bytes', 'a positive number of bytes, optionally with suffix k, m or g (e.g. 512m)', raw);
+  }
+  return bytes;
+}
+
+/** "0.2", "GetRecord=0.5,CreateRecord=0.1" or "5,GetRecord=20". */
+export function parseFaultSetting(
+  flag: string,
+  raw: string | undefined,
+  valid: (value: number) => boolean,
+  expected: string,
+): FaultSetting {
+  const perMethod = new Map<string, number>();
+  let all = 0;
+  if (raw === undefined) return { all, perMethod };
+  for (const part of raw.split(',')) {
+    const eq = part.indexOf('=');
+    const method = eq < 0 ? undefined : part.slice(0, eq).trim();
+    const text = (eq < 0 ? part : part.slice(eq + 1)).trim();
+    const value = text === '' ? NaN : Number(text);
+    if (!Number.isFinite(value) || !valid(value)) {
+      throw invalidConfig(method ? `${flag} for ${method}` : flag, expected, text);
+    }
+    if (method === undefined) all = value;
+    else if (!FAULT_METHODS.has(method)) {
+      throw invalidConfig(flag, `a method name such as GetRecord or HttpGetRecord (see --help) before "="`, method);
+    } else perMethod.set(method, value);
+  }
+  return { all, perMethod };
+}

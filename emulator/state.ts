@@ -1,0 +1,261 @@
+// The emulator's in-memory state: stores, records (with their one gRPC blob and the
+// HTTP API's named blobs), blob references and chunked-upload sessions, the HTTP
+// metadata items, the record/store cache and the byte budget they all live under.
+import { randomFillSync, randomUUID } from 'node:crypto';
+import { ByteBudget } from './budget.js';
+import { TtlCache } from './cache.js';
+import type { Checksums } from './checksums.js';
+import { DEFAULT_MAX_BYTES, ENTITY_OVERHEAD_BYTES, MAX_CHUNK_BYTES, TAG_OVERHEAD_BYTES } from './constants.js';
+import { nowMicros, type TimestampMessage } from './clock.js';
+import type { StoredProperty } from './properties.js';
+
+export interface StoreEntity {
+  readonly key: string;
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly ownerId: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly bytes: number;
+}
+
+export interface InlineBlob {
+  readonly kind: 'inline';
+  readonly data: Buffer;
+  readonly checksums: Checksums;
+}
+
+export interface ChunkEntity {
+  readonly number: number;
+  readonly data: Buffer;
+  /** Size recorded at upload; reads check the bytes against it. */
+  readonly size: number;
+  readonly md5: Buffer;
+  readonly crc32c: number;
+}
+
+/** Initializing → ready (current blob of its record), or → aborted / detached. */
+export type BlobRefState = 'initializing' | 'ready' | 'aborted' | 'detached';
+
+/** An external blob or a chunked blob (whose sessions are these references). */
+export interface BlobRef {
+  readonly kind: 'external' | 'chunked';
+  readonly key: string;
+  readonly storeKey: string;
+  readonly recordKey: string;
+  state: BlobRefState;
+  /** External blobs only; `size` is recorded at upload and reads check `data` against it. */
+  data: Buffer;
+  size: number;
+  checksums: Checksums;
+  /** Chunked blobs only, by chunk number. */
+  readonly chunks: Map<number, ChunkEntity>;
+  /** Non-zero: commit requires exactly this many chunks. */
+  readonly expectedChunkCount: number;
+}
+
+export interface RecordEntity {
+  readonly storeKey: string;
+  readonly key: string;
+  blobSize: bigint;
+  properties: Map<string, StoredProperty>;
+  /** Change through State.setOwner, which keeps the owner index in step. */
+  readonly ownerId: string;
+  tags: string[];
+  readonly createdAt: number;
+  updatedAt: number;
+  chunked: boolean;
+  chunkCount: bigint;
+  opaqueString: string;
+  signature: Buffer;
+  expiresAt: TimestampMessage | null;
+  /** The one blob of the gRPC API. */
+  blob: InlineBlob | BlobRef | null;
+  /** The HTTP API's named blobs (see README: they coexist with `blob`). */
+  namedBlobs: Map<string, Buffer> | null;
+  /** Chunked-upload sessions still initializing, freed with the record. */
+  openSessions: Set<BlobRef> | null;
+  /** Budget bytes of the record itself, without blobs. */
+  bytes: number;
+}
+
+export interface StateOptions {
+  maxBytes?: number;
+  /** Largest accepted chunk; upstream's 1 GiB unless a test needs a smaller one. */
+  maxChunkBytes?: number;
+}
+
+export class State {
+  readonly budget: ByteBudget;
+  readonly maxChunkBytes: number;
+  readonly stores = new Map<string, StoreEntity>();
+  /** Records by store key, then record key. */
+  readonly records = new Map<string, Map<string, RecordEntity>>();
+  readonly blobRefs = new Map<string, BlobRef>();
+  /** Records by owner_id, so owner queries do not scan every record. */
+  private readonly recordsByOwner = new Map<string, Set<RecordEntity>>();
+  /** HTTP API metadata items by `<type>/<id>`. */
+  readonly metadata = new Map<string, { data: unknown; bytes: number }>();
+  /** Cached Record/Store response messages by upstream's Redis keys. */
+  readonly cache = new TtlCache<object>();
+  private recordTotal = 0;
+  private blobTotal = 0;
+  /** Base URL that CreateChunkUrls hands out; set once the HTTP listener is bound. */
+  chunkUrlBase = '';
+
+  constructor(options: StateOptions = {}) {
+    this.budget = new ByteBudget(options.maxBytes ?? DEFAULT_MAX_BYTES);
+    this.maxChunkBytes = options.maxChunkBytes ?? MAX_CHUNK_BYTES;
+  }
+
+  get recordCount(): number {
+    return this.recordTotal;
+  }
+
+  get blobBytes(): number {
+    return this.blobTotal;
+  }
+
+  getRecord(storeKey: string, key: string): RecordEntity | undefined {
+    return this.records.get(storeKey)?.get(key);
+  }
+
+  addStore(store: StoreEntity): void {
+    this.budget.adjust(store.bytes);
+    this.stores.set(store.key, store);
+  }
+
+  removeStore(key: string): void {
+    const store = this.stores.get(key);
+    if (!store) return;
+    this.stores.delete(key);
+    this.records.delete(key);
+    this.budget.release(store.bytes);
+  }
+
+  /** Adds a record whose `bytes` is already computed; reserves them first. */
+  addRecord(record: RecordEntity): void {
+    this.budget.adjust(record.bytes);
+    let byKey = this.records.get(record.storeKey);
+    if (!byKey) {
+      byKey = new Map();
+      this.records.set(record.storeKey, byKey);
+    }
+    byKey.set(record.key, record);
+    this.recordTotal++;
+    this.indexOwner(record);
+  }
+
+  /** The records of one owner, in no particular order (empty owner: none). */
+  recordsOfOwner(ownerId: string): ReadonlySet<RecordEntity> {
+    return this.recordsByOwner.get(ownerId) ?? NO_RECORDS;
+  }
+
+  /** Changes a record's owner_id, keeping the owner index in step. */
+  setOwner(record: RecordEntity, ownerId: string): void {
+    if (record.ownerId === ownerId) return;
+    this.unindexOwner(record);
+    (record as { ownerId: string }).ownerId = ownerId;
+    this.indexOwner(record);
+  }
+
+  private indexOwner(record: RecordEntity): void {
+    if (record.ownerId === '') return;
+    let records = this.recordsByOwner.get(record.ownerId);
+    if (!records) {
+      records = new Set();
+      this.recordsByOwner.set(record.ownerId, records);
+    }
+    records.add(record);
+  }
+
+  private unindexOwner(record: RecordEntity): void {
+    const records = this.recordsByOwner.get(record.ownerId);
+    if (!records) return;
+    records.delete(record);
+    if (records.size === 0) this.recordsByOwner.delete(record.ownerId);
+  }
+
+  removeRecord(record: RecordEntity): void {
+    const byKey = this.records.get(record.storeKey);
+    if (!byKey?.delete(record.key)) return;
+    if (byKey.size === 0) this.records.delete(record.storeKey);
+    this.recordTotal--;
+    this.unindexOwner(record);
+    this.budget.release(record.bytes);
+    this.detachBlob(record);
+    if (record.openSessions) for (const session of record.openSessions) this.dropBlobRef(session);
+    if (record.namedBlobs) {
+      for (const data of record.namedBlobs.values()) this.releaseBlobBytes(data.length);
+    }
+    this.cache.delete(recordCacheKey(record.storeKey, record.key));
+  }
+
+  /** Counts blob bytes already reserved through `budget.adjust`. */
+  countBlobBytes(bytes: number): void {
+    this.blobTotal += bytes;
+  }
+
+  releaseBlobBytes(bytes: number): void {
+    this.blobTotal = Math.max(0, this.blobTotal - bytes);
+    this.budget.release(bytes);
+  }
+
+  /** Drops the record's current gRPC blob and frees its bytes. */
+  detachBlob(record: RecordEntity): void {
+    const blob = record.blob;
+    if (!blob) return;
+    record.blob = null;
+    if (blob.kind === 'inline') {
+      this.releaseBlobBytes(blob.data.length);
+      return;
+    }
+    this.dropBlobRef(blob);
+  }
+
+  /** Forgets a blob reference and frees its bytes (upstream collects these later). */
+  dropBlobRef(ref: BlobRef): void {
+    ref.state = ref.state === 'initializing' ? 'aborted' : 'detached';
+    this.releaseBlobBytes(ref.data.length + chunkBytes(ref));
+    ref.data = EMPTY;
+    ref.size = 0;
+    ref.chunks.clear();
+    if (ref.state === 'detached') this.blobRefs.delete(ref.key);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+const NO_RECORDS: ReadonlySet<RecordEntity> = new Set();
+
+export function chunkBytes(ref: BlobRef): number {
+  let total = 0;
+  for (const chunk of ref.chunks.values()) total += chunk.data.length;
+  return total;
+}
+
+export const recordCacheKey = (storeKey: string, key: string): string => `${storeKey}/${key}`;
+export const storeCacheKey = (key: string): string => `store:${key}`;
+
+export function estimateStoreBytes(key: string, name: string, tags: readonly string[], ownerId: string): number {
+  let bytes = ENTITY_OVERHEAD_BYTES + key.length + name.length + ownerId.length;
+  for (const tag of tags) bytes += tag.length + TAG_OVERHEAD_BYTES;
+  return bytes;
+}
+
+/** A fresh random UUID as 16 bytes: every record mutation gets a new signature. */
+export function newSignature(): Buffer {
+  const signature = Buffer.allocUnsafe(16);
+  randomFillSync(signature);
+  // Version 4 and RFC 4122 variant bits, so the bytes are a valid UUID.
+  signature[6] = (signature[6]! & 0x0f) | 0x40;
+  signature[8] = (signature[8]! & 0x3f) | 0x80;
+  return signature;
+}
+
+/** Marks a record as written: new updated_at and signature. */
+export function touchRecord(record: RecordEntity): void {
+  record.updatedAt = nowMicros();
+  record.signature = newSignature();
+}
+
+export const newBlobKey = (): string => randomUUID();

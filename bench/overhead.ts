@@ -8,9 +8,9 @@
 // The minimal script always runs; --cases picks the bundle variants (default: every removal, no fixes;
 // the proposed fixes in bench/lib/bundle-edits.ts run when named).
 import { readFileSync } from 'node:fs';
-import { measureCosts, renderCosts, type CostCase } from './lib/cost.js';
+import { measureCosts, renderCosts} from './lib/cost.js';
 import { applyEdits, LAZY_PAYLOADS, PER_CALL_EDITS, PROPOSED_FIXES, type BundleEdit } from './lib/bundle-edits.js';
-import { bundleRun, GENERATORS, type GeneratorContext, type LoadShape, type Workload } from './lib/generators.js';
+import { bundleRun, GENERATORS, type CostCase, type GeneratorContext, type LoadShape, type Workload } from './lib/generators.js';
 import { runMain } from './lib/main.js';
 import { choiceList, positiveInteger, readOptions } from './lib/options.js';
 import { checkGenerators, requireBundle, writeJson } from './lib/preflight.js';

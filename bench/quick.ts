@@ -4,8 +4,8 @@
 // fewer repeats than make bench, so the figures are noisier.
 //
 //   npx tsx bench/quick.ts [--json results/bench/quick.json]
-import { costRatio, measureCosts, medianByCase, type CostCase } from './lib/cost.js';
-import { generatorCases } from './lib/generators.js';
+import { costRatio, measureCosts, medianByCase} from './lib/cost.js';
+import { generatorCases, type CostCase } from './lib/generators.js';
 import { runMain } from './lib/main.js';
 import { readOptions } from './lib/options.js';
 import { checkGenerators, prepareScratch, requireBundle, writeJson } from './lib/preflight.js';

@@ -1,6 +1,6 @@
 // Builds the CDKTF app: `npx cdktf synth` runs this file (see cdktf.json).
 import { App } from 'cdktf';
-import { InfraConfigError, loadInfraConfig, type InfraConfig } from './config.js';
+import { InfraConfigError, loadInfraConfig, type InfraConfig } from '../catalogue/deployment.js';
 import { GrafanaContentStack, GrafanaWorkspaceStack } from './stacks/grafana-stacks.js';
 import { LoadGenerationStack } from './stacks/load-generation-stack.js';
 import { ObservabilityStack } from './stacks/observability-stack.js';

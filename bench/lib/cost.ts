@@ -3,7 +3,8 @@
 // against the shared local emulator, measured in a steady window.
 import { readFileSync } from 'node:fs';
 import { startBenchEmulator, type BenchEmulator, type SeededRecord } from './bench-emulator.js';
-import type { GeneratorCommand, GeneratorContext, LoadShape, Workload } from './generators.js';
+import type { CostCase, GeneratorCommand, LoadShape, Workload } from './generators.js';
+
 import { freeLoopbackPort, k6IterationCounter } from './k6-iterations.js';
 import { measureRun } from './measured-run.js';
 import { rpcCounter } from './prometheus-counter.js';
@@ -11,17 +12,6 @@ import { prepareScratch } from './preflight.js';
 import { commonSpan, steadyState, type SteadyState } from './steady-state.js';
 import type { RunSample } from './measured-run.js';
 import { markdownTable, ratio } from './table.js';
-
-export interface CostCase {
-  /** stable id used to group repeats, e.g. "k6-minimal/Ping" */
-  id: string;
-  label: string;
-  workload: Workload;
-  shape: LoadShape;
-  command: (context: GeneratorContext) => GeneratorCommand;
-  /** id of the case this one is compared with, if any */
-  baselineId?: string;
-}
 
 export interface CostResult {
   caseId: string;

@@ -5,8 +5,20 @@
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../test/helpers/emulator-process.js';
 import { K6_BINARY } from '../../test/helpers/k6.js';
-import type { CostCase } from './cost.js';
 import { GHZ_BINARY, LOCUST_BINARY } from './peers.js';
+
+
+// One generator's run of one workload at one load shape, as the cost benchmarks compare them.
+export interface CostCase {
+  /** stable id used to group repeats, e.g. "k6-minimal/Ping" */
+  id: string;
+  label: string;
+  workload: Workload;
+  shape: LoadShape;
+  command: (context: GeneratorContext) => GeneratorCommand;
+  /** id of the case this one is compared with, if any */
+  baselineId?: string;
+}
 
 export const WORKLOADS = ['Ping', 'GetRecord', 'mixed'] as const;
 export type Workload = (typeof WORKLOADS)[number];

@@ -1,6 +1,6 @@
 // The load balancer in front of the Open Saves pods: requests, p99 target time, 5xx rate.
-import type { SloThresholds } from '../../infra/config.js';
-import { ALB } from '../../infra/constants.js';
+import type { SloThresholds } from '../../catalogue/deployment.js';
+import { ALB } from '../../catalogue/aws-metrics.js';
 import { dashboard, expression, graph, metric, sloLine, text, type DashboardBody } from './widgets.js';
 
 export interface AlbDashboardParams {

@@ -1,6 +1,6 @@
 // The CloudFront distribution in front of the AWS port. Its metrics live in us-east-1
 // whatever the deployment region, so every widget here names that region.
-import { CLOUDFRONT as CF, RECOMMENDED_ALARMS } from '../../infra/constants.js';
+import { CLOUDFRONT as CF, RECOMMENDED_ALARMS } from '../../catalogue/aws-metrics.js';
 import { dashboard, graph, metric, sloLine, text, type DashboardBody } from './widgets.js';
 
 export interface CloudFrontDashboardParams {

@@ -1,5 +1,5 @@
 // The AWS port's three DynamoDB tables: capacity, throttles, latency per operation, errors.
-import { DYNAMODB, DYNAMODB_OPERATIONS } from '../../infra/constants.js';
+import { DYNAMODB, DYNAMODB_OPERATIONS } from '../../catalogue/aws-metrics.js';
 import { dashboard, expression, graph, metric, sloLine, text, type DashboardBody, type Series } from './widgets.js';
 
 export type TableRole = keyof typeof DYNAMODB_OPERATIONS;

@@ -1,5 +1,5 @@
 // EKS nodes and the Open Saves pods, from Container Insights.
-import { CONTAINER_INSIGHTS as CI, RECOMMENDED_ALARMS } from '../../infra/constants.js';
+import { CONTAINER_INSIGHTS as CI, RECOMMENDED_ALARMS } from '../../catalogue/aws-metrics.js';
 import { dashboard, expression, graph, metric, sloLine, text, type DashboardBody } from './widgets.js';
 
 export interface EksDashboardParams {

@@ -1,5 +1,5 @@
 // ElastiCache Redis: engine CPU, memory, connections, hit ratio, evictions, network.
-import { ELASTICACHE as EC, RECOMMENDED_ALARMS } from '../../infra/constants.js';
+import { ELASTICACHE as EC, RECOMMENDED_ALARMS } from '../../catalogue/aws-metrics.js';
 import { dashboard, expression, graph, metric, sloLine, text, type DashboardBody, type Series } from './widgets.js';
 
 export interface ElastiCacheDashboardParams {

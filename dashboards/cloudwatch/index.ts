@@ -1,6 +1,6 @@
 // Every CloudWatch dashboard of the kit, by short name, built from one configuration.
-import type { InfraConfig } from '../../infra/config.js';
-import { k6SeriesFilter } from '../../infra/k6-queries.js';
+import type { InfraConfig } from '../../catalogue/deployment.js';
+import { k6SeriesFilter } from '../k6-queries.js';
 import { albDashboard } from './alb.js';
 import { cloudFrontDashboard } from './cloudfront.js';
 import { dynamoDbDashboard } from './dynamodb.js';

@@ -1,9 +1,9 @@
 // The k6 client as CloudWatch sees it through the output extension: request rate,
 // per-operation latency percentiles against the SLO, errors, dropped iterations and VUs.
-import type { SloThresholds } from '../../infra/config.js';
-import { k6MetricName } from '../../infra/k6-metrics.js';
-import { durationMetricName, insightsQuery, successDimensions, type K6SeriesFilter } from '../../infra/k6-queries.js';
-import { operationSeries, type OperationSeries, type Protocol } from '../../infra/operations.js';
+import type { SloThresholds } from '../../catalogue/deployment.js';
+import { k6MetricName } from '../../catalogue/k6-metrics.js';
+import { durationMetricName, insightsQuery, successDimensions, type K6SeriesFilter } from '../k6-queries.js';
+import { operationSeries, type OperationSeries, type Protocol } from '../../catalogue/operations.js';
 import { dashboard, expression, graph, metric, sloLine, text, type DashboardBody, type Series } from './widgets.js';
 
 export interface K6DashboardParams {

@@ -1,7 +1,7 @@
 // The blob bucket: request counts, 4xx/5xx rates, first-byte and total latency, bytes.
 // These are S3 request metrics, published only with the bucket metrics configuration
 // the observability stack creates (FilterId EntireBucket).
-import { RECOMMENDED_ALARMS, S3 } from '../../infra/constants.js';
+import { RECOMMENDED_ALARMS, S3 } from '../../catalogue/aws-metrics.js';
 import { dashboard, expression, graph, metric, sloLine, text, type DashboardBody } from './widgets.js';
 
 export interface S3DashboardParams {

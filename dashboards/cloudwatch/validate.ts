@@ -1,6 +1,6 @@
 // Checks a dashboard body against CloudWatch's limits before it reaches PutDashboard,
 // so an oversized or malformed dashboard fails at synth time with the reason.
-import { DASHBOARD_LIMITS } from '../../infra/constants.js';
+import { DASHBOARD_LIMITS } from '../../catalogue/aws-metrics.js';
 import type { DashboardBody } from './widgets.js';
 
 export class DashboardLimitError extends Error {

@@ -1,7 +1,7 @@
 // The Grafana dashboards of the kit, kept as JSON in dashboards/grafana/*.json
 // (written by `npx tsx dashboards/grafana/write.ts`; a test checks the files are current).
-import { ALB, CONTAINER_INSIGHTS as CI, DYNAMODB, ELASTICACHE as EC, S3 } from '../../infra/constants.js';
-import { K6_METRICS, k6MetricName } from '../../infra/k6-metrics.js';
+import { ALB, CONTAINER_INSIGHTS as CI, DYNAMODB, ELASTICACHE as EC, S3 } from '../../catalogue/aws-metrics.js';
+import { K6_METRICS, k6MetricName } from '../../catalogue/k6-metrics.js';
 import { cwTarget, grafanaDashboard, textVariable, type GrafanaDashboard } from './model.js';
 
 // Defaults of the SLO lines; the CloudWatch dashboards take theirs from the configuration.

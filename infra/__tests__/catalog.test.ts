@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { K6_METRICS, METRIC_NAMES_FILE, MetricCatalogError, k6MetricName, parseMetricCatalog } from '../k6-metrics.js';
-import { GRPC_OPERATIONS, GRPC_SUCCESS_STATUS, HTTP_OPERATIONS, operationSeries } from '../operations.js';
+import { K6_METRICS, METRIC_NAMES_FILE, MetricCatalogError, k6MetricName, parseMetricCatalog } from '../../catalogue/k6-metrics.js';
+import { GRPC_OPERATIONS, GRPC_SUCCESS_STATUS, HTTP_OPERATIONS, operationSeries } from '../../catalogue/operations.js';
 
 const PROTO_FILE = fileURLToPath(new URL('../../proto/open_saves.proto', import.meta.url));
 

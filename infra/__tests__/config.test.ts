@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InfraConfigError, loadInfraConfig } from '../config.js';
+import { InfraConfigError, loadInfraConfig } from '../../catalogue/deployment.js';
 import { exampleEnv } from './support/config.js';
 
 const REQUIRED = [
@@ -110,7 +110,7 @@ describe('loadInfraConfig', () => {
 
 describe('infra/README.md', () => {
   it('documents every variable the configuration reads', () => {
-    const source = readFileSync(new URL('../config.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../catalogue/deployment.ts', import.meta.url), 'utf8');
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const variables = new Set(source.match(/OS_INFRA_[A-Z0-9_]+/g));
     expect(variables.size).toBeGreaterThan(25);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDashboards } from '../../dashboards/cloudwatch/index.js';
 import { DashboardLimitError, assertDashboardWithinLimits, dashboardProblems } from '../../dashboards/cloudwatch/validate.js';
 import { dashboard, expression, graph, metric, type DashboardBody } from '../../dashboards/cloudwatch/widgets.js';
-import { CLOUDFRONT, DASHBOARD_LIMITS } from '../constants.js';
+import { CLOUDFRONT, DASHBOARD_LIMITS } from '../../catalogue/aws-metrics.js';
 import { allowedMetrics, unknownRefs, widgetRefs, type MetricRef } from './support/metric-refs.js';
 import { exampleConfig } from './support/config.js';
 
@@ -32,7 +32,7 @@ describe.each(Object.entries(DASHBOARDS))('CloudWatch dashboard %s', (key, body)
     }
   });
 
-  it('names only metrics declared in constants.ts or data/metric-names.json', () => {
+  it('names only metrics declared in catalogue/aws-metrics.ts or data/metric-names.json', () => {
     const refs: MetricRef[] = metricRows(body).flatMap((rows) => widgetRefs(rows));
     expect(refs.length).toBeGreaterThan(0);
     expect(unknownRefs(refs, allowedMetrics())).toEqual([]);

@@ -3,7 +3,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { ALARM_LIMITS } from '../constants.js';
+import { ALARM_LIMITS } from '../../catalogue/aws-metrics.js';
 import { CompositeAlarm, anyInAlarm } from '../constructs/health-alarm.js';
 import { InvalidDefinitionError } from '../errors.js';
 import './support/synth.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { CLOUDFRONT } from '../constants.js';
+import { CLOUDFRONT } from '../../catalogue/aws-metrics.js';
 import { GrafanaContentStack, GrafanaWorkspaceStack } from '../stacks/grafana-stacks.js';
 import { LoadGenerationStack } from '../stacks/load-generation-stack.js';
 import { ObservabilityStack } from '../stacks/observability-stack.js';

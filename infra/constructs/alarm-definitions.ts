@@ -1,7 +1,7 @@
-// Turns an AWS alarm recommendation (constants.ts) plus a threshold into the arguments of
+// Turns an AWS alarm recommendation (catalogue/aws-metrics.ts) plus a threshold into the arguments of
 // aws_cloudwatch_metric_alarm, for single metrics and for metric math / Metrics Insights.
 import type { CloudwatchMetricAlarmConfig, CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
-import type { AlarmRecommendation } from '../constants.js';
+import type { AlarmRecommendation } from '../../catalogue/aws-metrics.js';
 
 export interface AlarmTarget {
   readonly name: string;

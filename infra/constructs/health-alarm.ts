@@ -3,7 +3,7 @@
 import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-composite-alarm/index.js';
 import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { Construct } from 'constructs';
-import { ALARM_LIMITS } from '../constants.js';
+import { ALARM_LIMITS } from '../../catalogue/aws-metrics.js';
 import { InvalidDefinitionError } from '../errors.js';
 
 export type ChildAlarm = CloudwatchMetricAlarm | CloudwatchCompositeAlarm;

@@ -2,11 +2,11 @@
 // operation, and the error rate over all operations.
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { Construct } from 'constructs';
-import type { SloThresholds } from '../config.js';
-import { RECOMMENDED_ALARMS as REC } from '../constants.js';
-import { k6MetricName } from '../k6-metrics.js';
-import { durationMetricName, insightsQuery, successDimensions, type K6SeriesFilter } from '../k6-queries.js';
-import { operationSeries, type Protocol } from '../operations.js';
+import type { SloThresholds } from '../../catalogue/deployment.js';
+import { RECOMMENDED_ALARMS as REC } from '../../catalogue/aws-metrics.js';
+import { k6MetricName } from '../../catalogue/k6-metrics.js';
+import { durationMetricName, insightsQuery, successDimensions, type K6SeriesFilter } from '../../dashboards/k6-queries.js';
+import { operationSeries, type Protocol } from '../../catalogue/operations.js';
 import { mathAlarm, singleMetricAlarm } from './alarm-definitions.js';
 
 export interface K6AlarmsConfig {

@@ -2,7 +2,7 @@
 // bucket with a metrics configuration; its id becomes the FilterId dimension.
 import { S3BucketMetric } from '@cdktf/provider-aws/lib/s3-bucket-metric/index.js';
 import { Construct } from 'constructs';
-import { S3 } from '../constants.js';
+import { S3 } from '../../catalogue/aws-metrics.js';
 
 export interface S3RequestMetricsConfig {
   readonly bucket: string;

@@ -11,7 +11,7 @@ import {
   RECOMMENDED_ALARMS as REC,
   S3,
   type AlarmRecommendation,
-} from '../constants.js';
+} from '../../catalogue/aws-metrics.js';
 import { InvalidDefinitionError } from '../errors.js';
 import { mathAlarm, singleMetricAlarm, type AlarmTarget } from './alarm-definitions.js';
 

@@ -6,7 +6,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { GRAFANA_DASHBOARDS } from '../../dashboards/grafana/dashboards.js';
 import { grafanaFile } from '../../dashboards/grafana/files.js';
-import type { InfraConfig } from '../config.js';
+import type { InfraConfig } from '../../catalogue/deployment.js';
 import { GrafanaContent } from '../constructs/grafana-content.js';
 import { GrafanaProvider } from '../constructs/grafana-provider.js';
 import { ManagedGrafana } from '../constructs/grafana-workspace.js';

@@ -7,7 +7,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider/index.js';
 import { Fn, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { InfraConfig } from '../config.js';
+import type { InfraConfig } from '../../catalogue/deployment.js';
 import { K6TestRun } from '../constructs/k6-test-run.js';
 import { MetricsWriterRole } from '../constructs/metrics-writer-role.js';
 import { PROJECT_TAGS } from './observability-stack.js';

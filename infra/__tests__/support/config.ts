@@ -1,7 +1,7 @@
 // Test configurations: infra/example.env, with per-test overrides passed in (never process.env).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadInfraConfig, type Env, type InfraConfig } from '../../config.js';
+import { loadInfraConfig, type Env, type InfraConfig } from '../../../catalogue/deployment.js';
 
 export const EXAMPLE_ENV_FILE = fileURLToPath(new URL('../../example.env', import.meta.url));
 

@@ -1,7 +1,7 @@
 // Which CloudWatch metrics a dashboard or alarm names, and which ones the kit allows:
-// the AWS ones declared in infra/constants.ts and the k6 ones in data/metric-names.json.
-import { ALB, CLOUDFRONT, CONTAINER_INSIGHTS, DYNAMODB, ELASTICACHE, S3 } from '../../constants.js';
-import { K6_METRICS, k6CloudWatchNames } from '../../k6-metrics.js';
+// the AWS ones declared in catalogue/aws-metrics.ts and the k6 ones in data/metric-names.json.
+import { ALB, CLOUDFRONT, CONTAINER_INSIGHTS, DYNAMODB, ELASTICACHE, S3 } from '../../../catalogue/aws-metrics.js';
+import { K6_METRICS, k6CloudWatchNames } from '../../../catalogue/k6-metrics.js';
 
 export interface MetricRef {
   readonly namespace: string;

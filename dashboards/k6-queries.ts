@@ -1,9 +1,9 @@
 // How dashboards and alarms address the k6 series in CloudWatch. The output extension
 // sends one series per combination of the tags present on a sample (op, status, scenario,
 // and testid when the run sets RUN_ID), so a plain metric must name all of them.
-import type { InfraConfig } from './config.js';
-import { k6MetricName } from './k6-metrics.js';
-import type { OperationSeries, Protocol } from './operations.js';
+import type { InfraConfig } from '../catalogue/deployment.js';
+import { k6MetricName } from '../catalogue/k6-metrics.js';
+import type { OperationSeries, Protocol } from '../catalogue/operations.js';
 
 export interface K6SeriesFilter {
   readonly namespace: string;

@@ -39,6 +39,20 @@ describe('Grafana dashboard JSON files', () => {
     const ids = model.panels.map((panel: { id: number }) => panel.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it('draws SLO lines as dashed thresholds and searches wildcard dimensions instead of matching exactly', () => {
+    const model = JSON.parse(readFileSync(grafanaFile('k6-client'), 'utf8'));
+    const p95 = model.panels.find((panel: { title: string }) => panel.title === 'gRPC latency p95 by operation');
+    expect(p95.fieldConfig.defaults).toMatchObject({
+      unit: 'ms',
+      thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'orange', value: 250 }, { color: 'red', value: 500 }] },
+      custom: { thresholdsStyle: { mode: 'dashed' } },
+    });
+    expect(p95.targets[0]).toMatchObject({ region: '$region', statistic: 'p95', matchExact: false, dimensions: { op: '*', scenario: '$scenario' } });
+    const backends = JSON.parse(readFileSync(grafanaFile('backends'), 'utf8'));
+    const cpu = backends.panels.find((panel: { title: string }) => panel.title === 'EKS node CPU and memory (%)');
+    expect(cpu.targets.map((t: { matchExact: boolean }) => t.matchExact)).toEqual([true, true]);
+  });
 });
 
 describe('Grafana provider constructs', () => {

@@ -1,28 +1,32 @@
-// Error rate over time, stacked by status code: each bar is the share of the bucket's requests that failed.
+// Errors per second by operation over time: one panel per operation class, one line per operation that failed.
 import type { AnalysisResult } from '../analyze.js';
-import { statusLabel } from '../format.js';
-import { baseOptions, timeLabels, type ChartSpec } from './chart-spec.js';
-import { seriesColour } from './palette.js';
+import { timeAxisTitle, timeLabels, type ChartSpec } from './chart-spec.js';
+import { classPanels, type OperationLine } from './operation-classes.js';
 
 export function errorsOverTimeChart(result: AnalysisResult): ChartSpec {
   const { series } = result;
-  const title = 'Error rate by status';
-  const options = baseOptions(title, '% of requests');
-  options.scales = { x: { ...options.scales?.x, stacked: true }, y: { ...options.scales?.y, stacked: true } };
-  return {
-    id: 'errors',
-    title,
-    config: {
-      type: 'bar',
-      data: {
-        labels: timeLabels(series.offsetsSec),
-        datasets: Object.entries(series.errorsByStatus).map(([status, perSec], i) => ({
-          label: statusLabel(status, 'unknown', true),
-          data: perSec.map((errors, bucket) => (series.requestsPerSec[bucket]! > 0 ? (100 * errors) / series.requestsPerSec[bucket]! : 0)),
-          backgroundColor: seriesColour(i + 3),
-        })),
-      },
-      options,
-    },
+  const title = 'Errors by operation';
+  const lines: OperationLine[] = [];
+  for (const op of Object.keys(series.operations)) {
+    const data = series.buckets.map((bucket, i) => (bucket.operations.get(op)?.effectiveErrors ?? 0) / series.coveredSec[i]!);
+    const total = data.reduce((sum, v) => sum + v, 0);
+    // Operations that never failed would only add flat lines at zero.
+    if (total > 0) lines.push({ op, data, rank: total });
+  }
+  const options = {
+    what: 'errors',
+    yQuantity: 'errors',
+    yUnit: 'errors/s',
+    xTitle: timeAxisTitle(series.offsetsSec),
+    labels: timeLabels(series.offsetsSec),
+    // The folded operations' total, so the panel still accounts for every error of its class.
+    fold: 'sum' as const,
   };
+  const panels = classPanels(lines, options);
+  if (panels.length === 0) {
+    // A run without errors still gets its (flat) chart, so the report's layout does not depend on the run.
+    const zero = series.offsetsSec.map(() => 0);
+    panels.push(...classPanels([{ op: 'all operations', data: zero, rank: 0 }], { ...options, panelTitle: 'no errors in this run' }));
+  }
+  return { id: 'errors', title, panels };
 }

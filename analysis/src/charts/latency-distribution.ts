@@ -1,31 +1,26 @@
-// Response-time distribution: share of each operation's requests per latency bin (log-spaced).
+// Response-time distribution: share of each operation's requests per latency bin (log-spaced), one panel per
+// operation class.
 import type { AnalysisResult } from '../analyze.js';
 import { formatMs } from '../format.js';
-import { baseOptions, type ChartSpec } from './chart-spec.js';
-import { seriesColour, seriesDash } from './palette.js';
+import type { ChartSpec } from './chart-spec.js';
+import { classPanels } from './operation-classes.js';
 
 export function latencyDistributionChart(result: AnalysisResult): ChartSpec {
-  const { distribution } = result;
+  const { distribution, summary } = result;
   const title = 'Response-time distribution';
+  const lines = Object.entries(distribution.percent).map(([op, percent]) => ({ op, data: percent, rank: summary.operations[op]?.latencyMs.p95 ?? 0 }));
   return {
     id: 'latency-distribution',
     title,
-    config: {
-      type: 'line',
-      data: {
-        labels: distribution.upperMs.map((ms) => `≤${formatMs(ms)}`),
-        datasets: Object.entries(distribution.percent).map(([op, percent], i) => ({
-          label: op,
-          data: percent,
-          borderColor: seriesColour(i),
-          backgroundColor: seriesColour(i),
-          borderDash: seriesDash(i),
-          pointRadius: 0,
-          borderWidth: 2,
-          tension: 0.2,
-        })),
-      },
-      options: baseOptions(title, '% of requests', 'latency bin (ms)'),
-    },
+    panels: classPanels(lines, {
+      what: 'response times',
+      yQuantity: 'share of requests',
+      yUnit: '%',
+      xTitle: 'latency bin (ms)',
+      labels: distribution.upperMs.map((ms) => `≤${formatMs(ms)}`),
+      // The folded operations' average shape: a sum or maximum of shares is no distribution.
+      fold: 'mean',
+      logWhenWide: false,
+    }),
   };
 }

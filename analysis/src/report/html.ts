@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { AnalysisResult } from '../analyze.js';
-import type { ChartSpec } from '../charts/chart-spec.js';
+import { gridColumns, type ChartPanel, type ChartSpec } from '../charts/chart-spec.js';
 import { thresholdsPass } from '../thresholds.js';
 import { reportSections, type Section, type Table } from './sections.js';
 
@@ -77,14 +77,42 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.pass { color: #2e7d32; font-weight: 600; } td.fail { color: #c62828; font-weight: 600; white-space: normal; }
 .charts { display: grid; grid-template-columns: 1fr; gap: 24px; }
 .chart { position: relative; height: 520px; }
+figure.chart-group { margin: 0; }
+figure.chart-group figcaption { font-weight: 600; font-size: 16px; text-align: center; margin-bottom: 8px; }
+.panels { display: grid; grid-template-columns: repeat(var(--columns), minmax(0, 1fr)); gap: 12px; }
+.panels .chart { height: 380px; }
+@media (max-width: 1000px) { .panels { grid-template-columns: 1fr; } }
 `;
 
+/** A chart that is not split (its one panel carries the chart's id) keeps the canvas id chart-<chart>; a panel is chart-<chart>-<panel>. */
+function panelCanvasId(spec: ChartSpec, panel: ChartPanel): string {
+  return panel.id === spec.id ? `chart-${spec.id}` : `chart-${spec.id}-${panel.id}`;
+}
+
+function renderChart(spec: ChartSpec): string {
+  const canvas = (panel: ChartPanel): string =>
+    `<div class="chart"><canvas id="${html(panelCanvasId(spec, panel))}" role="img" aria-label="${html(panel.title)}"></canvas></div>`;
+  const [only] = spec.panels;
+  if (spec.panels.length === 1 && only !== undefined && only.id === spec.id) return canvas(only);
+  // The same grid as the PNG, so the two read alike.
+  return [
+    `<figure class="chart-group" id="chart-group-${html(spec.id)}"><figcaption>${html(spec.title)}</figcaption>`,
+    `<div class="panels" style="--columns: ${gridColumns(spec.panels.length)}">`,
+    ...spec.panels.map(canvas),
+    '</div></figure>',
+  ].join('\n');
+}
+
+// panelCanvasId again, in the page's JavaScript.
 const CHART_BOOT = `
+const panelCanvasId = (spec, panel) => (panel.id === spec.id ? 'chart-' + spec.id : 'chart-' + spec.id + '-' + panel.id);
 const specs = JSON.parse(document.getElementById('chart-specs').textContent);
 for (const spec of specs) {
-  const canvas = document.getElementById('chart-' + spec.id);
-  const options = Object.assign({}, spec.config.options, { responsive: true, maintainAspectRatio: false, animation: false });
-  new Chart(canvas, Object.assign({}, spec.config, { options }));
+  for (const panel of spec.panels) {
+    const canvas = document.getElementById(panelCanvasId(spec, panel));
+    const options = Object.assign({}, panel.config.options, { responsive: true, maintainAspectRatio: false, animation: false });
+    new Chart(canvas, Object.assign({}, panel.config, { options }));
+  }
 }
 `;
 
@@ -99,9 +127,7 @@ export function renderHtml(result: AnalysisResult, charts: readonly ChartSpec[])
     s.comparison ? `<span class="badge ${s.comparison.pass ? 'pass' : 'fail'}">vs baseline ${s.comparison.pass ? 'PASS' : 'FAIL'}</span>` : '',
   ].join('');
   const nav = [...sections.map((sec) => `<a href="#${html(sec.id)}">${html(sec.title)}</a>`), '<a href="#charts">Charts</a>'].join('');
-  const chartBlocks = charts
-    .map((c) => `<div class="chart"><canvas id="chart-${html(c.id)}" role="img" aria-label="${html(c.title)}"></canvas></div>`)
-    .join('\n');
+  const chartBlocks = charts.map(renderChart).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

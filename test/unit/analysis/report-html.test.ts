@@ -25,6 +25,16 @@ interface PageCanvas {
   getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
 }
 
+/** The part of a Chart.js chart the test reads in the page. */
+interface PageChart {
+  canvas: { id: string };
+  options: {
+    plugins: { title: { text: string } };
+    scales: { x: { title: { text: string } }; y: { title: { text: string }; type: string } };
+  };
+  data: { datasets: { label: string }[] };
+}
+
 let context: BrowserContext;
 let page: Page;
 const consoleErrors: string[] = [];
@@ -79,17 +89,71 @@ describe('report.html in Chromium', () => {
         return { id: canvas.id, width: canvas.width, painted: painted / (data.length / 4) };
       }),
     );
+    const classes = ['records', 'blobs', 'atomic', 'stores', 'health'];
     expect(canvases.map((c) => c.id)).toEqual([
-      'chart-latency-p95',
-      'chart-latency-p99',
-      'chart-latency-distribution',
+      ...classes.map((cls) => `chart-latency-p95-${cls}`),
+      ...classes.map((cls) => `chart-latency-p99-${cls}`),
+      ...classes.map((cls) => `chart-latency-distribution-${cls}`),
       'chart-request-rate',
-      'chart-errors',
+      // Only classes with errors get an errors panel; the fixtures' injected errors are on records and atomics.
+      ...canvases.map((c) => c.id).filter((id) => id.startsWith('chart-errors-')),
       'chart-vus',
     ]);
+    expect(canvases.some((c) => c.id.startsWith('chart-errors-'))).toBe(true);
     for (const canvas of canvases) {
       expect(canvas.width, canvas.id).toBeGreaterThan(300);
       expect(canvas.painted, canvas.id).toBeGreaterThan(0.005);
+    }
+  });
+
+  it('gives every chart a title, axis titles with units and at most 8 series per panel', async () => {
+    const panels = await page.evaluate(() => {
+      // Chart.js's registry of drawn charts, read back from the page (the project compiles without DOM types).
+      const registry = (globalThis as unknown as { Chart: { instances: Record<string, PageChart> } }).Chart.instances;
+      return Object.values(registry).map((chart) => ({
+        id: chart.canvas.id,
+        title: chart.options.plugins.title.text,
+        x: chart.options.scales.x.title.text,
+        y: chart.options.scales.y.title.text,
+        yType: chart.options.scales.y.type,
+        series: chart.data.datasets.length,
+      }));
+    });
+    expect(panels.length).toBeGreaterThan(6);
+    for (const panel of panels) {
+      expect(panel.title, panel.id).toMatch(/\S/);
+      // Units in brackets at the end, e.g. "p95 latency (ms)", "errors (errors/s, log scale)", "time since start (s)".
+      expect(panel.x, panel.id).toMatch(/\((ms|s|m:ss|h:mm:ss)\)$/);
+      expect(panel.y, panel.id).toMatch(/\((ms|errors\/s|%|per second|VUs)(, log scale)?\)$/);
+      expect(panel.y.endsWith('log scale)'), panel.id).toBe(panel.yType === 'logarithmic');
+      expect(panel.series, panel.id).toBeGreaterThan(0);
+      expect(panel.series, panel.id).toBeLessThanOrEqual(8);
+    }
+    // The blob class has nine operations: seven drawn and the others folded into one line.
+    const blobs = await page.evaluate(() => {
+      const registry = (globalThis as unknown as { Chart: { instances: Record<string, PageChart> } }).Chart.instances;
+      const chart = Object.values(registry).find((c) => c.canvas.id === 'chart-latency-p95-blobs')!;
+      return chart.data.datasets.map((d) => d.label);
+    });
+    expect(blobs).toHaveLength(8);
+    expect(blobs[7]).toBe('others (max of 2)');
+    await expect(page.locator('figure.chart-group figcaption').allTextContents()).resolves.toEqual([
+      'p95 latency by operation',
+      'p99 latency by operation',
+      'Response-time distribution',
+      'Errors by operation',
+    ]);
+  });
+
+  it('lays the panels out readably (screenshot in REPORT_SCREENSHOT when set)', async () => {
+    const box = await page.locator('#chart-latency-p95-records').boundingBox();
+    expect(box!.width).toBeGreaterThan(300);
+    expect(box!.height).toBeGreaterThan(300);
+    const path = process.env.REPORT_SCREENSHOT;
+    if (path) {
+      await page.setViewportSize({ width: 1600, height: 1000 });
+      await page.locator('#chart-group-latency-p95').scrollIntoViewIfNeeded();
+      await page.screenshot({ path, fullPage: true });
     }
   });
 });

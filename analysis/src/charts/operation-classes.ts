@@ -11,6 +11,8 @@ export const MAX_PANEL_SERIES = 8;
 /** Above this max/min ratio of a panel's positive values, its y axis is logarithmic so the low lines stay visible. */
 export const LOG_AXIS_SPREAD = 20;
 
+const OTHERS_COLOUR = '#7f7f7f';
+
 const CLASS_ORDER = ['records', 'blobs', 'atomic', 'stores', 'health', 'metadata'];
 
 // HTTP ops carry the gRPC names they stand in for, so one map covers both protocols; the metadata routes add a class.
@@ -47,14 +49,14 @@ function fold(lines: readonly OperationLine[], how: Fold): (number | null)[] {
 }
 
 /** The lines of one class as drawn: all of them if they fit, else the top seven by rank and an "others" line. */
-export function panelLines(lines: readonly OperationLine[], how: Fold): { label: string; data: (number | null)[] }[] {
+export function panelLines(lines: readonly OperationLine[], how: Fold): { label: string; data: (number | null)[]; folded?: true }[] {
   const ordered = [...lines].sort((a, b) => (CATALOGUE_ORDER.get(a.op) ?? Infinity) - (CATALOGUE_ORDER.get(b.op) ?? Infinity) || a.op.localeCompare(b.op));
   if (ordered.length <= MAX_PANEL_SERIES) return ordered.map((line) => ({ label: line.op, data: line.data }));
   const top = new Set([...lines].sort((a, b) => b.rank - a.rank).slice(0, MAX_PANEL_SERIES - 1));
   const rest = ordered.filter((line) => !top.has(line));
   return [
     ...ordered.filter((line) => top.has(line)).map((line) => ({ label: line.op, data: line.data })),
-    { label: `others (${how} of ${rest.length})`, data: fold(rest, how) },
+    { label: `others (${how} of ${rest.length})`, data: fold(rest, how), folded: true },
   ];
 }
 
@@ -99,10 +101,10 @@ export function classPanels(lines: readonly OperationLine[], options: PanelOptio
       label: line.label,
       // A log axis has no zero: a zero is left as a gap rather than drawn at the axis's floor.
       data: log ? line.data.map((v) => (v !== null && v > 0 ? v : null)) : line.data,
-      borderColor: seriesColour(i),
-      backgroundColor: seriesColour(i),
-      // The folded line is dashed, so it does not read as one operation.
-      borderDash: line.label.startsWith('others (') ? [6, 3] : [],
+      // The folded line is grey and dashed, so it does not read as one operation.
+      borderColor: line.folded ? OTHERS_COLOUR : seriesColour(i),
+      backgroundColor: line.folded ? OTHERS_COLOUR : seriesColour(i),
+      borderDash: line.folded ? [6, 3] : [],
       pointRadius: 0,
       borderWidth: 2,
       spanGaps: false,

@@ -52,8 +52,9 @@ export class BlobUpload {
       }
       const record = this.requireTargetRecord();
       const data = this.content.take();
+      let stored: Checksums;
       try {
-        verifyChecksums(data, this.checksums, 'CreateBlob');
+        stored = verifyChecksums(data, this.checksums, 'CreateBlob');
         if (this.inline) checkEntityLimit(record.bytes, data.length);
       } catch (error) {
         this.state.budget.release(data.length);
@@ -63,7 +64,7 @@ export class BlobUpload {
       this.state.countBlobBytes(data.length);
       if (this.inline) {
         // Upstream rewrites only size and checksums here; chunked/chunk_count keep their values.
-        record.blob = { kind: 'inline', data, checksums: this.checksums };
+        record.blob = { kind: 'inline', data, checksums: stored };
       } else {
         const ref: BlobRef = {
           kind: 'external',
@@ -73,7 +74,7 @@ export class BlobUpload {
           state: 'ready',
           data,
           size: data.length,
-          checksums: this.checksums,
+          checksums: stored,
           chunks: new Map(),
           expectedChunkCount: 0,
         };
@@ -177,7 +178,8 @@ export function splitContent(data: Buffer): Buffer[] {
 
 export function deleteBlob(state: State, request: GetBlobRequest): Record<string, never> {
   const record = requireRecord(state, request.storeKey ?? '', request.recordKey ?? '');
-  if (record.blob === null) {
+  // Upstream keeps a zero-byte blob as an empty inline blob, which is no blob to remove.
+  if (record.blob === null || (record.blob.kind === 'inline' && record.blob.data.length === 0)) {
     throw failedPrecondition(`record "${record.key}" has no blob associated`);
   }
   state.detachBlob(record);

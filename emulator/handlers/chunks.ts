@@ -1,7 +1,7 @@
 // Chunked uploads (spec d.4): CreateChunkedBlob → UploadChunk × N → CommitChunkedUpload
 // (or AbortChunkedUpload); read back with GetBlobChunk or CreateChunkUrls.
 import { status } from '@grpc/grpc-js';
-import { crc32c as computeCrc32c, md5 as computeMd5, NO_CHECKSUMS } from '../checksums.js';
+import { NO_CHECKSUMS, type Checksums } from '../checksums.js';
 import { failedPrecondition, invalidArgument, notFound, resourceExhausted, RpcError } from '../errors.js';
 import {
   int64ToNumber,
@@ -74,7 +74,6 @@ export class ChunkUpload {
 
   static begin(state: State, first: UploadChunkMessage): ChunkUpload {
     const metadata = requireMetadataFirst(first, 'UploadChunk');
-    readClientChecksums(metadata);
     const ref = requireSession(state, metadata.sessionId);
     if (ref.kind !== 'chunked') throw failedPrecondition(`blob "${ref.key}" is not a chunked upload session`);
     // Upstream stores the chunk number as a 32-bit integer.
@@ -89,14 +88,14 @@ export class ChunkUpload {
   finish(): ChunkMetadataMessage {
     try {
       const data = this.content.take();
+      let computed: Checksums;
       try {
-        verifyChecksums(data, readClientChecksums(this.metadata), `UploadChunk ${this.number}`);
+        computed = verifyChecksums(data, readClientChecksums(this.metadata), `UploadChunk ${this.number}`);
       } catch (error) {
         this.state.budget.release(data.length);
         throw error;
       }
-      const md5 = computeMd5(data);
-      const crc32c = computeCrc32c(data);
+      const { md5, crc32c } = computed;
       const response = { sessionId: this.ref.key, number: String(this.number), size: String(data.length), md5, crc32c, hasCrc32c: true };
       // Accepted like upstream, but an aborted or detached session keeps nothing.
       if (this.ref.state === 'aborted' || this.ref.state === 'detached') {

@@ -20,22 +20,29 @@ export function requireContent<M>(message: StreamUploadMessage<M>, rpc: string):
   return message.content;
 }
 
-/** Client checksums from metadata: md5 must be empty or 16 bytes. */
+/**
+ * Client checksums from metadata. An md5 of the wrong length is kept as sent: upstream
+ * compares bytes, so it fails later as a mismatch (DATA_LOSS), not as a bad argument.
+ */
 export function readClientChecksums(meta: { md5?: Buffer; crc32c?: number; hasCrc32c?: boolean }): Checksums {
   const md5 = meta.md5 ?? NO_CHECKSUMS.md5;
-  if (md5.length !== 0 && md5.length !== 16) throw invalidArgument(`md5 must be empty or 16 bytes, got ${md5.length}`);
   const hasCrc32c = meta.hasCrc32c ?? false;
   return { md5, crc32c: hasCrc32c ? (meta.crc32c ?? 0) >>> 0 : 0, hasCrc32c };
 }
 
-/** Throws DATA_LOSS when the content does not match checksums the client supplied. */
-export function verifyChecksums(data: Buffer, expected: Checksums, what: string): void {
-  if (expected.md5.length > 0 && !computeMd5(data).equals(expected.md5)) {
-    throw dataLoss(`${what}: MD5 of the received ${data.length} bytes does not match the md5 sent`);
+/**
+ * The MD5 and CRC32C of the received bytes, which upstream always stores whatever the
+ * client sent; throws DATA_LOSS when they differ from checksums the client supplied.
+ */
+export function verifyChecksums(data: Buffer, expected: Checksums, what: string): Checksums {
+  const computed: Checksums = { md5: computeMd5(data), crc32c: computeCrc32c(data), hasCrc32c: true };
+  if (expected.md5.length > 0 && !computed.md5.equals(expected.md5)) {
+    throw dataLoss(`${what}: MD5 of the received ${data.length} bytes does not match the md5 sent (${expected.md5.length} bytes)`);
   }
-  if (expected.hasCrc32c && computeCrc32c(data) !== expected.crc32c) {
+  if (expected.hasCrc32c && computed.crc32c !== expected.crc32c) {
     throw dataLoss(`${what}: CRC32C of the received ${data.length} bytes does not match the crc32c sent`);
   }
+  return computed;
 }
 
 /** Collects content pieces under the byte budget; release() gives back what was reserved. */

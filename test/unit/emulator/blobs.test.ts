@@ -151,3 +151,32 @@ describe('blob bytes accounting', () => {
     expect(emulator.server.state.blobBytes).toBe(before);
   });
 });
+
+describe('checksums and empty blobs as upstream Open Saves computes them', () => {
+  it.each([
+    ['inline, no checksums sent', Buffer.from('hello')],
+    ['external, no checksums sent', patterned(200_001)],
+    ['zero bytes', Buffer.alloc(0)],
+  ])('stores the MD5 and CRC32C of the received bytes (%s) while echoing what was sent', async (_label, data) => {
+    const { storeKey, recordKey } = await seedRecord(emulator.client);
+    const echoed = await upload(storeKey, recordKey, data);
+    expect(echoed).toMatchObject({ hasCrc32c: false });
+    const read = await getBlob(storeKey, recordKey);
+    expect(read.code).toBe(status.OK);
+    const metadata = read.messages[0]!.metadata!;
+    expect(metadata).toMatchObject({ size: String(data.length), hasCrc32c: true, crc32c: crc32c(data) });
+    expect(metadata.md5.equals(createHash('md5').update(data).digest())).toBe(true);
+  });
+
+  it.each([15, 17])('answers an MD5 of %i bytes with DATA_LOSS, since it is compared as bytes', async (length) => {
+    const { storeKey, recordKey } = await seedRecord(emulator.client);
+    const result = await failure(upload(storeKey, recordKey, Buffer.from('hello'), { md5: Buffer.alloc(length, 1) }));
+    expect(result.code).toBe(status.DATA_LOSS);
+  });
+
+  it('answers DeleteBlob after a zero-byte CreateBlob with FAILED_PRECONDITION: there is no blob to remove', async () => {
+    const { storeKey, recordKey } = await seedRecord(emulator.client);
+    await upload(storeKey, recordKey, Buffer.alloc(0));
+    expect((await failure(emulator.client.unary('DeleteBlob', { storeKey, recordKey }))).code).toBe(status.FAILED_PRECONDITION);
+  });
+});

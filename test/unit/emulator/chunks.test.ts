@@ -53,6 +53,11 @@ describe('CreateChunkedBlob and UploadChunk', () => {
     const s = await session();
     expect((await failure(s.uploadChunk(0, Buffer.from('abc'), { crc32c: 5, hasCrc32c: true }))).code).toBe(status.DATA_LOSS);
   });
+
+  it('answers an MD5 of the wrong length with DATA_LOSS, as upstream compares it as bytes', async () => {
+    const s = await session();
+    expect((await failure(s.uploadChunk(0, Buffer.from('abc'), { md5: Buffer.alloc(3, 9) }))).code).toBe(status.DATA_LOSS);
+  });
 });
 
 describe('CommitChunkedUpload', () => {

@@ -73,6 +73,12 @@ export interface RecordEntity {
   blob: InlineBlob | BlobRef | null;
   /** The HTTP API's named blobs (see README: they coexist with `blob`). */
   namedBlobs: Map<string, Buffer> | null;
+  /**
+   * The AWS port's game_id attribute, once the HTTP API wrote one: a PUT whose properties
+   * lack game_id keeps it, as the port never removes the attribute. Undefined: derived
+   * from properties.game_id.
+   */
+  gameId?: string;
   /** Chunked-upload sessions still initializing, freed with the record. */
   openSessions: Set<BlobRef> | null;
   /** Budget bytes of the record itself, without blobs. */

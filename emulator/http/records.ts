@@ -17,7 +17,7 @@ export function recordToJson(record: RecordEntity, withOwner: boolean): Record<s
   const json: Record<string, unknown> = { store_id: record.storeKey, record_id: record.key };
   if (withOwner) {
     if (record.ownerId !== '') json.owner_id = record.ownerId;
-    const gameId = stringProperty(record.properties, 'game_id');
+    const gameId = gameIdOf(record);
     if (gameId) json.game_id = gameId;
   }
   if (record.tags.length > 0) json.tags = record.tags;
@@ -26,6 +26,17 @@ export function recordToJson(record: RecordEntity, withOwner: boolean): Record<s
   json.created_at = microsToRfc3339Seconds(record.createdAt);
   json.updated_at = microsToRfc3339Seconds(record.updatedAt);
   return json;
+}
+
+/** The record's game_id attribute as the port's GameIDIndex sees it. */
+function gameIdOf(record: RecordEntity): string {
+  return record.gameId ?? stringProperty(record.properties, 'game_id') ?? '';
+}
+
+/** properties.game_id when a non-empty string, else the attribute the record already has. */
+function gameIdAfterWrite(properties: RecordEntity['properties'], current: RecordEntity | undefined): string {
+  const fromProperties = stringProperty(properties, 'game_id');
+  return fromProperties ? fromProperties : current ? gameIdOf(current) : '';
 }
 
 function requireStore(state: State, storeId: string): void {
@@ -55,6 +66,7 @@ export async function recordsRoute(context: HttpContext): Promise<void> {
   if (state.getRecord(storeId, recordId)) throw new HttpError(500, 'Failed to create record');
   const fields = fieldsFromJson(body, undefined);
   const record = newRecordEntity(storeId, recordId, fields, 0n, estimateFieldBytes(storeId, recordId, fields));
+  record.gameId = gameIdAfterWrite(fields.properties, undefined);
   state.addRecord(record);
   countRecords(state, storeId, 1);
   sendEmpty(response, 201);
@@ -70,7 +82,7 @@ function listRecords(state: State, storeId: string, query: URLSearchParams): Rec
   const matches: RecordEntity[] = [];
   for (const record of state.records.get(storeId)?.values() ?? []) {
     if (gameId !== '') {
-      if (stringProperty(record.properties, 'game_id') !== gameId) continue;
+      if (gameIdOf(record) !== gameId) continue;
     } else if (ownerId !== '' && record.ownerId !== ownerId) continue;
     matches.push(record);
   }
@@ -112,6 +124,7 @@ export async function recordRoute(context: HttpContext): Promise<void> {
       state.budget.adjust(bytes - record.bytes);
       record.bytes = bytes;
       record.tags = fields.tags;
+      record.gameId = gameIdAfterWrite(fields.properties, record);
       record.properties = fields.properties;
       state.setOwner(record, fields.ownerId);
       touchRecord(record);

@@ -118,6 +118,19 @@ describe('/api/stores/{store_id}/records', () => {
     expect(await ids('?limit=2abc')).toHaveLength(3);
   });
 
+  it('keeps the game_id of a record after a PUT whose properties lack it, as the port never removes the attribute', async () => {
+    const storeId = await newStore();
+    const kept = await newRecord(storeId, { properties: { owner_id: 'o1', game_id: 'g1' } });
+    const moved = await newRecord(storeId, { properties: { owner_id: 'o1', game_id: 'g1' } });
+    expect((await request('PUT', `/api/stores/${storeId}/records/${kept}`, { properties: { score: 3 } })).status).toBe(200);
+    expect((await request('PUT', `/api/stores/${storeId}/records/${moved}`, { properties: { game_id: 'g2' } })).status).toBe(200);
+    const list = async (query: string) => (await request('GET', `/api/stores/${storeId}/records${query}`)).json.records as Record<string, unknown>[];
+    expect((await list('?game_id=g1')).map((r) => r.record_id)).toEqual([kept]);
+    expect((await list('?game_id=g2')).map((r) => r.record_id)).toEqual([moved]);
+    const keptJson = (await list('')).find((r) => r.record_id === kept);
+    expect(keptJson).toMatchObject({ game_id: 'g1', owner_id: 'o1', properties: { score: 3 } });
+  });
+
   it('answers 404 for a missing store (before the method check), 400 without record_id, 500 for a duplicate', async () => {
     expect((await request('PATCH', `/api/stores/${uniqueKey('none')}/records`)).status).toBe(404);
     const storeId = await newStore();

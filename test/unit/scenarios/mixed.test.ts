@@ -54,6 +54,8 @@ describe('the mixed scenario', () => {
     expect(count(summary, 'http_req_duration{op:CreateRecord}')).toBeGreaterThan(0);
     expect(count(summary, 'http_req_duration{op:GetRecord}')).toBeGreaterThan(0);
     expect(count(summary, 'opensaves_skipped_operations')).toBeGreaterThan(0);
+    // The deliberate "is it gone?" probes answer 404 and are declared expected: no false error rate.
+    expect(summary.metrics.http_req_failed?.values.rate, JSON.stringify(summary.metrics.http_req_failed)).toBe(0);
     // The lacking operations are announced once, not per iteration.
     expect(run.stderr.match(/the REST API has no /g)).toHaveLength(1);
     const metrics = await fetchMetrics(emulator.httpUrl);

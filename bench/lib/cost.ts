@@ -4,7 +4,6 @@
 import { readFileSync } from 'node:fs';
 import { startBenchEmulator, type BenchEmulator, type SeededRecord } from './bench-emulator.js';
 import type { CostCase, GeneratorCommand, LoadShape, Workload } from './generators.js';
-
 import { freeLoopbackPort, k6IterationCounter } from './k6-iterations.js';
 import { measureRun } from './measured-run.js';
 import { rpcCounter } from './prometheus-counter.js';

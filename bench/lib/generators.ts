@@ -7,7 +7,6 @@ import { REPO_ROOT } from '../../test/helpers/emulator-process.js';
 import { K6_BINARY } from '../../test/helpers/k6.js';
 import { GHZ_BINARY, LOCUST_BINARY } from './peers.js';
 
-
 // One generator's run of one workload at one load shape, as the cost benchmarks compare them.
 export interface CostCase {
   /** stable id used to group repeats, e.g. "k6-minimal/Ping" */

@@ -46,15 +46,16 @@ export function httpCall(op: RpcName, method: string, path: string, body: string
   if (typeof body === 'string') headers['Content-Type'] = 'application/json';
   if (body instanceof ArrayBuffer) headers['Content-Type'] = 'application/octet-stream';
   if (config.authToken !== undefined) headers.Authorization = `Bearer ${config.authToken}`;
+  const expected = options.expect ?? SUCCESS;
   const params: RefinedParams<ResponseType> = {
     headers,
     timeout: HTTP_TIMEOUT,
     tags: { op, name: options.route },
     responseType: options.binary ? 'binary' : 'text',
-    responseCallback: expectedStatusesOf(options.expect ?? SUCCESS),
+    responseCallback: expectedStatusesOf(expected),
   };
   const response = http.request(method, `${config.httpUrl}${path}`, body, params);
-  const ok = (options.expect ?? SUCCESS).includes(response.status);
+  const ok = expected.includes(response.status);
   if (!ok) {
     errors.add(1, { op, status: String(response.status) });
     const printed = failuresPrinted[op] ?? 0;

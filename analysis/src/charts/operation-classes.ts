@@ -1,7 +1,7 @@
 // Small multiples by operation class: up to 27 operations in one box cannot be told apart, so charts with a line per
 // operation draw one panel per class of the catalogue, each with at most MAX_PANEL_SERIES lines.
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
-import { GRPC_OPERATION_GROUPS, HTTP_OPERATION_GROUPS } from '../../../catalogue/operations.js';
+import { operationSeries } from '../../../catalogue/operations.js';
 import { baseOptions, type ChartPanel } from './chart-spec.js';
 import { seriesColour } from './palette.js';
 
@@ -18,8 +18,7 @@ const CLASS_ORDER = ['records', 'blobs', 'atomic', 'stores', 'health', 'metadata
 // HTTP ops carry the gRPC names they stand in for, so one map covers both protocols; the metadata routes add a class.
 const CLASS_OF = new Map<string, string>();
 const CATALOGUE_ORDER = new Map<string, number>();
-for (const [group, ops] of Object.entries(GRPC_OPERATION_GROUPS)) for (const op of ops) CLASS_OF.set(op, group);
-for (const [group, ops] of Object.entries(HTTP_OPERATION_GROUPS)) for (const { op } of ops) if (!CLASS_OF.has(op)) CLASS_OF.set(op, group);
+for (const { op, group } of operationSeries(['grpc', 'http'])) if (!CLASS_OF.has(op)) CLASS_OF.set(op, group);
 for (const op of CLASS_OF.keys()) CATALOGUE_ORDER.set(op, CATALOGUE_ORDER.size);
 
 /** Operations not in the catalogue (a scenario's own tags) share an "other" panel. */
@@ -64,7 +63,9 @@ export function byClass(lines: readonly OperationLine[]): [string, OperationLine
   const classes = new Map<string, OperationLine[]>();
   for (const line of lines) {
     const cls = operationClass(line.op);
-    classes.set(cls, [...(classes.get(cls) ?? []), line]);
+    const members = classes.get(cls);
+    if (members) members.push(line);
+    else classes.set(cls, [line]);
   }
   const order = (cls: string): number => (CLASS_ORDER.includes(cls) ? CLASS_ORDER.indexOf(cls) : CLASS_ORDER.length);
   return [...classes].sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b));
@@ -110,13 +111,14 @@ export function classPanels(lines: readonly OperationLine[], options: PanelOptio
       spanGaps: false,
     }));
     const title = options.panelTitle ?? `${cls}: ${options.what}`;
-    const chartOptions = baseOptions(title, `${options.yQuantity} (${options.yUnit}${log ? ', log scale' : ''})`, options.xTitle);
+    const yTitle = `${options.yQuantity} (${options.yUnit}${log ? ', log scale' : ''})`;
+    const chartOptions = baseOptions(title, yTitle, options.xTitle);
     // Panels are a third of a chart's width: smaller type, so eight legend entries fit in two or three rows.
     chartOptions.plugins = {
       title: { display: true, text: title, font: { size: 14 } },
       legend: { position: 'bottom', labels: { boxWidth: 14, font: { size: 11 } } },
     };
-    if (log) chartOptions.scales = { ...chartOptions.scales, y: { type: 'logarithmic', title: { display: true, text: `${options.yQuantity} (${options.yUnit}, log scale)` } } };
+    if (log) chartOptions.scales = { ...chartOptions.scales, y: { type: 'logarithmic', title: { display: true, text: yTitle } } };
     const config: ChartConfiguration = { type: 'line', data: { labels: options.labels, datasets }, options: chartOptions };
     return { id: cls, title, config };
   });

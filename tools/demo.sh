@@ -48,7 +48,7 @@ Results in $run_dir/:
   summary.json     the scenario's summary with the effective configuration
   k6.json          every k6 sample (k6 --out json)
   report/          report.html, report.md, summary.json, charts (open report/report.html in a browser)
-  emulator.log       the local emulator's output
+  emulator.log     the local emulator's output
 MSG
 # A failed threshold (k6 exit 99) is a finding of the demo, not a broken demo.
 [[ $k6_status -eq 0 || $k6_status -eq 99 ]]

@@ -42,6 +42,7 @@ const VALUE_FLAGS = new Set([
   '--latency-jitter-ms',
   '--error-rate',
   '--shutdown-grace-ms',
+  '--require-token',
 ]);
 
 export function parseArgs(argv: readonly string[]): CliResult {
@@ -79,6 +80,7 @@ export function parseArgs(argv: readonly string[]): CliResult {
       maxBytes: parseBytes(values.get('--max-bytes')),
       faults: { latencyMs, latencyJitterMs, errorRate },
       shutdownGraceMs: parseNonNegativeInt('--shutdown-grace-ms', values.get('--shutdown-grace-ms'), 0),
+      requireToken: parseToken(values.get('--require-token')),
     }),
   };
 }
@@ -93,6 +95,16 @@ function parsePort(flag: string, raw: string | undefined, fallback: number): num
 function parseHost(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   if (raw.trim() === '' || /[\s/]/.test(raw)) throw invalidConfig('--host', 'an IP address or host name', raw);
+  return raw;
+}
+
+/** The value is never echoed back in the message: it may be a real credential. */
+function parseToken(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^[\x21-\x7e]+$/.test(raw)) {
+    const got = raw === '' ? '' : `(${raw.length} characters, not shown)`;
+    throw invalidConfig('--require-token', 'a non-empty token of printable ASCII without spaces', got);
+  }
   return raw;
 }
 

@@ -12,6 +12,7 @@ import {
   type ServerWritableStream,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import type { AccessCheck } from './auth.js';
 import type { RpcName } from './constants.js';
 import { RpcError } from './errors.js';
 import { INJECTED_ERROR_MESSAGE, type FaultDecision, type FaultInjector } from './faults.js';
@@ -29,6 +30,8 @@ export interface ServiceContext {
   state: State;
   metrics: Metrics;
   faults: FaultInjector;
+  /** --require-token; absent: every call is allowed. */
+  access?: AccessCheck;
   /** Called with errors that are not RpcErrors (bugs), for the log. */
   onUnexpectedError: (method: string, error: unknown) => void;
 }
@@ -78,6 +81,8 @@ function unary<Req, Res>(context: ServiceContext, method: RpcName, handler: (req
   };
   return (call, callback) => {
     const decision = startCall(context, method);
+    const denied = context.access?.checkGrpc(call.metadata);
+    if (denied) return fail(denied, callback);
     // The common case allocates nothing per call beyond what grpc-js does.
     if (decision.delayMs === 0 && !decision.fail) return invoke(call.request, callback);
     applyFault(
@@ -114,6 +119,9 @@ function clientStream<Msg, Res>(
         callback(error);
       } else callback(null, response);
     };
+    // A rejected token ends the call before any message is read.
+    const denied = context.access?.checkGrpc(call.metadata);
+    if (denied) return settle(denied);
     const guard = (step: () => void): void => {
       if (settled) return;
       try {
@@ -162,8 +170,11 @@ function serverStream<Req, Res>(
       metrics.countRpc(method, error.code ?? status.UNKNOWN);
       call.emit('error', error);
     };
+    const decision = startCall(context, method);
+    const denied = context.access?.checkGrpc(call.metadata);
+    if (denied) return fail(denied);
     applyFault(
-      startCall(context, method),
+      decision,
       () => {
         let result: blobs.StreamResult<Res>;
         try {

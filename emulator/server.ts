@@ -3,6 +3,7 @@
 // Resolves once both are bound, with a handle to inspect and close them.
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Server as HttpServer } from 'node:http';
+import { AccessCheck } from './auth.js';
 import { GRPC_SERVER_CHANNEL_OPTIONS, type RpcName } from './constants.js';
 import { FaultInjector, NO_FAULTS, type FaultOptions } from './faults.js';
 import { openSavesImplementation, type ServiceContext } from './grpc-service.js';
@@ -25,6 +26,8 @@ export interface ServerOptions {
   faults?: FaultOptions;
   /** How long health reports NOT_SERVING before the listeners stop (upstream waits 5 s). */
   shutdownGraceMs?: number;
+  /** --require-token: Open Saves RPCs and /api/* need `authorization: Bearer <token>`. */
+  requireToken?: string;
   /** Where unexpected handler errors are reported; stderr by default. */
   logError?: (message: string) => void;
 }
@@ -59,6 +62,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     state,
     metrics,
     faults: new FaultInjector(options.faults ?? NO_FAULTS),
+    access: new AccessCheck(options.requireToken),
     onUnexpectedError: (method, error) =>
       logError(`unexpected error in ${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   };

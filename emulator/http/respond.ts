@@ -2,6 +2,7 @@
 // errors as short text/plain messages, and RpcError codes mapped to HTTP statuses.
 import { status } from '@grpc/grpc-js';
 import type { ServerResponse } from 'node:http';
+import type { AccessDenial } from '../auth.js';
 import { RpcError } from '../errors.js';
 
 export function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {
@@ -24,6 +25,18 @@ export function sendEmpty(response: ServerResponse, statusCode: number): void {
 export function sendBytes(response: ServerResponse, data: Buffer): void {
   response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': data.length });
   response.end(data);
+}
+
+/**
+ * 401/403 for --require-token, as JSON (`{"error", "status"}`) so a client can tell it from the
+ * text/plain API errors and from CloudFront's WAF page.
+ */
+export function sendAccessDenied(response: ServerResponse, denial: AccessDenial): void {
+  const text = `${JSON.stringify({ error: denial.message, status: denial.httpStatus })}\n`;
+  const headers: Record<string, string | number> = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) };
+  if (denial.httpStatus === 401) headers['WWW-Authenticate'] = 'Bearer';
+  response.writeHead(denial.httpStatus, headers);
+  response.end(text);
 }
 
 /** An HTTP failure with its status and message (the body the client sees). */

@@ -9,7 +9,7 @@ import { chunkRoute } from './chunks.js';
 import type { HttpContext } from './context.js';
 import { metadataRoute } from './metadata.js';
 import { recordRoute, recordsRoute } from './records.js';
-import { HttpError, httpStatusOf, sendText } from './respond.js';
+import { HttpError, httpStatusOf, sendAccessDenied, sendText } from './respond.js';
 import { storeRoute, storesRoute } from './stores.js';
 
 type RouteHandler = (context: HttpContext) => void | Promise<void>;
@@ -131,6 +131,13 @@ export function createHttpServer(service: ServiceContext, host: string, port: nu
       return;
     }
     const label = `${method} ${route.template}`;
+    const denied = route.template.startsWith('/api') ? service.access?.check(request.headers.authorization) : undefined;
+    if (denied) {
+      request.resume();
+      metrics.countHttp(label, denied.httpStatus);
+      sendAccessDenied(response, denied);
+      return;
+    }
     if (route.faultName) {
       const decision = faults.decide(route.faultName(method));
       if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));

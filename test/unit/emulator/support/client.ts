@@ -3,6 +3,7 @@
 import {
   credentials,
   makeGenericClientConstructor,
+  Metadata,
   status,
   type Client,
   type ClientReadableStream,
@@ -22,15 +23,18 @@ export interface DownloadResult<T> {
 
 export class TestClient {
   private readonly client: Client & Record<string, AnyMethod>;
+  /** Sent with every call (e.g. `authorization`). */
+  private readonly metadata = new Metadata();
 
-  constructor(address: string) {
+  constructor(address: string, callMetadata: Record<string, string> = {}) {
     const OpenSaves = makeGenericClientConstructor(loadProtos().openSaves, 'OpenSaves');
     this.client = new OpenSaves(address, credentials.createInsecure()) as Client & Record<string, AnyMethod>;
+    for (const [key, value] of Object.entries(callMetadata)) this.metadata.set(key, value);
   }
 
   unary<T = Record<string, unknown>>(method: string, request: object): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.client[method]!.call(this.client, request, (error: ServiceError | null, response: T) =>
+      this.client[method]!.call(this.client, request, this.metadata, (error: ServiceError | null, response: T) =>
         error ? reject(error) : resolve(response),
       );
     });
@@ -39,7 +43,7 @@ export class TestClient {
   /** Sends the messages in order, half-closes and resolves with the single response. */
   upload<T = Record<string, unknown>>(method: string, messages: object[]): Promise<T> {
     return new Promise((resolve, reject) => {
-      const call = this.client[method]!.call(this.client, (error: ServiceError | null, response: T) =>
+      const call = this.client[method]!.call(this.client, this.metadata, (error: ServiceError | null, response: T) =>
         error ? reject(error) : resolve(response),
       ) as ClientWritableStream<object>;
       for (const message of messages) call.write(message);
@@ -50,7 +54,7 @@ export class TestClient {
   /** Collects every message and the final status (never rejects on a status). */
   download<T = Record<string, unknown>>(method: string, request: object): Promise<DownloadResult<T>> {
     return new Promise((resolve) => {
-      const call = this.client[method]!.call(this.client, request) as ClientReadableStream<T>;
+      const call = this.client[method]!.call(this.client, request, this.metadata) as ClientReadableStream<T>;
       const messages: T[] = [];
       call.on('data', (message: T) => messages.push(message));
       call.on('error', () => undefined);

@@ -29,6 +29,8 @@ export const DYNAMODB = {
   metrics: {
     consumedRead: 'ConsumedReadCapacityUnits',
     consumedWrite: 'ConsumedWriteCapacityUnits',
+    provisionedRead: 'ProvisionedReadCapacityUnits',
+    provisionedWrite: 'ProvisionedWriteCapacityUnits',
     readThrottles: 'ReadThrottleEvents',
     writeThrottles: 'WriteThrottleEvents',
     systemErrors: 'SystemErrors',
@@ -74,6 +76,7 @@ export const ELASTICACHE = {
   dimensions: { cluster: 'CacheClusterId' },
   metrics: {
     engineCpu: 'EngineCPUUtilization',
+    hostCpu: 'CPUUtilization',
     memoryUsage: 'DatabaseMemoryUsagePercentage',
     connections: 'CurrConnections',
     newConnections: 'NewConnections',
@@ -95,6 +98,7 @@ export const ALB = {
     target5xx: 'HTTPCode_Target_5XX_Count',
     target4xx: 'HTTPCode_Target_4XX_Count',
     elb5xx: 'HTTPCode_ELB_5XX_Count',
+    rejectedConnections: 'RejectedConnectionCount',
     healthyHosts: 'HealthyHostCount',
     unhealthyHosts: 'UnHealthyHostCount',
   },
@@ -115,6 +119,21 @@ export const CLOUDFRONT = {
     totalErrorRate: 'TotalErrorRate',
     bytesDownloaded: 'BytesDownloaded',
     bytesUploaded: 'BytesUploaded',
+  },
+} as const;
+
+// https://docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html
+// A CloudFront web ACL publishes in us-east-1 with WebACL and Rule only; a regional one adds Region.
+export const WAFV2 = {
+  namespace: 'AWS/WAFV2',
+  metricsRegion: 'us-east-1',
+  dimensions: { webAcl: 'WebACL', rule: 'Rule', region: 'Region' },
+  // The metric name of the web ACL's default action, used as the Rule dimension for ACL-wide totals.
+  allRulesValue: 'ALL',
+  metrics: {
+    allowed: 'AllowedRequests',
+    blocked: 'BlockedRequests',
+    counted: 'CountedRequests',
   },
 } as const;
 

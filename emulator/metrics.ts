@@ -64,7 +64,14 @@ export class Metrics {
     }
     gauge(lines, 'opensaves_stores', 'Stores in the emulator.', state.stores.size);
     gauge(lines, 'opensaves_records', 'Records in the emulator.', state.recordCount);
-    gauge(lines, 'opensaves_blob_bytes', 'Bytes of blob and chunk content held.', state.blobBytes);
+    gauge(lines, 'opensaves_blob_bytes', 'Bytes of blob and chunk content held, orphaned named blobs included.', state.blobBytes);
+    gauge(
+      lines,
+      'opensaves_orphaned_blobs',
+      'Named blobs left stored after the HTTP API deleted their record or store, as the AWS port leaves S3 objects.',
+      state.orphanedBlobs.size,
+    );
+    gauge(lines, 'opensaves_orphaned_blob_bytes', 'Bytes of those orphaned named blobs (part of opensaves_blob_bytes).', state.orphanedBlobBytes);
     gauge(lines, 'opensaves_state_bytes', 'Estimated bytes of state counted against --max-bytes.', state.budget.usedBytes);
     gauge(lines, 'opensaves_state_max_bytes', 'The state byte budget (--max-bytes).', state.budget.maxBytes);
     lines.push(

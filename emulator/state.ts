@@ -102,6 +102,13 @@ export class State {
   private readonly recordsByOwner = new Map<string, Set<RecordEntity>>();
   /** HTTP API metadata items by `<type>/<id>`. */
   readonly metadata = new Map<string, { data: unknown; bytes: number }>();
+  /**
+   * Named blobs whose record the HTTP API deleted, by the port's S3 object key
+   * (`<store>/<record>/<blob_key>`): the AWS port leaves those objects in its bucket.
+   * They stay counted in blob bytes and the budget until a blob PUT or DELETE on that key.
+   */
+  readonly orphanedBlobs = new Map<string, Buffer>();
+  private orphanTotal = 0;
   /** Cached Record/Store response messages by upstream's Redis keys. */
   readonly cache = new TtlCache<object>();
   private recordTotal = 0;
@@ -118,8 +125,13 @@ export class State {
     return this.recordTotal;
   }
 
+  /** Every stored blob byte: gRPC blobs, chunks, named blobs and orphaned named blobs. */
   get blobBytes(): number {
     return this.blobTotal;
+  }
+
+  get orphanedBlobBytes(): number {
+    return this.orphanTotal;
   }
 
   getRecord(storeKey: string, key: string): RecordEntity | undefined {
@@ -182,7 +194,11 @@ export class State {
     if (records.size === 0) this.recordsByOwner.delete(record.ownerId);
   }
 
-  removeRecord(record: RecordEntity): void {
+  /**
+   * `namedBlobs: 'orphan'` is the AWS port's record delete: the named blobs stay stored
+   * (see orphanedBlobs). gRPC deletes release them, as upstream's collector would.
+   */
+  removeRecord(record: RecordEntity, namedBlobs: 'release' | 'orphan' = 'release'): void {
     const byKey = this.records.get(record.storeKey);
     if (!byKey?.delete(record.key)) return;
     if (byKey.size === 0) this.records.delete(record.storeKey);
@@ -192,9 +208,28 @@ export class State {
     this.detachBlob(record);
     if (record.openSessions) for (const session of record.openSessions) this.dropBlobRef(session);
     if (record.namedBlobs) {
-      for (const data of record.namedBlobs.values()) this.releaseBlobBytes(data.length);
+      for (const [blobKey, data] of record.namedBlobs) {
+        if (namedBlobs === 'release') this.releaseBlobBytes(data.length);
+        else this.keepOrphan(blobObjectKey(record.storeKey, record.key, blobKey), data);
+      }
     }
     this.cache.delete(recordCacheKey(record.storeKey, record.key));
+  }
+
+  private keepOrphan(objectKey: string, data: Buffer): void {
+    // A live blob and an orphan never share an object key (a PUT replaces the orphan).
+    this.dropOrphan(objectKey);
+    this.orphanedBlobs.set(objectKey, data);
+    this.orphanTotal += data.length;
+  }
+
+  /** Removes the orphan at that object key, if any, and frees its bytes (an S3 overwrite or delete). */
+  dropOrphan(objectKey: string): void {
+    const data = this.orphanedBlobs.get(objectKey);
+    if (!data) return;
+    this.orphanedBlobs.delete(objectKey);
+    this.orphanTotal -= data.length;
+    this.releaseBlobBytes(data.length);
   }
 
   /** Counts blob bytes already reserved through `budget.adjust`. */
@@ -238,6 +273,9 @@ export function chunkBytes(ref: BlobRef): number {
   for (const chunk of ref.chunks.values()) total += chunk.data.length;
   return total;
 }
+
+/** The AWS port's S3 object key of a named blob. */
+export const blobObjectKey = (storeKey: string, recordKey: string, blobKey: string): string => `${storeKey}/${recordKey}/${blobKey}`;
 
 export const recordCacheKey = (storeKey: string, key: string): string => `${storeKey}/${key}`;
 export const storeCacheKey = (key: string): string => `store:${key}`;

@@ -1,7 +1,7 @@
 // /api/stores/{store_id}/records/{record_id}/blobs[/{blob_key}] of the AWS port:
 // many named blobs per record. They live beside the record's single gRPC blob and
 // do not change it (see README); all blob bytes count against the budget.
-import { recordCacheKey, touchRecord } from '../state.js';
+import { blobObjectKey, recordCacheKey, touchRecord } from '../state.js';
 import { readBody, type HttpContext } from './context.js';
 import { requireHttpRecord } from './records.js';
 import { HttpError, methodNotAllowed, sendBytes, sendEmpty, sendJson } from './respond.js';
@@ -22,7 +22,9 @@ export async function blobRoute(context: HttpContext): Promise<void> {
   const record = requireHttpRecord(state, storeId, recordId);
   switch (method) {
     case 'GET': {
-      const data = record.namedBlobs?.get(blobKey);
+      // The port reads the S3 object without checking blob_keys, so a blob its record's
+      // earlier incarnation left behind is still served.
+      const data = record.namedBlobs?.get(blobKey) ?? state.orphanedBlobs.get(blobObjectKey(storeId, recordId, blobKey));
       if (!data) throw new HttpError(404, 'blob not found');
       sendBytes(response, data);
       return;
@@ -33,6 +35,7 @@ export async function blobRoute(context: HttpContext): Promise<void> {
       const current = requireHttpRecord(state, storeId, recordId);
       state.budget.adjust(data.length);
       state.countBlobBytes(data.length);
+      state.dropOrphan(blobObjectKey(storeId, recordId, blobKey));
       current.namedBlobs ??= new Map();
       const previous = current.namedBlobs.get(blobKey);
       if (previous) state.releaseBlobBytes(previous.length);
@@ -45,6 +48,7 @@ export async function blobRoute(context: HttpContext): Promise<void> {
       return;
     }
     case 'DELETE': {
+      state.dropOrphan(blobObjectKey(storeId, recordId, blobKey));
       const previous = record.namedBlobs?.get(blobKey);
       if (previous) {
         record.namedBlobs!.delete(blobKey);

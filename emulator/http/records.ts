@@ -135,7 +135,8 @@ export async function recordRoute(context: HttpContext): Promise<void> {
     case 'DELETE': {
       const record = state.getRecord(storeId, recordId);
       if (record) {
-        state.removeRecord(record);
+        // The AWS port leaves the record's blob objects in S3.
+        state.removeRecord(record, 'orphan');
         countRecords(state, storeId, -1);
       }
       sendEmpty(response, 204);

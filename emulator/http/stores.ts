@@ -48,7 +48,8 @@ export function storeRoute(context: HttpContext): void {
 
 function deleteStoreWithRecords(state: State, storeId: string): void {
   const records = state.records.get(storeId);
-  if (records) for (const record of [...records.values()]) state.removeRecord(record);
+  // Their blob objects stay in S3, as in the AWS port.
+  if (records) for (const record of [...records.values()]) state.removeRecord(record, 'orphan');
   state.removeStore(storeId);
   state.cache.delete(storeCacheKey(storeId));
 }

@@ -27,6 +27,19 @@ export interface LoadGenerationConfig {
   readonly scriptEnv: Readonly<Record<string, string>>;
 }
 
+// CloudFront-scope WAF resources (IP sets, rule groups, web ACLs) exist only in us-east-1.
+export const CLOUDFRONT_WAF_REGION = 'us-east-1';
+
+// Exempts the load generators from the port's CloudFront WAF (infra/README.md, "WAF allow-list").
+export interface WafAllowlistConfig {
+  // Fixed IPv4 CIDRs, or the public addresses of the NAT gateways in the EKS cluster's VPC.
+  readonly egress: { readonly kind: 'cidrs'; readonly cidrs: readonly string[] } | { readonly kind: 'cluster-nat' };
+  // The port's CloudFront web ACL; without it the rule is added to that ACL by hand.
+  readonly webAclArn?: string;
+  // Must be lower than the port's rate-based rule's priority, and unused in that ACL.
+  readonly priority: number;
+}
+
 export interface InfraConfig {
   readonly region: string;
   readonly prefix: string;
@@ -48,6 +61,7 @@ export interface InfraConfig {
   readonly backend: BackendThresholds;
   readonly loadGeneration: LoadGenerationConfig;
   readonly grafanaAuthProvider: 'AWS_SSO' | 'SAML';
+  readonly wafAllowlist?: WafAllowlistConfig;
 }
 
 export class InfraConfigError extends Error {
@@ -138,6 +152,42 @@ function optionalRunId(read: EnvReader): { k6RunId?: string } {
   return value === undefined ? {} : { k6RunId: value };
 }
 
+const IPV4_OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4_CIDR = new RegExp(`^${IPV4_OCTET}\\.${IPV4_OCTET}\\.${IPV4_OCTET}\\.${IPV4_OCTET}/(\\d{1,2})$`);
+
+// A /16 or narrower range with no host bits: anything wider would exempt far more than a runner pool.
+function isEgressCidr(cidr: string): boolean {
+  const match = IPV4_CIDR.exec(cidr);
+  if (match === null) return false;
+  const prefix = Number(match[5]);
+  const address = match.slice(1, 5).reduce((sum, octet) => sum * 256 + Number(octet), 0);
+  return prefix >= 16 && prefix <= 32 && address % 2 ** (32 - prefix) === 0;
+}
+
+// Off unless OS_INFRA_LOAD_EGRESS_CIDRS or OS_INFRA_WAF_WEB_ACL_ARN is set; with only the ARN,
+// the egress is the cluster VPC's NAT gateways.
+function optionalWafAllowlist(read: EnvReader): { wafAllowlist?: WafAllowlistConfig } {
+  const cidrsName = 'OS_INFRA_LOAD_EGRESS_CIDRS';
+  const cidrsExpected = 'comma-separated IPv4 CIDRs such as 203.0.113.7/32 (prefix /16 to /32, host bits zero), or cluster-nat';
+  const rawCidrs = read.optional(cidrsName, cidrsExpected, /.*/);
+  const webAclArn = read.optional(
+    'OS_INFRA_WAF_WEB_ACL_ARN',
+    "the ARN of the port's CloudFront web ACL, arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id> (a regional/ ARN does not protect CloudFront)",
+    /^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/,
+  );
+  const priority = read.number('OS_INFRA_WAF_ALLOW_PRIORITY', "an integer >= 0, lower than the port's rate-based rule's priority", 0, (n) => Number.isInteger(n) && n >= 0);
+  if (rawCidrs === undefined && webAclArn === undefined) return {};
+  let egress: WafAllowlistConfig['egress'] = { kind: 'cluster-nat' };
+  if (rawCidrs !== undefined && rawCidrs !== 'cluster-nat') {
+    const cidrs = [...new Set(rawCidrs.split(',').map((part) => part.trim()).filter((part) => part !== ''))];
+    const bad = cidrs.filter((cidr) => !isEgressCidr(cidr));
+    for (const cidr of bad) read.problems.push(`invalid ${cidrsName}; reason: expected ${cidrsExpected}, got \`${cidr}\``);
+    if (cidrs.length === 0) read.problems.push(`invalid ${cidrsName}; reason: expected ${cidrsExpected}, got \`${rawCidrs}\``);
+    egress = { kind: 'cidrs', cidrs };
+  }
+  return { wafAllowlist: { egress, priority, ...(webAclArn === undefined ? {} : { webAclArn }) } };
+}
+
 export function loadInfraConfig(env: Env): InfraConfig {
   const read = new EnvReader(env);
   const protocols = read.list('OS_INFRA_K6_PROTOCOLS', 'a comma-separated list of grpc and/or http', /^(grpc|http)$/, 'http');
@@ -184,6 +234,7 @@ export function loadInfraConfig(env: Env): InfraConfig {
       scriptEnv: read.keyValues('OS_INFRA_K6_ENV'),
     },
     grafanaAuthProvider: read.string('OS_INFRA_GRAFANA_AUTH', 'AWS_SSO or SAML', /^(AWS_SSO|SAML)$/, 'AWS_SSO') as 'AWS_SSO' | 'SAML',
+    ...optionalWafAllowlist(read),
   };
   if (config.slo.p99Ms < config.slo.p95Ms) {
     read.problems.push(`invalid OS_INFRA_SLO_P99_MS; reason: expected at least OS_INFRA_SLO_P95_MS (${config.slo.p95Ms}), got \`${config.slo.p99Ms}\``);

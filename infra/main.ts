@@ -4,6 +4,7 @@ import { InfraConfigError, loadInfraConfig, type InfraConfig } from '../catalogu
 import { GrafanaContentStack, GrafanaWorkspaceStack } from './stacks/grafana-stacks.js';
 import { LoadGenerationStack } from './stacks/load-generation-stack.js';
 import { ObservabilityStack } from './stacks/observability-stack.js';
+import { WafAllowlistStack } from './stacks/waf-allowlist-stack.js';
 
 function configOrExit(): InfraConfig {
   try {
@@ -24,4 +25,6 @@ new ObservabilityStack(app, 'opensaves-observability', config);
 const workspace = new GrafanaWorkspaceStack(app, 'opensaves-grafana-workspace', config);
 new GrafanaContentStack(app, 'opensaves-grafana-content', { config, workspace });
 new LoadGenerationStack(app, 'opensaves-load-generation', config);
+// Only on request: it changes the port's WAF (infra/README.md, "WAF allow-list").
+if (config.wafAllowlist !== undefined) new WafAllowlistStack(app, 'opensaves-waf-allowlist', config, config.wafAllowlist);
 app.synth();

@@ -7,6 +7,7 @@ import { CLOUDFRONT } from '../../catalogue/aws-metrics.js';
 import { GrafanaContentStack, GrafanaWorkspaceStack } from '../stacks/grafana-stacks.js';
 import { LoadGenerationStack } from '../stacks/load-generation-stack.js';
 import { ObservabilityStack } from '../stacks/observability-stack.js';
+import { WafAllowlistStack } from '../stacks/waf-allowlist-stack.js';
 import { exampleConfig } from './support/config.js';
 
 const INFRA_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -31,7 +32,7 @@ describe('no literal account ids or regions', () => {
     expect('arn:aws:iam::123456789012:role/x').toMatch(ACCOUNT_ID);
   });
 
-  it('synthesized stacks carry only the configured region, plus us-east-1 on CloudFront resources', () => {
+  it('synthesized stacks carry only the configured region, plus us-east-1 on CloudFront resources (WAF included)', () => {
     const config = exampleConfig({ OS_INFRA_REGION: 'ap-southeast-2' });
     const app: App = Testing.app();
     const workspace = new GrafanaWorkspaceStack(app, 'w', config);
@@ -40,6 +41,8 @@ describe('no literal account ids or regions', () => {
       workspace,
       new GrafanaContentStack(app, 'c', { config, workspace }),
       new LoadGenerationStack(app, 'l', config),
+      new WafAllowlistStack(app, 'waf', config, { egress: { kind: 'cidrs', cidrs: ['203.0.113.7/32'] }, priority: 0 }),
+      new WafAllowlistStack(app, 'nat', config, { egress: { kind: 'cluster-nat' }, priority: 0 }),
     ];
     for (const stack of stacks) {
       const doc = JSON.parse(Testing.synth(stack));

@@ -6,6 +6,7 @@ import { exampleEnv } from './support/config.js';
 import { cleanEnv, runCommand } from './support/process.js';
 
 const STACKS = ['opensaves-observability', 'opensaves-grafana-workspace', 'opensaves-grafana-content', 'opensaves-load-generation'];
+const WAF_STACK = 'opensaves-waf-allowlist';
 const outdirs: string[] = [];
 afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
@@ -26,6 +27,25 @@ describe('cdktf synth (offline, no credentials)', () => {
       expect(existsSync(file), file).toBe(true);
       expect(JSON.parse(readFileSync(file, 'utf8')).terraform.required_providers).toBeDefined();
     }
+    // The WAF allow-list changes the port's WAF: never without being asked.
+    expect(existsSync(join(outdir, 'stacks', WAF_STACK))).toBe(false);
+  });
+
+  it('writes the WAF allow-list stack only when the runners\' egress is configured', async () => {
+    const outdir = tempOutdir();
+    const env = exampleEnv({ OS_INFRA_LOAD_EGRESS_CIDRS: '203.0.113.7/32', CDKTF_OUTDIR: outdir });
+    const result = await runCommand('npx', ['tsx', 'infra/main.ts'], cleanEnv(env));
+    expect(result.exitCode, result.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(join(outdir, 'stacks', WAF_STACK, 'cdk.tf.json'), 'utf8'));
+    expect(Object.values(doc.resource.aws_wafv2_ip_set).map((set: any) => set.addresses)).toEqual([['203.0.113.7/32']]);
+  });
+
+  it('stops with exit code 2 on a bad egress CIDR, naming the variable and the entry', async () => {
+    const env = exampleEnv({ OS_INFRA_LOAD_EGRESS_CIDRS: '203.0.113.7/32,203.0.113.9/24', CDKTF_OUTDIR: tempOutdir() });
+    const result = await runCommand('npx', ['tsx', 'infra/main.ts'], cleanEnv(env));
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/invalid OS_INFRA_LOAD_EGRESS_CIDRS; reason: expected comma-separated IPv4 CIDRs .*, got `203\.0\.113\.9\/24`/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('stops with exit code 2 and names each missing variable, without a stack trace', async () => {

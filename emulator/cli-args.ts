@@ -3,6 +3,7 @@
 import { DEFAULT_MAX_BYTES, RPC_NAMES } from './constants.js';
 import { ConfigError, invalidConfig } from './errors.js';
 import type { FaultSetting } from './faults.js';
+import { parseCapacityFlags } from './model/cli.js';
 import type { ServerOptions } from './server.js';
 
 export const DEFAULT_GRPC_PORT = 6000;
@@ -43,6 +44,8 @@ const VALUE_FLAGS = new Set([
   '--error-rate',
   '--shutdown-grace-ms',
   '--require-token',
+  '--waf-limit',
+  '--waf-window-s',
 ]);
 
 export function parseArgs(argv: readonly string[]): CliResult {
@@ -81,6 +84,7 @@ export function parseArgs(argv: readonly string[]): CliResult {
       faults: { latencyMs, latencyJitterMs, errorRate },
       shutdownGraceMs: parseNonNegativeInt('--shutdown-grace-ms', values.get('--shutdown-grace-ms'), 0),
       requireToken: parseToken(values.get('--require-token')),
+      capacity: parseCapacityFlags({ wafLimit: values.get('--waf-limit'), wafWindowSeconds: values.get('--waf-window-s') }),
     }),
   };
 }

@@ -17,6 +17,7 @@ import type { RpcName } from './constants.js';
 import { RpcError } from './errors.js';
 import { INJECTED_ERROR_MESSAGE, type FaultDecision, type FaultInjector } from './faults.js';
 import type { Metrics } from './metrics.js';
+import type { CapacityGate } from './model/gate.js';
 import type { State } from './state.js';
 import * as atomic from './handlers/atomic.js';
 import * as blobs from './handlers/blobs.js';
@@ -32,6 +33,8 @@ export interface ServiceContext {
   faults: FaultInjector;
   /** --require-token; absent: every call is allowed. */
   access?: AccessCheck;
+  /** --waf-limit and --model: the WAF rule and the component model around the API; absent: neither. */
+  gate?: CapacityGate;
   /** Called with errors that are not RpcErrors (bugs), for the log. */
   onUnexpectedError: (method: string, error: unknown) => void;
 }

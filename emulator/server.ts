@@ -10,6 +10,7 @@ import { openSavesImplementation, type ServiceContext } from './grpc-service.js'
 import { HealthStatus } from './health.js';
 import { createHttpServer } from './http/server.js';
 import { Metrics } from './metrics.js';
+import { CapacityGate, type GateOptions } from './model/gate.js';
 import { loadProtos } from './proto.js';
 import { addReflection } from './reflection.js';
 import { State } from './state.js';
@@ -28,6 +29,8 @@ export interface ServerOptions {
   shutdownGraceMs?: number;
   /** --require-token: Open Saves RPCs and /api/* need `authorization: Bearer <token>`. */
   requireToken?: string;
+  /** --waf-limit/--waf-window-s and --model: the WAF rule and the component model (emulator/model/); absent: neither. */
+  capacity?: GateOptions;
   /** Where unexpected handler errors are reported; stderr by default. */
   logError?: (message: string) => void;
 }
@@ -44,6 +47,8 @@ export interface ServerHandle {
   readonly metrics: Metrics;
   readonly state: State;
   readonly health: HealthStatus;
+  /** The WAF rule and component model, when `capacity` configured any. */
+  readonly gate: CapacityGate | undefined;
   /** Health NOT_SERVING, then the grace period, then both listeners stop. Idempotent. */
   close(): Promise<void>;
 }
@@ -63,6 +68,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
     metrics,
     faults: new FaultInjector(options.faults ?? NO_FAULTS),
     access: new AccessCheck(options.requireToken),
+    gate: options.capacity && CapacityGate.isActive(options.capacity) ? new CapacityGate(options.capacity) : undefined,
     onUnexpectedError: (method, error) =>
       logError(`unexpected error in ${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   };
@@ -93,10 +99,11 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
       health.set('NOT_SERVING');
       if ((options.shutdownGraceMs ?? 0) > 0) await sleep(options.shutdownGraceMs!);
       health.closeWatchers();
+      context.gate?.close();
       await Promise.all([shutdownGrpc(grpcServer), closeHttp(httpServer)]);
     })());
 
-  return { grpcAddress, address: grpcAddress, httpUrl, calls: metrics.calls, metrics, state, health, close };
+  return { grpcAddress, address: grpcAddress, httpUrl, calls: metrics.calls, metrics, state, health, gate: context.gate, close };
 }
 
 function hostPort(host: string, port: number): string {

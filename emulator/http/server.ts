@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ServiceContext } from '../grpc-service.js';
 import { INJECTED_ERROR_MESSAGE } from '../faults.js';
+import { sendAnswer } from '../model/gate.js';
 import { blobListRoute, blobRoute } from './blobs.js';
 import { chunkRoute } from './chunks.js';
 import type { HttpContext } from './context.js';
@@ -119,11 +120,19 @@ export function createHttpServer(service: ServiceContext, host: string, port: nu
     const method = request.method ?? 'GET';
     if (path === '/metrics') {
       metrics.countHttp(`${method} /metrics`, 200);
-      sendText(response, 200, metrics.render(state).trimEnd(), 'text/plain; version=0.0.4; charset=utf-8');
+      sendText(response, 200, (metrics.render(state) + (service.gate?.prometheusText() ?? '')).trimEnd(), 'text/plain; version=0.0.4; charset=utf-8');
       return;
     }
     const segments = splitPath(path);
     const route = segments && resolve(segments);
+    // CloudFront's WAF sees every request before the port does; only the probes are exempt.
+    const blocked = route?.template === '/health' ? undefined : service.gate?.firewall(request.socket.remoteAddress);
+    if (blocked) {
+      request.resume();
+      metrics.countHttp(route ? `${method} ${route.template}` : 'unmatched', blocked.status);
+      sendAnswer(response, blocked);
+      return;
+    }
     if (!route) {
       metrics.countHttp('unmatched', 404);
       request.resume();

@@ -12,6 +12,12 @@ import type { DashboardBody } from './widgets.js';
 
 export type DashboardKey = 'k6-client' | 'eks' | 'dynamodb' | 's3' | 'elasticache' | 'alb' | 'cloudfront';
 
+// The name inside arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>.
+function webAcl(config: InfraConfig): { webAclName?: string } {
+  const name = config.wafAllowlist?.webAclArn?.split('/')[2];
+  return name === undefined ? {} : { webAclName: name };
+}
+
 export function buildDashboards(config: InfraConfig): Record<DashboardKey, DashboardBody> {
   const { region } = config;
   return {
@@ -26,6 +32,6 @@ export function buildDashboards(config: InfraConfig): Record<DashboardKey, Dashb
     s3: s3Dashboard({ region, bucket: config.s3Bucket }),
     elasticache: elastiCacheDashboard({ region, clusterIds: config.elasticacheClusterIds, memoryPercent: config.backend.redisMemoryPercent }),
     alb: albDashboard({ region, loadBalancer: config.albLoadBalancer, targetGroup: config.albTargetGroup, slo: config.slo }),
-    cloudfront: cloudFrontDashboard({ distributionId: config.cloudfrontDistributionId }),
+    cloudfront: cloudFrontDashboard({ distributionId: config.cloudfrontDistributionId, ...webAcl(config) }),
   };
 }

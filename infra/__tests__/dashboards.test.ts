@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildDashboards } from '../../dashboards/cloudwatch/index.js';
 import { DashboardLimitError, assertDashboardWithinLimits, dashboardProblems } from '../../dashboards/cloudwatch/validate.js';
 import { dashboard, expression, graph, metric, type DashboardBody } from '../../dashboards/cloudwatch/widgets.js';
-import { CLOUDFRONT, DASHBOARD_LIMITS } from '../../catalogue/aws-metrics.js';
+import { CLOUDFRONT, DASHBOARD_LIMITS, WAFV2 } from '../../catalogue/aws-metrics.js';
 import { allowedMetrics, unknownRefs, widgetRefs, type MetricRef } from './support/metric-refs.js';
 import { exampleConfig } from './support/config.js';
 
@@ -43,7 +43,8 @@ describe.each(Object.entries(DASHBOARDS))('CloudWatch dashboard %s', (key, body)
       const ids = new Set(rows.map((row) => (row.at(-1) as { id?: string }).id).filter((id) => id !== undefined));
       for (const row of rows) {
         const { expression: expr } = row[0] as { expression?: string };
-        if (expr === undefined || expr.startsWith('SELECT')) continue;
+        // Metrics Insights and SEARCH() name metrics by query, not by id.
+        if (expr === undefined || expr.startsWith('SELECT') || expr.startsWith('SEARCH(')) continue;
         const names = [...expr.matchAll(/\b([A-Za-z][A-Za-z0-9_]*)\b/g)].map((m) => m[1] as string).filter((n) => !MATH_FUNCTIONS.has(n));
         for (const name of names) expect(ids, `${key}: "${expr}" uses ${name}`).toContain(name);
       }
@@ -97,6 +98,22 @@ describe('dashboard contents', () => {
         expect(widget.properties.region, key).toBe(key === 'cloudfront' ? CLOUDFRONT.metricsRegion : 'eu-west-1');
       }
     }
+  });
+
+  it("graphs the port's WAF blocks: every CloudFront web ACL, or the one whose ARN is configured", () => {
+    const wafWidget = (body: DashboardBody) => body.widgets.find((w) => String(w.properties.title).startsWith('WAF '));
+    const unnamed = wafWidget(DASHBOARDS.cloudfront);
+    expect(unnamed?.properties.region).toBe(WAFV2.metricsRegion);
+    expect(unnamed?.properties.metrics).toEqual([
+      [{ expression: `SEARCH('{AWS/WAFV2,Rule,WebACL} MetricName="BlockedRequests" Rule="ALL"', 'Sum', 60)`, id: 'wafBlocked' }],
+    ]);
+    const arn = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/open-saves-cloudfront/0123abcd-0123-4567-89ab-0123456789ab';
+    const named = wafWidget(buildDashboards(exampleConfig({ OS_INFRA_WAF_WEB_ACL_ARN: arn })).cloudfront);
+    expect(named?.properties.title).toBe('WAF requests per minute (open-saves-cloudfront)');
+    expect(named?.properties.metrics).toEqual([
+      ['AWS/WAFV2', 'BlockedRequests', 'WebACL', 'open-saves-cloudfront', 'Rule', 'ALL', { stat: 'Sum', label: 'blocked' }],
+      ['AWS/WAFV2', 'AllowedRequests', 'WebACL', 'open-saves-cloudfront', 'Rule', 'ALL', { stat: 'Sum', label: 'allowed' }],
+    ]);
   });
 
   it('puts the S3 request metrics under the FilterId of the bucket metrics configuration', () => {

@@ -1,6 +1,6 @@
 // Which CloudWatch metrics a dashboard or alarm names, and which ones the kit allows:
 // the AWS ones declared in catalogue/aws-metrics.ts and the k6 ones in data/metric-names.json.
-import { ALB, CLOUDFRONT, CONTAINER_INSIGHTS, DYNAMODB, ELASTICACHE, S3 } from '../../../catalogue/aws-metrics.js';
+import { ALB, CLOUDFRONT, CONTAINER_INSIGHTS, DYNAMODB, ELASTICACHE, S3, WAFV2 } from '../../../catalogue/aws-metrics.js';
 import { K6_METRICS, k6CloudWatchNames } from '../../../catalogue/k6-metrics.js';
 
 export interface MetricRef {
@@ -10,7 +10,7 @@ export interface MetricRef {
 
 export function allowedMetrics(k6Namespace = K6_METRICS.namespace): Map<string, Set<string>> {
   const allowed = new Map<string, Set<string>>();
-  for (const service of [CONTAINER_INSIGHTS, DYNAMODB, S3, ELASTICACHE, ALB, CLOUDFRONT]) {
+  for (const service of [CONTAINER_INSIGHTS, DYNAMODB, S3, ELASTICACHE, ALB, CLOUDFRONT, WAFV2]) {
     allowed.set(service.namespace, new Set(Object.values(service.metrics)));
   }
   allowed.set(k6Namespace, k6CloudWatchNames());

@@ -6,6 +6,8 @@ import {
   DEFAULT_BLOB_SIZES,
   DEFAULT_HTTP_URL,
   DEFAULT_READ_RATIO,
+  DEFAULT_READ_RETRY_BUDGET_MS,
+  DEFAULT_READ_RETRY_TRIES,
   DEFAULT_RECORDS_PER_STORE,
   DEFAULT_SUMMARY_PATH,
   DEFAULT_VERIFY_EVERY,
@@ -47,6 +49,10 @@ export interface Config {
   readonly recordsPerStore: number;
   /** a gRPC record read compares its whole content on its first read and one read in this many (1: every read) */
   readonly verifyEvery: number;
+  /** tries of a read-your-writes read that finds an older state (eventual consistency) before it fails; 1: no retry */
+  readonly readRetryTries: number;
+  /** the longest a read-your-writes read waits in all between its tries, in ms */
+  readonly readRetryBudgetMs: number;
   /** undefined means setup() draws a random one */
   readonly runId: string | undefined;
   readonly keepData: boolean;
@@ -67,6 +73,9 @@ const SIZE = /^(\d+)\s*(B|KB|KiB|MB|MiB)?$/i;
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, kib: 1024, mb: 1_048_576, mib: 1_048_576 };
 // A 10 MB class is the documented maximum scale; 64 MiB keeps one VU's payloads bounded.
 const MAX_BLOB_BYTES = 64 * 1_048_576;
+// A read retried for longer than this is a failure, not lag: it would hold a VU for seconds.
+const MAX_READ_RETRY_TRIES = 20;
+const MAX_READ_RETRY_BUDGET_MS = 10_000;
 
 /** Parses the environment. Pure: the caller decides how to report a ConfigError. */
 export function loadConfig(env: Environment): Config {
@@ -91,6 +100,10 @@ export function loadConfig(env: Environment): Config {
     recordsPerStore: integer(env, 'RECORDS_PER_STORE', 1) ?? DEFAULT_RECORDS_PER_STORE,
     // The smoke profile is a functional check: every read compared in full.
     verifyEvery: integer(env, 'VERIFY_EVERY', 1) ?? (profile === 'smoke' ? 1 : DEFAULT_VERIFY_EVERY),
+    readRetryTries: integer(env, 'READ_RETRY_TRIES', 1, MAX_READ_RETRY_TRIES) ?? DEFAULT_READ_RETRY_TRIES,
+    readRetryBudgetMs:
+      number(env, 'READ_RETRY_BUDGET_MS', { min: 0, max: MAX_READ_RETRY_BUDGET_MS, what: `a number of milliseconds from 0 to ${MAX_READ_RETRY_BUDGET_MS}` }) ??
+      DEFAULT_READ_RETRY_BUDGET_MS,
     runId: text(env, 'RUN_ID', 'lower-case letters, digits and dashes (at most 24, not starting with a dash)', RUN_ID),
     keepData: bool(env, 'KEEP_DATA', false),
     sloP95Ms: number(env, 'SLO_P95_MS', { min: 0, exclusiveMin: true, what: 'a positive number of milliseconds' }),
@@ -158,11 +171,12 @@ function number(env: Environment, name: string, rule: NumberRule): number | unde
   return parsed;
 }
 
-function integer(env: Environment, name: string, min: number): number | undefined {
+function integer(env: Environment, name: string, min: number, max?: number): number | undefined {
   const value = raw(env, name);
   if (value === undefined) return undefined;
   const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < min) throw new ConfigError(name, `an integer >= ${min}`, value);
+  const expected = max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+  if (!Number.isSafeInteger(parsed) || parsed < min || (max !== undefined && parsed > max)) throw new ConfigError(name, expected, value);
   return parsed;
 }
 

@@ -52,5 +52,9 @@ export const DEFAULT_READ_RATIO = 0.8;
 export const DEFAULT_RECORDS_PER_STORE = 20;
 // Every gRPC record read checks key and version; its whole content is compared on one read in this many.
 export const DEFAULT_VERIFY_EVERY = 8;
+// A read-your-writes read that finds an older state is tried again, up to this many times within this budget:
+// DynamoDB's eventually consistent reads usually catch up within a second.
+export const DEFAULT_READ_RETRY_TRIES = 5;
+export const DEFAULT_READ_RETRY_BUDGET_MS = 1000;
 export const DEFAULT_SUMMARY_PATH = 'results/summary.json';
 export const DEFAULT_MIX_PATH = 'data/mix.json';

@@ -1,13 +1,15 @@
 // The one gateway to the AWS port's REST API (TRANSPORT=http). Every request is
 // tagged op=<RPC name> (the gRPC operation it stands for) and name=<route>, and
 // counted in opensaves_errors with its HTTP status when it fails, like the gRPC
-// client does with status names (k6's http_req_duration counts every request). Operations the API lacks are skipped
-// and counted in opensaves_skipped_operations.
-import http, { type RefinedParams, type ResponseType } from 'k6/http';
+// client does with status names (k6's http_req_duration counts every request).
+// A 403 from CloudFront's WAF is no API error: it is counted in
+// opensaves_waf_blocked, and the summary says once what to do about it (waf.ts).
+import http, { type RefinedParams, type RefinedResponse, type ResponseType } from 'k6/http';
 import { HTTP_TIMEOUT, type RpcName } from './constants.js';
-import { errors, skippedOperations } from './metrics.js';
+import { errors, wafBlocked } from './metrics.js';
 import { statusChecks } from './checks.js';
 import { config } from './runtime.js';
+import { isWafBlock } from './waf.js';
 
 export interface HttpCallOptions {
   /** statuses that count as success; default 200, 201, 204 */
@@ -15,6 +17,10 @@ export interface HttpCallOptions {
   /** the route template, e.g. GET /api/stores/{store_id} (the `name` tag) */
   readonly route: string;
   readonly binary?: boolean;
+  /** extra metric tags, e.g. {cache: 'skip'} */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** the verify() sentence the caller checks next when the call succeeds; the status check then carries it */
+  readonly readBack?: string;
 }
 
 export interface HttpResult {
@@ -50,20 +56,33 @@ export function httpCall(op: RpcName, method: string, path: string, body: string
   const params: RefinedParams<ResponseType> = {
     headers,
     timeout: HTTP_TIMEOUT,
-    tags: { op, name: options.route },
+    tags: options.tags === undefined ? { op, name: options.route } : { op, name: options.route, ...options.tags },
     responseType: options.binary ? 'binary' : 'text',
     responseCallback: expectedStatusesOf(expected),
   };
   const response = http.request(method, `${config.httpUrl}${path}`, body, params);
   const ok = expected.includes(response.status);
+  if (!ok && isWafBlock(response.status, headerOf(response, 'Server'), headerOf(response, 'X-Cache'), textOf(response))) {
+    wafBlocked.add(1, { op });
+    statusChecks.call(op, false);
+    return { ok, status: response.status, body: null };
+  }
   if (!ok) {
     errors.add(1, { op, status: String(response.status) });
     const printed = failuresPrinted[op] ?? 0;
     if (printed < FAILURES_PRINTED_PER_OP) console.warn(`${op} ${method} ${path} ended with ${response.status}: ${String(response.error || response.body).slice(0, 200)}`);
     failuresPrinted[op] = printed + 1;
   }
-  statusChecks.call(op, ok);
+  statusChecks.call(op, ok, options.readBack);
   return { ok, status: response.status, body: response.body as string | ArrayBuffer | null };
+}
+
+function headerOf(response: RefinedResponse<ResponseType>, name: string): string {
+  return String(response.headers[name] ?? '');
+}
+
+function textOf(response: RefinedResponse<ResponseType>): string {
+  return typeof response.body === 'string' ? response.body : '';
 }
 
 export function parseJson<T>(result: HttpResult): T | null {
@@ -73,11 +92,6 @@ export function parseJson<T>(result: HttpResult): T | null {
   } catch {
     return null;
   }
-}
-
-/** Counts an operation the REST API does not offer. */
-export function skip(op: RpcName): void {
-  skippedOperations.add(1, { op });
 }
 
 export function encodeSegment(value: string): string {

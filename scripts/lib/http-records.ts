@@ -1,7 +1,11 @@
-// Records in the AWS port's JSON shape: untyped properties, owner_id carried
-// inside properties (the only place the port reads it from), tags as is.
+// Records in the AWS port's JSON shape, converted to and from the gRPC message the
+// flows compare: untyped properties (a JSON number is an INTEGER, a string a
+// STRING, a boolean a BOOLEAN), owner_id carried inside properties (the only
+// place the port reads it from), and the opaque string, which the port has no
+// field for, kept as the property opaque_string. A record so written reads back
+// as the same RecordMessage, so one comparison serves both transports.
 import { buildRecord } from './records.js';
-import type { Property } from './messages.js';
+import type { Properties, Property, RecordMessage } from './messages.js';
 
 export interface HttpRecord {
   record_id: string;
@@ -12,33 +16,53 @@ export interface HttpRecord {
   blob_keys?: string[];
 }
 
+const OWNER_PROPERTY = 'owner_id';
+const OPAQUE_PROPERTY = 'opaque_string';
+
 function plainValue(property: Property): unknown {
   if (property.type === 'INTEGER') return Number(property.integerValue ?? 0);
   if (property.type === 'BOOLEAN') return property.booleanValue ?? false;
   return property.stringValue ?? '';
 }
 
-export function buildHttpRecord(key: string, seed: number, version = 0): HttpRecord {
-  const typed = buildRecord(key, seed, version);
-  const properties: Record<string, unknown> = { owner_id: typed.ownerId };
-  for (const [name, property] of Object.entries(typed.properties ?? {})) properties[name] = plainValue(property);
-  return { record_id: key, tags: typed.tags ?? [], properties };
+function typedValue(value: unknown): Property | undefined {
+  if (typeof value === 'number' && Number.isInteger(value)) return { type: 'INTEGER', integerValue: String(value) };
+  if (typeof value === 'boolean') return { type: 'BOOLEAN', booleanValue: value };
+  if (typeof value === 'string') return { type: 'STRING', stringValue: value };
+  // Anything else (a float, an object) has no typed counterpart; the comparison then reports it.
+  return { type: 'DATATYPE_UNDEFINED' };
 }
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+/** The JSON body that writes `record` (POST takes record_id; PUT ignores it). */
+export function toHttpRecord(record: RecordMessage): HttpRecord {
+  const properties: Record<string, unknown> = {};
+  if (record.ownerId) properties[OWNER_PROPERTY] = record.ownerId;
+  if (record.opaqueString) properties[OPAQUE_PROPERTY] = record.opaqueString;
+  const typed = record.properties ?? {};
+  for (const name in typed) properties[name] = plainValue(typed[name] as Property);
+  return { record_id: record.key, tags: [...(record.tags ?? [])], properties };
+}
+
+/** A record the port returned, as the gRPC message it was written from. */
+export function fromHttpRecord(json: HttpRecord): RecordMessage {
+  const plain = json.properties ?? {};
+  const properties: Properties = {};
+  for (const name in plain) {
+    if (name !== OWNER_PROPERTY && name !== OPAQUE_PROPERTY) properties[name] = typedValue(plain[name]) as Property;
   }
-  return JSON.stringify(value);
+  const owner = json.owner_id ?? plain[OWNER_PROPERTY];
+  const opaque = plain[OPAQUE_PROPERTY];
+  return {
+    key: json.record_id,
+    ownerId: typeof owner === 'string' ? owner : '',
+    // Written sorted (records.ts); the port keeps a list, so its order is not part of what is compared.
+    tags: [...(json.tags ?? [])].sort(),
+    properties,
+    opaqueString: typeof opaque === 'string' ? opaque : '',
+  };
 }
 
-export function httpRecordDifferences(actual: HttpRecord | null, expected: HttpRecord): string[] {
-  if (!actual) return ['record missing'];
-  const differences: string[] = [];
-  if (actual.record_id !== expected.record_id) differences.push(`record_id ${actual.record_id} != ${expected.record_id}`);
-  if (canonical([...(actual.tags ?? [])].sort()) !== canonical([...(expected.tags ?? [])].sort())) differences.push('tags differ');
-  if (canonical(actual.properties ?? {}) !== canonical(expected.properties ?? {})) differences.push('properties differ');
-  return differences;
+/** The JSON body of the record a run writes for `seed` at `version`. */
+export function buildHttpRecord(key: string, seed: number, version = 0): HttpRecord {
+  return toHttpRecord(buildRecord(key, seed, version));
 }

@@ -85,6 +85,15 @@ function opaqueUnit(seed: number, version: number): string {
   return `save:${seed}:${version};`;
 }
 
+/**
+ * The version a record read back was written at, from its opaque string (which spells
+ * out seed and version); undefined when the string is not one this seed's writes make.
+ */
+export function writtenVersion(actual: RecordMessage, seed: number): number | undefined {
+  const match = /^save:(-?\d+):(\d+);/.exec(actual.opaqueString ?? '');
+  return match && Number(match[1]) === seed ? Number(match[2]) : undefined;
+}
+
 function opaqueFor(seed: number, version: number): string {
   const unit = opaqueUnit(seed, version);
   return unit.repeat(Math.ceil(templates.opaqueStringBytes / unit.length)).slice(0, templates.opaqueStringBytes);

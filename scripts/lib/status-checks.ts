@@ -19,6 +19,8 @@ export interface StatusChecks {
   folded(op: string, sentence: string): (holds: boolean) => void;
   /** The status check of `op` alone, prepared once: the returned function records it without waiting. */
   status(op: string): (ok: boolean) => void;
+  /** Records a status check left waiting for a read-back that will not come (a stale read, tried again) as passed. */
+  settle(): void;
 }
 
 /** The name of a call's status check. */
@@ -84,5 +86,6 @@ export function createStatusChecks(emit: EmitChecks): StatusChecks {
     },
     status: (op) => prepared(statusFor(op), tagsFor(op)),
     folded: (op, sentence) => prepared(foldedFor(op)(sentence), tagsFor(op)),
+    settle: flush,
   };
 }

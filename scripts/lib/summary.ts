@@ -2,6 +2,7 @@
 // own once a script defines handleSummary), writes the full summary as JSON to
 // SUMMARY_PATH, and states the effective configuration (never the auth token).
 import { describeConfig, type Config } from './config.js';
+import { wafLines } from './waf.js';
 
 interface MetricSummary {
   type: 'counter' | 'gauge' | 'rate' | 'trend';
@@ -40,6 +41,8 @@ export function buildSummary(scenario: string, config: Config, data: SummaryData
   const extra = notes ? notes(data) : [];
   if (extra.length > 0) lines.push('', `${scenario}:`, ...extra.map((line) => `  ${line}`));
   lines.push(...skippedLines(data));
+  lines.push(...staleLines(data));
+  if (config.transport === 'http') lines.push(...wafLines(data, config.httpUrl));
   lines.push('', ...thresholdLines(data), '', ...checkLines(data.root_group), '', ...metricLines(data));
   const failed = Object.values(data.metrics).some((metric) => Object.values(metric.thresholds ?? {}).some((t) => !t.ok));
   lines.push('', failed ? 'RESULT: some thresholds failed' : 'RESULT: all thresholds passed', '');
@@ -56,8 +59,20 @@ function describeEmulatorOrDeployment(config: Config): string {
 function skippedLines(data: SummaryData): string[] {
   const skipped = Object.entries(data.metrics)
     .filter(([name]) => name.startsWith('opensaves_skipped_operations{'))
-    .map(([name, metric]) => `${/op:([A-Za-z]+)/.exec(name)?.[1] ?? name} x${metric.values.count ?? 0}`);
+    .map(([name, metric]) => `${skippedLabel(name)} x${metric.values.count ?? 0}`);
   return skipped.length === 0 ? [] : ['', `operations the transport lacks, skipped: ${skipped.join(', ')}`];
+}
+
+/** `QueryRecords (tagsAnd)` for opensaves_skipped_operations{op:QueryRecords,query:tagsAnd}. */
+function skippedLabel(name: string): string {
+  const op = /op:([A-Za-z]+)/.exec(name)?.[1] ?? name;
+  const query = /query:([A-Za-z]+)/.exec(name)?.[1];
+  return query === undefined ? op : `${op} (${query})`;
+}
+
+function staleLines(data: SummaryData): string[] {
+  const stale = data.metrics.opensaves_stale_reads?.values.count ?? 0;
+  return stale === 0 ? [] : ['', `stale reads (an older state, read again within READ_RETRY_BUDGET_MS): ${stale}`];
 }
 
 function thresholdLines(data: SummaryData): string[] {

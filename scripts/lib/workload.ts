@@ -8,13 +8,11 @@ import { loadMixOrAbort, mixOps, soleOperation } from './mix.js';
 import { readSchedule, vuPhase } from './read-schedule.js';
 import { weightedPicker } from './random.js';
 import { makePayload } from './payloads.js';
-import { setupRun, teardownRun } from './lifecycle.js';
 import { setupNeeds } from './setup-needs.js';
-import { setupHttpRun, teardownHttpRun } from './http-lifecycle.js';
-import { skip } from './http-client.js';
-import { GRPC_ACTIONS } from './actions/grpc-actions.js';
-import { HTTP_ACTIONS, prepareHttpPayloads } from './actions/http-actions.js';
-import type { Action, ActionContext, ActionTable } from './actions/types.js';
+import { skip } from './skips.js';
+import { planTransport, setupOnTransport, teardownOnTransport } from './transport-plan.js';
+import { MIXED_ACTIONS } from './actions/mixed-actions.js';
+import type { Action, ActionContext } from './actions/types.js';
 import type { RunData } from './run-data.js';
 
 export interface Workload {
@@ -51,16 +49,14 @@ const PAYLOAD_OPS: readonly RpcName[] = ['CreateBlob', 'GetBlob', 'DeleteBlob'];
 
 export function createWorkload(config: Config): Workload {
   const mix = loadMixOrAbort(config);
-  const http = config.transport === 'http';
-  const table: ActionTable = http ? HTTP_ACTIONS : GRPC_ACTIONS;
+  const table = MIXED_ACTIONS;
   // Payloads cost every VU a 1.4 MB piece and an MD5 pass over each size class at init:
   // build them only when the mix can pick an operation that sends or checks them.
   const payloads = mixOps(mix).some((op) => PAYLOAD_OPS.includes(op)) ? config.blobSizes.map(makePayload) : [];
-  if (http) prepareHttpPayloads({ payloads });
+  // Every RPC gets thresholds (setup and teardown call more than the mix does); the mix's entries this transport lacks are skipped.
+  const plan = planTransport(RPC_NAMES);
   const skipped = mixOps(mix).filter((op) => table[op] === undefined);
-  const ops: RpcName[] = http
-    ? ['CreateStore', 'DeleteStore', 'GetStore', 'ListStores', 'CreateRecord', 'GetRecord', 'QueryRecords', 'UpdateRecord', 'DeleteRecord', 'CreateBlob', 'GetBlob', 'DeleteBlob']
-    : [...RPC_NAMES];
+  const ops = plan.ops;
 
   // k6 hands each VU the setup data as Go values, and every property read of those wraps
   // them anew; one JSON round trip per VU turns them into plain JavaScript objects.
@@ -83,6 +79,7 @@ export function createWorkload(config: Config): Workload {
 
   const thresholds: Record<string, string[]> = sole === undefined ? { ...ITERATION_CLASS_THRESHOLDS } : {};
   for (const op of skipped) thresholds[`opensaves_skipped_operations{op:${op}}`] = ['count>=0'];
+  if (plan.thresholds.opensaves_waf_blocked) thresholds.opensaves_waf_blocked = plan.thresholds.opensaves_waf_blocked;
 
   return {
     ops,
@@ -91,10 +88,9 @@ export function createWorkload(config: Config): Workload {
     sole,
     async setup() {
       if (skipped.length > 0) {
-        console.warn(`TRANSPORT=http: the REST API has no ${skipped.join(', ')}; the mix skips these and counts them in opensaves_skipped_operations`);
+        console.warn(`TRANSPORT=${config.transport}: the AWS port has no ${skipped.join(', ')}; the mix skips these and counts them in opensaves_skipped_operations`);
       }
-      const needs = setupNeeds(mixOps(mix));
-      return http ? setupHttpRun({ seeds: needs.seeds, blobs: needs.blobs }) : setupRun(needs);
+      return setupOnTransport(setupNeeds(mixOps(mix)));
     },
     iterate(data) {
       if (soleAction) return soleAction(contextFor(data));
@@ -111,8 +107,7 @@ export function createWorkload(config: Config): Workload {
       return action(contextFor(data));
     },
     teardown(data) {
-      if (http) teardownHttpRun(data);
-      else teardownRun(data);
+      teardownOnTransport(data);
     },
   };
 }

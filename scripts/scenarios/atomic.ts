@@ -2,31 +2,46 @@
 // atomic RPC and check each reported value (cold keys, no contention); odd
 // iterations hit shared counters, the hot one that every VU increments and
 // spread-out cold ones, where ABORTED is contention, reported as its own rate.
+// The AWS port has no atomic routes: over HTTP the scenario says so once at
+// start and runs nothing (one iteration that makes no call), and exits 0.
 import exec from 'k6/execution';
+import type { Options } from 'k6/options';
 import { config } from '../lib/runtime.js';
-import { requireGrpc } from '../lib/grpc-only.js';
 import { buildOptions } from '../profiles/index.js';
-import { setupRun, teardownRun } from '../lib/lifecycle.js';
+import { setupOnTransport, teardownOnTransport } from '../lib/transport-plan.js';
 import { buildSummary, type SummaryData } from '../lib/summary.js';
 import { iterationKey } from '../lib/keys.js';
 import { pick } from '../lib/random.js';
+import { transport } from '../lib/transport.js';
 import { atomicSequence, contend } from '../lib/flows/atomic.js';
 import { COLD_COUNTERS, HOT_COUNTER, type RunData } from '../lib/run-data.js';
 import { ATOMIC_RPCS } from '../lib/constants.js';
 
+const ATOMICS_OFFERED = ATOMIC_RPCS.every((op) => transport.offers(op));
+const NOTHING_TO_RUN = `TRANSPORT=${config.transport}: the AWS port has no atomic routes (${ATOMIC_RPCS.join(', ')}); the atomic scenario runs nothing over it`;
 
-requireGrpc(config, 'atomic');
+// Nothing to run: one iteration by one VU that makes no call, so k6 ends at once.
+const NOTHING: Options = { scenarios: { main: { executor: 'shared-iterations', vus: 1, iterations: 1, maxDuration: '10s' } } };
 
-export const options = buildOptions(config, {
-  ops: ['CreateRecord', 'GetRecord', 'DeleteRecord', ...ATOMIC_RPCS],
-  thresholds: { opensaves_atomic_contention: ['rate<0.5'] },
-});
+export const options: Options = ATOMICS_OFFERED
+  ? buildOptions(config, {
+      ops: ['CreateRecord', 'GetRecord', 'DeleteRecord', ...ATOMIC_RPCS],
+      thresholds: { opensaves_atomic_contention: ['rate<0.5'] },
+    })
+  : NOTHING;
+
+const EMPTY_RUN: RunData = { runId: '', stores: [], storeNames: [], seeds: [], blobs: [], chunked: [], counters: [] };
 
 export function setup(): Promise<RunData> {
-  return setupRun({ counters: true });
+  if (!ATOMICS_OFFERED) {
+    console.warn(NOTHING_TO_RUN);
+    return Promise.resolve(EMPTY_RUN);
+  }
+  return setupOnTransport({ counters: true });
 }
 
 export default function atomic(data: RunData): void {
+  if (!ATOMICS_OFFERED) return;
   const iteration = exec.scenario.iterationInTest;
   if (iteration % 2 === 0) {
     atomicSequence(data.stores[0] as string, iterationKey(data.runId, 'atomic'));
@@ -38,11 +53,12 @@ export default function atomic(data: RunData): void {
 }
 
 export function teardown(data: RunData): void {
-  teardownRun(data);
+  if (ATOMICS_OFFERED) teardownOnTransport(data);
 }
 
 export function handleSummary(data: SummaryData): Record<string, string> {
   return buildSummary('atomic', config, data, (summary) => {
+    if (!ATOMICS_OFFERED) return ['nothing run: the AWS port has no atomic routes'];
     const contention = summary.metrics.opensaves_atomic_contention?.values.rate;
     return [`ABORTED share of atomic calls (contention): ${contention === undefined ? 'no data' : `${(contention * 100).toFixed(2)}%`}`];
   });

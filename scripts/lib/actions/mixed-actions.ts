@@ -1,8 +1,11 @@
-// The mixed workload over gRPC. Reads go to what setup() seeded (content known,
-// so verified); writes go to records this VU owns (vu-state.ts), so VUs never
-// race on each other's records, except the shared counters of atomic ops.
-import { oneReadIn, unary, verifiedRead } from '../grpc-client.js';
+// The mixed workload's operations, written once against the transport-neutral
+// flows. Reads go to what setup() seeded (content known, so verified); writes go
+// to records this VU owns (vu-state.ts), so VUs never race on each other's
+// records, except the shared counters of atomic ops. An operation the transport
+// lacks has no entry: the workload skips and counts it.
+import { oneReadIn, verifiedRead } from '../grpc-client.js';
 import { config } from '../runtime.js';
+import { transport } from '../transport.js';
 import { NO_DIFFERENCES } from '../records.js';
 import { iterationKey } from '../keys.js';
 import { iterationSeed } from '../vu-seed.js';
@@ -10,40 +13,37 @@ import { makePayload } from '../payloads.js';
 import { pick, pickSome } from '../random.js';
 import { anyOwned, forget, remember, type OwnRecord } from '../vu-state.js';
 import { createRecord, deleteRecord, readRecord, readRecordBatch, readSeed, updateRecord } from '../flows/records.js';
-import { findStoreByName } from '../flows/stores.js';
+import { findStoreByName, readStoreKey } from '../flows/stores.js';
 import { abortedUpload, chunkUrls, deleteBlob, readBlob, readChunk, uploadBlob, uploadChunked } from '../flows/blobs.js';
 import { contend } from '../flows/atomic.js';
-import { runQuery, type QueryKind } from '../flows/queries.js';
+import { queryOffered, runQuery, type QueryKind } from '../flows/queries.js';
 import { CHUNK_BYTES, CHUNKED_UPLOAD_CHUNKS, COLD_COUNTERS, HOT_COUNTER } from '../run-data.js';
-import type { StoreMessage } from '../messages.js';
+import type { RpcName } from '../constants.js';
 import type { ActionContext, ActionTable } from './types.js';
 
 // Paging is left out: concurrent creates may shift a page between its two queries.
-const MIXED_QUERIES: readonly QueryKind[] = ['owner', 'tagsAnd', 'tagsOr', 'filter', 'sorted', 'keysOnly', 'allStores'];
+// Over HTTP only the kinds the port can ask remain (by owner).
+const MIXED_QUERIES: readonly QueryKind[] = (['owner', 'tagsAnd', 'tagsOr', 'filter', 'sorted', 'keysOnly', 'allStores'] as const).filter(queryOffered);
 const chunk = makePayload(CHUNK_BYTES);
 
-// The hottest reads, each prepared once per VU with one check for its status and
+// Ping is gRPC's alone: prepared once per VU with one check for its status and
 // read-back (grpc-client.ts), verified on one call in VERIFY_EVERY.
 const PING_TEXT = 'mixed';
 const PING_REQUEST = { ping: PING_TEXT };
-const pingEchoes = verifiedRead<{ pong: string }, string>(
-  'Ping',
-  'Ping echoes its text',
-  (message, text) => (message.pong === text ? NO_DIFFERENCES : [`pong ${message.pong} != ${text}`]),
-  oneReadIn(config.verifyEvery),
-);
-const storeReadsBack = verifiedRead<StoreMessage, string>(
-  'GetStore',
-  'a store reads back with its key',
-  (message, key) => (message.key === key ? NO_DIFFERENCES : [`key ${message.key} != ${key}`]),
-  oneReadIn(config.verifyEvery),
-);
+const pingEchoes = transport.offers('Ping')
+  ? verifiedRead<{ pong: string }, string>(
+      'Ping',
+      'Ping echoes its text',
+      (message, text) => (message.pong === text ? NO_DIFFERENCES : [`pong ${message.pong} != ${text}`]),
+      oneReadIn(config.verifyEvery),
+    )
+  : undefined;
 
 function createOwn(context: ActionContext): OwnRecord | undefined {
   const own: OwnRecord = { store: pick(context.data.stores), key: iterationKey(context.data.runId, 'own'), seed: iterationSeed(), version: 0, hasBlob: false };
   if (!createRecord(own)) return undefined;
   const evicted = remember(own);
-  if (evicted) unary('DeleteRecord', { storeKey: evicted.store, key: evicted.key });
+  if (evicted) transport.deleteRecord(evicted.store, evicted.key);
   return own;
 }
 
@@ -55,14 +55,11 @@ function contendOn(context: ActionContext, op: Parameters<typeof contend>[3]): v
   contend(counters.store, counters.key, property, op);
 }
 
-export const GRPC_ACTIONS: ActionTable = {
+const ALL_ACTIONS: ActionTable = {
   Ping: () => {
-    pingEchoes(PING_REQUEST, PING_TEXT);
+    pingEchoes?.(PING_REQUEST, PING_TEXT);
   },
-  GetStore: ({ data }) => {
-    const key = pick(data.stores);
-    storeReadsBack({ key }, key);
-  },
+  GetStore: ({ data }) => readStoreKey(pick(data.stores)),
   ListStores: ({ data }) => {
     const index = Math.floor(Math.random() * data.stores.length);
     findStoreByName({ key: data.stores[index] as string, name: data.storeNames[index] as string, tags: [] });
@@ -132,3 +129,6 @@ export const GRPC_ACTIONS: ActionTable = {
   AtomicInc: (context) => contendOn(context, 'AtomicInc'),
   AtomicDec: (context) => contendOn(context, 'AtomicDec'),
 };
+
+/** The mix's actions this transport can run; the others are absent, so the workload skips them. */
+export const MIXED_ACTIONS: ActionTable = Object.fromEntries(Object.entries(ALL_ACTIONS).filter(([op]) => transport.offers(op as RpcName)));

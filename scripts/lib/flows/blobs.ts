@@ -1,15 +1,21 @@
-// Blob flows over gRPC: streamed uploads with checksums, streamed downloads
-// checked byte for byte (length and MD5 of what arrived) and against the
-// stored checksums, deletion, and the chunked-upload lifecycle.
+// Blob flows. Uploads, downloads checked byte for byte (length and MD5 of what
+// arrived, and the stored checksums where the transport reports them) and
+// deletion are written once against the transport-neutral client; the
+// chunked-upload lifecycle is gRPC's alone (the AWS port has no chunks) and is
+// skipped, and counted, elsewhere.
 import { clientStream, serverStream, unary } from '../grpc-client.js';
-import { verify } from '../checks.js';
-import type { BlobMetadata, ChunkMetadata, Hint, RecordMessage } from '../messages.js';
+import { statusChecks, verify } from '../checks.js';
+import type { RpcName } from '../constants.js';
+import type { ChunkMetadata, Hint, RecordMessage } from '../messages.js';
 import { ContentDigest, type Payload } from '../payloads.js';
+import { transport } from '../transport.js';
+import { skip } from '../skips.js';
+import { STALE, untilFreshAsync } from '../consistency.js';
+import type { BlobTarget, CallOptions } from '../transport-types.js';
 
-interface BlobTarget {
-  readonly store: string;
-  readonly key: string;
-}
+export type { BlobTarget } from '../transport-types.js';
+
+const LAGGING = transport.readsMayLag;
 
 interface StreamedPiece<M> {
   metadata?: M | null;
@@ -17,63 +23,82 @@ interface StreamedPiece<M> {
 }
 
 export async function uploadBlob(target: BlobTarget, payload: Payload, hint?: Hint): Promise<boolean> {
-  const metadata: BlobMetadata = {
-    storeKey: target.store,
-    recordKey: target.key,
-    size: String(payload.size),
-    md5: payload.md5,
-    crc32c: payload.crc32c,
-    hasCrc32c: true,
-    hint,
-  };
-  const messages = [{ metadata }, ...payload.pieces.map((content) => ({ content }))];
-  const result = await clientStream<BlobMetadata>('CreateBlob', messages, { tags: { size: payload.label } });
-  if (!result.message) return false;
-  return verify('CreateBlob', 'an uploaded blob reports the size that was sent', Number(result.message.size) === payload.size);
+  const options: CallOptions = { hint, allowMissing: LAGGING };
+  const uploaded = await untilFreshAsync('CreateBlob', async (lastTry) => {
+    const result = await transport.uploadBlob(target, payload, options);
+    if (!result.ok) return false;
+    // The AWS port looks the record up first; a lagging lookup of a record just made answers 404.
+    if (result.missing) {
+      if (!lastTry) return STALE;
+      return verify('CreateBlob', 'an upload finds the record it belongs to', false, () => `${target.key}: still not found`);
+    }
+    if (result.message === null) return true;
+    return verify('CreateBlob', 'an uploaded blob reports the size that was sent', Number(result.message.size) === payload.size);
+  });
+  return uploaded ?? false;
 }
 
-/** Downloads a blob and checks it is exactly `payload`. */
-export async function readBlob(target: BlobTarget, payload: Payload, hint?: Hint): Promise<void> {
-  const digest = new ContentDigest();
-  let metadata: BlobMetadata | null = null;
-  const result = await serverStream<StreamedPiece<BlobMetadata>>(
-    'GetBlob',
-    { storeKey: target.store, recordKey: target.key, hint },
-    (message) => {
-      if (message.metadata) metadata = message.metadata;
-      else digest.add(message.content ?? '');
-    },
-    { tags: { size: payload.label } },
-  );
-  if (!result.ok) return;
-  const meta = metadata as BlobMetadata | null;
-  verify('GetBlob', 'a downloaded blob starts with its metadata', meta !== null && Number(meta.size) === payload.size);
-  verify('GetBlob', 'a downloaded blob has exactly the bytes uploaded', digest.bytes === payload.size && digest.md5() === payload.md5, () =>
-    `${target.key}: got ${digest.bytes} bytes`,
-  );
-  if (meta?.md5) verify('GetBlob', 'a downloaded blob carries the MD5 of its content', meta.md5 === payload.md5);
-  if (meta?.hasCrc32c) verify('GetBlob', 'a downloaded blob carries the CRC32C of its content', meta.crc32c === payload.crc32c);
+/**
+ * Downloads a blob and checks it is exactly `payload`. `previous`, the blob the
+ * record held before, is what a lagging read may still return.
+ */
+export async function readBlob(target: BlobTarget, payload: Payload, hint?: Hint, previous?: Payload): Promise<void> {
+  const options: CallOptions = { hint, allowMissing: LAGGING };
+  await untilFreshAsync('GetBlob', async (lastTry) => {
+    const result = await transport.downloadBlob(target, options);
+    if (!result.ok) return undefined;
+    const older = result.missing || (previous !== undefined && result.bytes === previous.size && result.md5 === previous.md5);
+    if (older && !lastTry) {
+      statusChecks.settle();
+      return STALE;
+    }
+    const meta = result.metadata;
+    // Over HTTP there is no metadata: the bytes are all there is to check.
+    if (transport.name === 'grpc') verify('GetBlob', 'a downloaded blob starts with its metadata', meta !== null && Number(meta.size) === payload.size);
+    verify('GetBlob', 'a downloaded blob has exactly the bytes uploaded', !result.missing && result.bytes === payload.size && result.md5 === payload.md5, () =>
+      `${target.key}: got ${result.missing ? 'not found' : `${result.bytes} bytes`}`,
+    );
+    if (meta?.md5) verify('GetBlob', 'a downloaded blob carries the MD5 of its content', meta.md5 === payload.md5);
+    if (meta?.hasCrc32c) verify('GetBlob', 'a downloaded blob carries the CRC32C of its content', meta.crc32c === payload.crc32c);
+    return undefined;
+  });
 }
 
-/** Deletes a blob and checks the record now reads as blob-less (size 0, empty content). */
+const GONE_PROBE: CallOptions = { hint: { skipCache: true }, allowMissing: true };
+const DELETE_OPTIONS: CallOptions = { allowMissing: LAGGING };
+
+/** Deletes a blob and checks the record now holds none (gRPC: it reads back empty; HTTP: not found). */
 export async function deleteBlob(target: BlobTarget): Promise<void> {
-  const deleted = unary('DeleteBlob', { storeKey: target.store, recordKey: target.key });
-  if (!deleted.ok) return;
-  let size = -1;
-  const digest = new ContentDigest();
-  const after = await serverStream<StreamedPiece<BlobMetadata>>(
-    'GetBlob',
-    { storeKey: target.store, recordKey: target.key, hint: { skipCache: true } },
-    (message) => {
-      if (message.metadata) size = Number(message.metadata.size);
-      else digest.add(message.content ?? '');
-    },
-  );
-  if (after.ok) verify('GetBlob', 'a deleted blob reads back empty', size === 0 && digest.bytes === 0);
+  // The AWS port looks the record up first; a lagging lookup answers 404 and deletes nothing.
+  const deleted = await untilFreshAsync('DeleteBlob', async (lastTry) => {
+    const result = transport.deleteBlob(target, DELETE_OPTIONS);
+    if (result.missing && !lastTry) return STALE;
+    return result.ok && (!result.missing || verify('DeleteBlob', 'a blob delete finds the record it belongs to', false, () => `${target.key}: still not found`));
+  });
+  if (!deleted) return;
+  await untilFreshAsync('GetBlob', async (lastTry) => {
+    const after = await transport.downloadBlob(target, GONE_PROBE);
+    if (!after.ok) return undefined;
+    const gone = after.missing || (after.bytes === 0 && Number(after.metadata?.size ?? 0) === 0);
+    if (!gone && !lastTry) return STALE;
+    verify('GetBlob', 'a deleted blob reads back empty', gone);
+    return undefined;
+  });
+}
+
+/** The chunked-upload RPCs, which the AWS port lacks. */
+export const CHUNK_OPS: readonly RpcName[] = ['CreateChunkedBlob', 'UploadChunk', 'CommitChunkedUpload', 'GetBlobChunk', 'CreateChunkUrls', 'AbortChunkedUpload'];
+
+/** Whether a gRPC-only blob operation can run; counts it as skipped when it cannot. */
+export function offered(op: RpcName): boolean {
+  if (transport.offers(op)) return true;
+  skip(op);
+  return false;
 }
 
 /** CreateChunkedBlob, UploadChunk for each chunk, CommitChunkedUpload; checks the committed size and count. */
 export async function uploadChunked(target: BlobTarget, chunk: Payload, chunks: number): Promise<boolean> {
+  if (!offered('CreateChunkedBlob')) return false;
   const session = unary<{ sessionId: string }>('CreateChunkedBlob', {
     storeKey: target.store,
     recordKey: target.key,
@@ -91,7 +116,7 @@ export async function uploadChunked(target: BlobTarget, chunk: Payload, chunks: 
     }
     verify('UploadChunk', 'an uploaded chunk reports its size and MD5', Number(uploaded.message.size) === chunk.size && uploaded.message.md5 === chunk.md5);
   }
-  const committed = unary<BlobMetadata>('CommitChunkedUpload', { sessionId });
+  const committed = unary<{ size: string; chunkCount: string; chunked: boolean }>('CommitChunkedUpload', { sessionId });
   if (!committed.message) return false;
   return verify(
     'CommitChunkedUpload',
@@ -102,6 +127,7 @@ export async function uploadChunked(target: BlobTarget, chunk: Payload, chunks: 
 
 /** Reads one chunk of a committed chunked blob and checks its bytes. */
 export async function readChunk(target: BlobTarget, chunk: Payload, number: number): Promise<void> {
+  if (!offered('GetBlobChunk')) return;
   const digest = new ContentDigest();
   let metadata: ChunkMetadata | null = null;
   const result = await serverStream<StreamedPiece<ChunkMetadata>>(
@@ -119,12 +145,14 @@ export async function readChunk(target: BlobTarget, chunk: Payload, number: numb
 }
 
 export function chunkUrls(target: BlobTarget, chunks: number): void {
+  if (!offered('CreateChunkUrls')) return;
   const result = unary<{ chunkUrls: string[] }>('CreateChunkUrls', { storeKey: target.store, key: target.key, ttlInSeconds: '60' });
   if (result.message) verify('CreateChunkUrls', 'there is one URL per chunk', result.message.chunkUrls.length === chunks);
 }
 
 /** Starts a chunked upload, sends one chunk, aborts it; the record's current blob must be untouched. */
 export async function abortedUpload(target: BlobTarget, chunk: Payload): Promise<void> {
+  if (!offered('AbortChunkedUpload')) return;
   const blobShape = () => {
     const record = unary<RecordMessage>('GetRecord', { storeKey: target.store, key: target.key, hint: { skipCache: true } }).message;
     return record ? `${record.blobSize}/${record.chunked}/${record.chunkCount}` : null;

@@ -1,9 +1,15 @@
-// Record flows over gRPC, each verifying what it reads back against records.ts.
-import { unary, verifiedRead, type CallOptions } from '../grpc-client.js';
-import { verify } from '../checks.js';
+// Record flows, written once against the transport-neutral client, each verifying
+// what it reads back against records.ts. Reads of the run's own writes tolerate
+// an eventually consistent transport within the retry budget (consistency.ts).
+import { unary, verifiedRead } from '../grpc-client.js';
+import { statusChecks, verify } from '../checks.js';
 import type { GetRecordsResult, Hint, RecordMessage } from '../messages.js';
-import { buildRecord, nextSampledReadIsFull, readDifferences, recordDifferences } from '../records.js';
+import { buildRecord, nextSampledReadIsFull, readDifferences, recordDifferences, writtenVersion, type FirstFullRead } from '../records.js';
 import { config } from '../runtime.js';
+import { transport } from '../transport.js';
+import { skip } from '../skips.js';
+import { STALE, untilFresh } from '../consistency.js';
+import type { CallOptions } from '../transport-types.js';
 
 export interface RecordRef {
   readonly store: string;
@@ -11,72 +17,129 @@ export interface RecordRef {
   readonly seed: number;
 }
 
+/** Extra metric tags of a read, e.g. {cache: 'use'}. */
+export interface ReadTags {
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+// Over a lagging transport "not found" right after a write is the older state, not an error.
+const LAGGING = transport.readsMayLag;
+
+/** Creates the record `ref` stands for; returns what the transport echoed (or, when it echoes nothing, what was written). */
 export function createRecord(ref: RecordRef, hint?: Hint): RecordMessage | null {
   const record = buildRecord(ref.key, ref.seed);
-  const result = unary<RecordMessage>('CreateRecord', { storeKey: ref.store, record, hint });
-  if (!result.message) return null;
+  const result = transport.createRecord(ref.store, record, hint === undefined ? undefined : { hint });
+  if (!result.ok) return null;
+  if (result.message === null) return record;
   const differences = recordDifferences(result.message, record);
   verify('CreateRecord', 'a created record echoes what was written', differences.length === 0, () => differences.join('; '));
   return result.message;
 }
 
 const RECORD_READS_BACK = 'a record reads back as last written';
+
+/** Whether a read found an older state of `ref` than `version`: not there yet, or an earlier version. */
+function olderThan(message: RecordMessage | null, ref: RecordRef, version: number): boolean {
+  if (message === null) return true;
+  const written = writtenVersion(message, ref.seed);
+  return written !== undefined && written < version;
+}
+
+function readVersion(ref: RecordRef, version: number, options: CallOptions, firstFull: FirstFullRead): RecordMessage | null {
+  return (
+    untilFresh('GetRecord', (lastTry) => {
+      const result = transport.getRecord(ref.store, ref.key, options);
+      if (!result.ok) return null;
+      if (!lastTry && olderThan(result.message, ref, version)) {
+        statusChecks.settle();
+        return STALE;
+      }
+      const differences = readDifferences(result.message, ref, version, config.verifyEvery, firstFull);
+      verify('GetRecord', RECORD_READS_BACK, differences.length === 0, () => `${ref.key}: ${differences.join('; ')}`);
+      return result.message;
+    }) ?? null
+  );
+}
+
 // The read's status check carries its one read-back check (status-checks.ts).
-const READ_OPTIONS: CallOptions = { readBack: RECORD_READS_BACK };
+const READ_OPTIONS: CallOptions = { readBack: RECORD_READS_BACK, allowMissing: LAGGING };
 
 /** Reads a record and checks it holds `version` of its content (read-your-writes). */
-export function readRecord(ref: RecordRef, version: number, hint?: Hint, options?: CallOptions): RecordMessage | null {
-  const callOptions = options === undefined ? READ_OPTIONS : { ...options, readBack: RECORD_READS_BACK };
-  // No hint field unless there is a hint: k6 walks and converts every field of a request.
-  const request = hint === undefined ? { storeKey: ref.store, key: ref.key } : { storeKey: ref.store, key: ref.key, hint };
-  const result = unary<RecordMessage>('GetRecord', request, callOptions);
-  if (!result.message) return null;
-  const differences = readDifferences(result.message, ref, version, config.verifyEvery);
-  verify('GetRecord', RECORD_READS_BACK, differences.length === 0, () => `${ref.key}: ${differences.join('; ')}`);
-  return result.message;
+export function readRecord(ref: RecordRef, version: number, hint?: Hint, options?: ReadTags): RecordMessage | null {
+  const callOptions = hint === undefined && options?.tags === undefined ? READ_OPTIONS : { ...READ_OPTIONS, hint, tags: options?.tags };
+  return readVersion(ref, version, callOptions, 'first');
 }
 
 function labelled(key: string, differences: readonly string[]): readonly string[] {
   return differences.length === 0 ? differences : differences.map((difference) => `${key}: ${difference}`);
 }
 
-// Reads of seeded records are verified on a sample: one read in VERIFY_EVERY of each
-// record (per VU) is compared in full; the others check their status only.
-const seedRead = verifiedRead<RecordMessage, RecordRef>(
-  'GetRecord',
-  RECORD_READS_BACK,
-  (message, ref) => labelled(ref.key, recordDifferences(message, buildRecord(ref.key, ref.seed))),
-  (ref) => nextSampledReadIsFull(ref, 0, config.verifyEvery),
-);
+// gRPC's prepared read for the mix's hottest call: one read of each seeded record in
+// VERIFY_EVERY (per VU) is compared in full, the others check their status only and
+// are not decoded (grpc-client.ts). Other transports read seeds like any record.
+const seedRead =
+  transport.name === 'grpc'
+    ? verifiedRead<RecordMessage, RecordRef>(
+        'GetRecord',
+        RECORD_READS_BACK,
+        (message, ref) => labelled(ref.key, recordDifferences(message, buildRecord(ref.key, ref.seed))),
+        (ref) => nextSampledReadIsFull(ref, 0, config.verifyEvery),
+      )
+    : undefined;
 
 /**
  * Reads a record setup() wrote (and checked). Returns the message of a verified
- * read only: an unverified one is not decoded (grpc-client.ts).
+ * read only over gRPC: an unverified one is not decoded.
  */
 export function readSeed(ref: RecordRef): RecordMessage | null {
-  return seedRead({ storeKey: ref.store, key: ref.key }, ref);
+  if (seedRead) return seedRead({ storeKey: ref.store, key: ref.key }, ref);
+  return readVersion(ref, 0, READ_OPTIONS, 'sampled');
 }
+
+const UPDATE_OPTIONS: CallOptions = { allowMissing: LAGGING };
 
 export function updateRecord(ref: RecordRef, version: number, hint?: Hint): RecordMessage | null {
   const record = buildRecord(ref.key, ref.seed, version);
-  const result = unary<RecordMessage>('UpdateRecord', { storeKey: ref.store, record, hint });
-  if (!result.message) return null;
-  const differences = recordDifferences(result.message, record);
-  verify('UpdateRecord', 'an updated record echoes the new content', differences.length === 0, () => differences.join('; '));
-  return result.message;
+  const options = hint === undefined ? UPDATE_OPTIONS : { ...UPDATE_OPTIONS, hint };
+  return (
+    untilFresh('UpdateRecord', (lastTry) => {
+      const result = transport.updateRecord(ref.store, record, options);
+      if (!result.ok) return null;
+      // The AWS port looks the record up before it updates it; a lagging lookup answers 404.
+      if (result.missing) {
+        if (!lastTry) return STALE;
+        verify('UpdateRecord', 'an update finds the record it updates', false, () => `${ref.key}: still not found`);
+        return null;
+      }
+      if (result.message === null) return record;
+      const differences = recordDifferences(result.message, record);
+      verify('UpdateRecord', 'an updated record echoes the new content', differences.length === 0, () => differences.join('; '));
+      return result.message;
+    }) ?? null
+  );
 }
+
+const GONE_PROBE: CallOptions = { allowMissing: true, hint: { skipCache: true } };
 
 /** Deletes a record and confirms it is gone. */
 export function deleteRecord(ref: { store: string; key: string }): boolean {
-  const deleted = unary('DeleteRecord', { storeKey: ref.store, key: ref.key });
-  if (!deleted.ok) return false;
-  const after = unary('GetRecord', { storeKey: ref.store, key: ref.key, hint: { skipCache: true } }, { expect: ['NOT_FOUND'] });
-  verify('GetRecord', 'a deleted record is no longer found', after.status === 'NOT_FOUND');
+  if (!transport.deleteRecord(ref.store, ref.key).ok) return false;
+  untilFresh('GetRecord', (lastTry) => {
+    const after = transport.getRecord(ref.store, ref.key, GONE_PROBE);
+    if (!after.ok) return undefined;
+    if (!after.missing && !lastTry) return STALE;
+    verify('GetRecord', 'a deleted record is no longer found', after.missing);
+    return undefined;
+  });
   return true;
 }
 
-/** Reads several records in one call, plus one key that does not exist, and checks each result. */
+/** Reads several records in one call, plus one key that does not exist, and checks each result (gRPC only). */
 export function readRecordBatch(refs: readonly RecordRef[], missingKey: string): void {
+  if (!transport.offers('GetRecords')) {
+    skip('GetRecords');
+    return;
+  }
   const store = refs[0]?.store ?? '';
   const storeKeys = [...refs.map((ref) => ref.store), store];
   const keys = [...refs.map((ref) => ref.key), missingKey];

@@ -57,7 +57,7 @@ describe('the mixed scenario', () => {
     // The deliberate "is it gone?" probes answer 404 and are declared expected: no false error rate.
     expect(summary.metrics.http_req_failed?.values.rate, JSON.stringify(summary.metrics.http_req_failed)).toBe(0);
     // The lacking operations are announced once, not per iteration.
-    expect(run.stderr.match(/the REST API has no /g)).toHaveLength(1);
+    expect(run.stderr.match(/the AWS port has no /g)).toHaveLength(1);
     const metrics = await fetchMetrics(emulator.httpUrl);
     expect(sumWhere(metrics, 'opensaves_http_requests_total', {})).toBeGreaterThanOrEqual(count(summary, 'http_reqs'));
     expect(sumWhere(metrics, 'opensaves_rpc_total', {})).toBe(0);

@@ -175,8 +175,13 @@ function optionalWafAllowlist(read: EnvReader): { wafAllowlist?: WafAllowlistCon
     "the ARN of the port's CloudFront web ACL, arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id> (a regional/ ARN does not protect CloudFront)",
     /^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/,
   );
-  const priority = read.number('OS_INFRA_WAF_ALLOW_PRIORITY', "an integer >= 0, lower than the port's rate-based rule's priority", 0, (n) => Number.isInteger(n) && n >= 0);
-  if (rawCidrs === undefined && webAclArn === undefined) return {};
+  const priorityName = 'OS_INFRA_WAF_ALLOW_PRIORITY';
+  const priority = read.number(priorityName, "an integer >= 0, lower than the port's rate-based rule's priority", 0, (n) => Number.isInteger(n) && n >= 0);
+  if (rawCidrs === undefined && webAclArn === undefined) {
+    const lonePriority = read.optional(priorityName, 'any', /.*/);
+    if (lonePriority !== undefined) read.problems.push(`invalid ${priorityName}; reason: expected it only with ${cidrsName} or OS_INFRA_WAF_WEB_ACL_ARN, got \`${lonePriority}\` alone`);
+    return {};
+  }
   let egress: WafAllowlistConfig['egress'] = { kind: 'cluster-nat' };
   if (rawCidrs !== undefined && rawCidrs !== 'cluster-nat') {
     const cidrs = [...new Set(rawCidrs.split(',').map((part) => part.trim()).filter((part) => part !== ''))];

@@ -24,7 +24,10 @@ const app = new App();
 new ObservabilityStack(app, 'opensaves-observability', config);
 const workspace = new GrafanaWorkspaceStack(app, 'opensaves-grafana-workspace', config);
 new GrafanaContentStack(app, 'opensaves-grafana-content', { config, workspace });
-new LoadGenerationStack(app, 'opensaves-load-generation', config);
-// Only on request: it changes the port's WAF (infra/README.md, "WAF allow-list").
-if (config.wafAllowlist !== undefined) new WafAllowlistStack(app, 'opensaves-waf-allowlist', config, config.wafAllowlist);
+const loadGeneration = new LoadGenerationStack(app, 'opensaves-load-generation', config);
+// Only on request: it changes the port's WAF (infra/README.md, "WAF allow-list"). A run starts
+// when its stack applies, so `cdktf deploy` applies the allow-list first.
+if (config.wafAllowlist !== undefined) {
+  loadGeneration.addDependency(new WafAllowlistStack(app, 'opensaves-waf-allowlist', config, config.wafAllowlist));
+}
 app.synth();

@@ -38,6 +38,9 @@ describe('cdktf synth (offline, no credentials)', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     const doc = JSON.parse(readFileSync(join(outdir, 'stacks', WAF_STACK, 'cdk.tf.json'), 'utf8'));
     expect(Object.values(doc.resource.aws_wafv2_ip_set).map((set: any) => set.addresses)).toEqual([['203.0.113.7/32']]);
+    // A TestRun starts when its stack applies: `cdktf deploy` must put the allow-list in place first.
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+    expect(manifest.stacks['opensaves-load-generation'].dependencies).toEqual([WAF_STACK]);
   });
 
   it('stops with exit code 2 on a bad egress CIDR, naming the variable and the entry', async () => {

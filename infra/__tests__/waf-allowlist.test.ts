@@ -32,9 +32,11 @@ function only(result: SynthResult, type: string): { address: string; body: Recor
 }
 
 describe('WAF allow-list configuration', () => {
-  it('is off unless the egress or the port ACL is configured', () => {
+  it('is off unless the egress or the port ACL is configured, and refuses a priority alone', () => {
     expect(exampleConfig().wafAllowlist).toBeUndefined();
-    expect(exampleConfig({ OS_INFRA_WAF_ALLOW_PRIORITY: '3' }).wafAllowlist).toBeUndefined();
+    expect(problemsOf(exampleEnv({ OS_INFRA_WAF_ALLOW_PRIORITY: '3' }))).toEqual([
+      'invalid OS_INFRA_WAF_ALLOW_PRIORITY; reason: expected it only with OS_INFRA_LOAD_EGRESS_CIDRS or OS_INFRA_WAF_WEB_ACL_ARN, got `3` alone',
+    ]);
   });
 
   it('takes the given CIDRs, trimmed and without duplicates, at priority 0 unless told', () => {

@@ -44,6 +44,7 @@ const VALUE_FLAGS = new Set([
   '--error-rate',
   '--shutdown-grace-ms',
   '--require-token',
+  '--page-bytes',
   '--waf-limit',
   '--waf-window-s',
 ]);
@@ -80,10 +81,11 @@ export function parseArgs(argv: readonly string[]): CliResult {
       host: parseHost(values.get('--host')),
       grpcPort: parsePort('--grpc-port', values.get('--grpc-port'), DEFAULT_GRPC_PORT),
       httpPort: parsePort('--http-port', values.get('--http-port'), DEFAULT_HTTP_PORT),
-      maxBytes: parseBytes(values.get('--max-bytes')),
+      maxBytes: parseBytes('--max-bytes', values.get('--max-bytes')) ?? DEFAULT_MAX_BYTES,
       faults: { latencyMs, latencyJitterMs, errorRate },
       shutdownGraceMs: parseNonNegativeInt('--shutdown-grace-ms', values.get('--shutdown-grace-ms'), 0),
       requireToken: parseToken(values.get('--require-token')),
+      pageBytes: parseBytes('--page-bytes', values.get('--page-bytes')),
       capacity: parseCapacityFlags({ wafLimit: values.get('--waf-limit'), wafWindowSeconds: values.get('--waf-window-s') }),
     }),
   };
@@ -120,12 +122,13 @@ function parseNonNegativeInt(flag: string, raw: string | undefined, fallback: nu
 
 const BYTE_SUFFIXES: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
-function parseBytes(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_MAX_BYTES;
+/** A positive byte count with an optional k, m or g suffix; undefined when the flag is absent. */
+function parseBytes(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
   const match = /^(\d+)([kmg]?)$/i.exec(raw.trim());
   const bytes = match ? Number(match[1]) * BYTE_SUFFIXES[match[2]!.toLowerCase()]! : NaN;
   if (!Number.isSafeInteger(bytes) || bytes <= 0) {
-    throw invalidConfig('--max-bytes', 'a positive number of bytes, optionally with suffix k, m or g (e.g. 512m)', raw);
+    throw invalidConfig(flag, 'a positive number of bytes, optionally with suffix k, m or g (e.g. 512m)', raw);
   }
   return bytes;
 }

@@ -85,15 +85,33 @@ export interface RecordEntity {
   bytes: number;
 }
 
+/** What the HTTP API reads of a record: the live entity, or (with --read-lag-ms) an earlier copy. */
+export interface RecordView {
+  readonly storeKey: string;
+  readonly key: string;
+  readonly ownerId: string;
+  readonly gameId?: string;
+  readonly tags: readonly string[];
+  readonly properties: ReadonlyMap<string, StoredProperty>;
+  /** Only the names matter to a view (blob content is read live, as S3 reads are consistent). */
+  readonly namedBlobs: ReadonlyMap<string, unknown> | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
 export interface StateOptions {
   maxBytes?: number;
   /** Largest accepted chunk; upstream's 1 GiB unless a test needs a smaller one. */
   maxChunkBytes?: number;
+  /** --page-bytes: HTTP list/query routes return one page of at most this many item bytes. */
+  pageBytes?: number;
 }
 
 export class State {
   readonly budget: ByteBudget;
   readonly maxChunkBytes: number;
+  /** --page-bytes; undefined: lists are never cut. */
+  readonly pageBytes: number | undefined;
   readonly stores = new Map<string, StoreEntity>();
   /** Records by store key, then record key. */
   readonly records = new Map<string, Map<string, RecordEntity>>();
@@ -119,6 +137,7 @@ export class State {
   constructor(options: StateOptions = {}) {
     this.budget = new ByteBudget(options.maxBytes ?? DEFAULT_MAX_BYTES);
     this.maxChunkBytes = options.maxChunkBytes ?? MAX_CHUNK_BYTES;
+    this.pageBytes = options.pageBytes;
   }
 
   get recordCount(): number {
@@ -143,12 +162,36 @@ export class State {
     this.stores.set(store.key, store);
   }
 
+  /**
+   * Records still in the store stay (an HTTP store delete sweeps only one page of them, as
+   * the AWS port does); gRPC refuses to delete a store that has any.
+   */
   removeStore(key: string): void {
     const store = this.stores.get(key);
     if (!store) return;
     this.stores.delete(key);
-    this.records.delete(key);
     this.budget.release(store.bytes);
+  }
+
+  /** A store as an HTTP (DynamoDB) read sees it. */
+  storeForRead(key: string): StoreEntity | undefined {
+    return this.stores.get(key);
+  }
+
+  /** Every store as an HTTP Scan sees them, in the order they were created. */
+  storesForRead(): StoreEntity[] {
+    return [...this.stores.values()];
+  }
+
+  /** A record as an HTTP (DynamoDB) read sees it. */
+  recordForRead(storeKey: string, key: string): RecordView | undefined {
+    return this.getRecord(storeKey, key);
+  }
+
+  /** The records of one store as an HTTP Query sees them, in no particular order. */
+  recordsForRead(storeKey: string): RecordView[] {
+    const live = this.records.get(storeKey);
+    return live ? [...live.values()] : [];
   }
 
   /** Adds a record whose `bytes` is already computed; reserves them first. */
@@ -216,7 +259,8 @@ export class State {
     this.cache.delete(recordCacheKey(record.storeKey, record.key));
   }
 
-  private keepOrphan(objectKey: string, data: Buffer): void {
+  /** Keeps blob bytes already counted (countBlobBytes) as an orphan at that object key. */
+  keepOrphan(objectKey: string, data: Buffer): void {
     // A live blob and an orphan never share an object key (a PUT replaces the orphan).
     this.dropOrphan(objectKey);
     this.orphanedBlobs.set(objectKey, data);

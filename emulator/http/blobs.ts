@@ -19,41 +19,50 @@ export function blobListRoute(context: HttpContext): void {
 export async function blobRoute(context: HttpContext): Promise<void> {
   const { state, method, response } = context;
   const [storeId, recordId, blobKey] = context.params as [string, string, string];
-  const record = requireHttpRecord(state, storeId, recordId);
+  // The port's record GetItem; the S3 object itself is then read or written as it is now.
+  requireHttpRecord(state, storeId, recordId);
+  const objectKey = blobObjectKey(storeId, recordId, blobKey);
   switch (method) {
     case 'GET': {
-      // The port reads the S3 object without checking blob_keys, so a blob its record's
-      // earlier incarnation left behind is still served.
-      const data = record.namedBlobs?.get(blobKey) ?? state.orphanedBlobs.get(blobObjectKey(storeId, recordId, blobKey));
+      // The port reads the S3 object without checking blob_keys, so a blob an earlier
+      // record of that key left behind is still served.
+      const data = state.getRecord(storeId, recordId)?.namedBlobs?.get(blobKey) ?? state.orphanedBlobs.get(objectKey);
       if (!data) throw new HttpError(404, 'blob not found');
       sendBytes(response, data);
       return;
     }
     case 'PUT': {
       const data = await readBody(context);
-      // The record may have gone while the body was arriving.
-      const current = requireHttpRecord(state, storeId, recordId);
       state.budget.adjust(data.length);
       state.countBlobBytes(data.length);
-      state.dropOrphan(blobObjectKey(storeId, recordId, blobKey));
-      current.namedBlobs ??= new Map();
-      const previous = current.namedBlobs.get(blobKey);
+      state.dropOrphan(objectKey);
+      const live = state.getRecord(storeId, recordId);
+      if (!live) {
+        // The record went (while the body arrived, or the read was stale): the object is
+        // written all the same and the port's blob_keys update fails, logged only.
+        state.keepOrphan(objectKey, data);
+        sendEmpty(response, 200);
+        return;
+      }
+      live.namedBlobs ??= new Map();
+      const previous = live.namedBlobs.get(blobKey);
       if (previous) state.releaseBlobBytes(previous.length);
-      current.namedBlobs.set(blobKey, data);
+      live.namedBlobs.set(blobKey, data);
       if (!previous) {
-        touchRecord(current);
+        touchRecord(live);
         state.cache.delete(recordCacheKey(storeId, recordId));
       }
       sendEmpty(response, 200);
       return;
     }
     case 'DELETE': {
-      state.dropOrphan(blobObjectKey(storeId, recordId, blobKey));
-      const previous = record.namedBlobs?.get(blobKey);
-      if (previous) {
-        record.namedBlobs!.delete(blobKey);
+      state.dropOrphan(objectKey);
+      const live = state.getRecord(storeId, recordId);
+      const previous = live?.namedBlobs?.get(blobKey);
+      if (live && previous) {
+        live.namedBlobs!.delete(blobKey);
         state.releaseBlobBytes(previous.length);
-        touchRecord(record);
+        touchRecord(live);
         state.cache.delete(recordCacheKey(storeId, recordId));
       }
       sendEmpty(response, 204);

@@ -67,14 +67,14 @@ export function propertiesFromJson(object: Record<string, unknown>): Map<string,
   return properties;
 }
 
-export function propertiesToJson(properties: Map<string, StoredProperty>): Record<string, unknown> {
+export function propertiesToJson(properties: ReadonlyMap<string, StoredProperty>): Record<string, unknown> {
   const object: Record<string, unknown> = {};
   for (const [name, property] of properties) object[name] = propertyToJson(property);
   return object;
 }
 
 /** The AWS port's owner_id / game_id come only from a string property of that name. */
-export function stringProperty(properties: Map<string, StoredProperty>, name: string): string | undefined {
+export function stringProperty(properties: ReadonlyMap<string, StoredProperty>, name: string): string | undefined {
   const property = properties.get(name);
   return property?.type === 'STRING' && property.http !== 'json' && property.http !== 'typed' ? property.value : undefined;
 }

@@ -3,17 +3,18 @@
 import { microsToRfc3339Seconds } from '../clock.js';
 import { newRecordEntity } from '../handlers/records.js';
 import { estimateFieldBytes, type WritableFields } from '../handlers/record-fields.js';
-import { recordCacheKey, touchRecord, type RecordEntity, type State } from '../state.js';
+import { recordCacheKey, touchRecord, type RecordEntity, type RecordView, type State } from '../state.js';
 import { readJsonObject, type HttpContext } from './context.js';
 import { propertiesFromJson, propertiesToJson, stringProperty } from './json-properties.js';
 import { countRecords } from './metadata.js';
+import { dynamoItemBytes, firstPage } from './paging.js';
 import { HttpError, methodNotAllowed, sendEmpty, sendJson } from './respond.js';
 
 /**
  * The AWS port's Record JSON. GET record leaves out owner_id and game_id; query
  * results carry them (`withOwner`), as the AWS port does.
  */
-export function recordToJson(record: RecordEntity, withOwner: boolean): Record<string, unknown> {
+export function recordToJson(record: RecordView, withOwner: boolean): Record<string, unknown> {
   const json: Record<string, unknown> = { store_id: record.storeKey, record_id: record.key };
   if (withOwner) {
     if (record.ownerId !== '') json.owner_id = record.ownerId;
@@ -29,22 +30,23 @@ export function recordToJson(record: RecordEntity, withOwner: boolean): Record<s
 }
 
 /** The record's game_id attribute as the port's GameIDIndex sees it. */
-function gameIdOf(record: RecordEntity): string {
+function gameIdOf(record: RecordView): string {
   return record.gameId ?? stringProperty(record.properties, 'game_id') ?? '';
 }
 
 /** properties.game_id when a non-empty string, else the attribute the record already has. */
-function gameIdAfterWrite(properties: RecordEntity['properties'], current: RecordEntity | undefined): string {
+function gameIdAfterWrite(properties: RecordView['properties'], current: RecordView | undefined): string {
   const fromProperties = stringProperty(properties, 'game_id');
   return fromProperties ? fromProperties : current ? gameIdOf(current) : '';
 }
 
 function requireStore(state: State, storeId: string): void {
-  if (!state.stores.has(storeId)) throw new HttpError(404, 'store not found');
+  if (!state.storeForRead(storeId)) throw new HttpError(404, 'store not found');
 }
 
-export function requireHttpRecord(state: State, storeId: string, recordId: string): RecordEntity {
-  const record = state.getRecord(storeId, recordId);
+/** The record as the port's GetItem reads it; 404 when that read finds nothing. */
+export function requireHttpRecord(state: State, storeId: string, recordId: string): RecordView {
+  const record = state.recordForRead(storeId, recordId);
   if (!record) throw new HttpError(404, 'record not found');
   return record;
 }
@@ -55,7 +57,8 @@ export async function recordsRoute(context: HttpContext): Promise<void> {
   const storeId = context.params[0]!;
   requireStore(state, storeId);
   if (method === 'GET') {
-    sendJson(response, 200, { records: listRecords(state, storeId, context.query) });
+    const records = queryRecordsPage(state, storeId, context.query).map((record) => recordToJson(record, true));
+    sendJson(response, 200, { records });
     return;
   }
   if (method !== 'POST') throw methodNotAllowed();
@@ -64,7 +67,7 @@ export async function recordsRoute(context: HttpContext): Promise<void> {
   if (recordId === '') throw new HttpError(400, 'record_id is required');
   // A duplicate record_id is a 500 in the AWS port (its conditional put fails).
   if (state.getRecord(storeId, recordId)) throw new HttpError(500, 'Failed to create record');
-  const fields = fieldsFromJson(body, undefined);
+  const fields = fieldsFromJson(body, undefined, undefined);
   const record = newRecordEntity(storeId, recordId, fields, 0n, estimateFieldBytes(storeId, recordId, fields));
   record.gameId = gameIdAfterWrite(fields.properties, undefined);
   state.addRecord(record);
@@ -72,41 +75,56 @@ export async function recordsRoute(context: HttpContext): Promise<void> {
   sendEmpty(response, 201);
 }
 
-/** game_id takes precedence over owner_id; results in record-key order; limit > 0 caps them. */
-function listRecords(state: State, storeId: string, query: URLSearchParams): Record<string, unknown>[] {
+/**
+ * The port's record Query: game_id takes precedence over owner_id; results in record-key
+ * order (the table's and the GSIs' sort key); limit > 0 caps them; only the first page.
+ */
+export function queryRecordsPage(state: State, storeId: string, query: URLSearchParams): RecordView[] {
   const gameId = query.get('game_id') ?? '';
   const ownerId = query.get('owner_id') ?? '';
   // Anything but a plain positive integer means no limit, as strconv.Atoi failing does in the AWS port.
   const limitText = query.get('limit') ?? '';
-  const limit = /^\d+$/.test(limitText) ? Number(limitText) : 0;
-  const matches: RecordEntity[] = [];
-  for (const record of state.records.get(storeId)?.values() ?? []) {
+  const parsedLimit = /^\d+$/.test(limitText) ? Number(limitText) : 0;
+  const limit = Number.isSafeInteger(parsedLimit) ? parsedLimit : 0;
+  const matches: RecordView[] = [];
+  for (const record of state.recordsForRead(storeId)) {
     if (gameId !== '') {
       if (gameIdOf(record) !== gameId) continue;
     } else if (ownerId !== '' && record.ownerId !== ownerId) continue;
     matches.push(record);
   }
   matches.sort((a, b) => (a.key < b.key ? -1 : a.key === b.key ? 0 : 1));
-  const capped = Number.isSafeInteger(limit) && limit > 0 ? matches.slice(0, limit) : matches;
-  return capped.map((record) => recordToJson(record, true));
+  return firstPage(matches, state.pageBytes, limit, recordItemBytes);
+}
+
+/** The size of the DynamoDB item the port stores for a record (timestamps as Unix seconds). */
+export function recordItemBytes(record: RecordView): number {
+  const item = recordToJson(record, true);
+  item.concat_key = `${record.storeKey}#${record.key}`;
+  item.created_at = Math.floor(record.createdAt / 1_000_000);
+  item.updated_at = Math.floor(record.updatedAt / 1_000_000);
+  return dynamoItemBytes(item);
 }
 
 /**
  * Body fields onto the typed model. Top-level owner_id is dropped, as in the AWS
  * port: owner_id comes only from properties.owner_id. Omitted tags/properties keep
- * the current values (`current`), present ones replace them.
+ * the values of the record as the handler read it (`read`, which a lagged read may
+ * make older than `live`), present ones replace them.
  */
-function fieldsFromJson(body: Record<string, unknown>, current: RecordEntity | undefined): WritableFields {
-  const tags = Array.isArray(body.tags) ? body.tags.map((tag) => (typeof tag === 'string' ? tag : '')) : current?.tags ?? [];
+function fieldsFromJson(body: Record<string, unknown>, read: RecordView | undefined, live: RecordEntity | undefined): WritableFields {
+  const tags = Array.isArray(body.tags) ? body.tags.map((tag) => (typeof tag === 'string' ? tag : '')) : [...(read?.tags ?? [])];
   const rawProperties = body.properties;
   const properties =
     typeof rawProperties === 'object' && rawProperties !== null && !Array.isArray(rawProperties)
       ? propertiesFromJson(rawProperties as Record<string, unknown>)
-      : (current?.properties ?? new Map());
+      : read === live && live
+        ? live.properties
+        : new Map(read?.properties ?? []);
   const ownerFromProperties = stringProperty(properties, 'owner_id');
-  // An existing owner_id is never removed by the AWS port.
-  const ownerId = ownerFromProperties ? ownerFromProperties : (current?.ownerId ?? '');
-  return { ownerId, properties, tags, opaqueString: current?.opaqueString ?? '', expiresAt: null };
+  // An existing owner_id attribute is never removed by the AWS port.
+  const ownerId = ownerFromProperties ? ownerFromProperties : (live?.ownerId ?? '');
+  return { ownerId, properties, tags, opaqueString: live?.opaqueString ?? '', expiresAt: null };
 }
 
 export async function recordRoute(context: HttpContext): Promise<void> {
@@ -118,8 +136,11 @@ export async function recordRoute(context: HttpContext): Promise<void> {
       return;
     case 'PUT': {
       const body = await readJsonObject(context);
-      const record = requireHttpRecord(state, storeId, recordId);
-      const fields = fieldsFromJson(body, record);
+      const read = requireHttpRecord(state, storeId, recordId);
+      // The port's UpdateItem is conditional on the item existing: a stale read of a deleted record fails there.
+      const record = state.getRecord(storeId, recordId);
+      if (!record) throw new HttpError(500, 'Failed to update record');
+      const fields = fieldsFromJson(body, read, record);
       const bytes = estimateFieldBytes(storeId, recordId, fields);
       state.budget.adjust(bytes - record.bytes);
       record.bytes = bytes;

@@ -4,6 +4,8 @@ import { newStoreEntity } from '../handlers/stores.js';
 import { storeCacheKey, type State, type StoreEntity } from '../state.js';
 import { readJsonObject, type HttpContext } from './context.js';
 import { deleteMetadataItem, putMetadataItem } from './metadata.js';
+import { dynamoItemBytes, firstPage } from './paging.js';
+import { queryRecordsPage } from './records.js';
 import { HttpError, methodNotAllowed, sendEmpty, sendJson } from './respond.js';
 
 export function storeToJson(store: StoreEntity): Record<string, string> {
@@ -14,14 +16,19 @@ export function storeToJson(store: StoreEntity): Record<string, string> {
 export async function storesRoute(context: HttpContext): Promise<void> {
   const { state, method, response } = context;
   if (method === 'GET') {
-    sendJson(response, 200, { stores: [...state.stores.values()].map(storeToJson) });
+    // A Scan: first page only.
+    const page = firstPage(state.storesForRead(), state.pageBytes, 0, storeItemBytes);
+    sendJson(response, 200, { stores: page.map(storeToJson) });
     return;
   }
   if (method !== 'POST') throw methodNotAllowed();
   const body = await readJsonObject(context);
   const storeId = typeof body.store_id === 'string' ? body.store_id : '';
   if (storeId === '') throw new HttpError(400, 'store_id is required');
-  if (state.stores.has(storeId)) throw new HttpError(409, 'store already exists');
+  // The pre-check is a plain read; the conditional put behind it is not, so a read that
+  // missed a just-created store ends in the put's failure (500), as in the AWS port.
+  if (state.storeForRead(storeId)) throw new HttpError(409, 'store already exists');
+  if (state.stores.has(storeId)) throw new HttpError(500, 'Failed to create store');
   const name = typeof body.name === 'string' ? body.name : '';
   // owner_id and tags in the body are ignored, as in the AWS port.
   const store = newStoreEntity(storeId, name, [], '');
@@ -34,7 +41,7 @@ export function storeRoute(context: HttpContext): void {
   const { state, method, response } = context;
   const storeId = context.params[0]!;
   if (method === 'GET') {
-    const store = state.stores.get(storeId);
+    const store = state.storeForRead(storeId);
     if (!store) throw new HttpError(404, 'store not found');
     sendJson(response, 200, storeToJson(store));
     return;
@@ -46,10 +53,24 @@ export function storeRoute(context: HttpContext): void {
   sendEmpty(response, 204);
 }
 
+/**
+ * As the AWS port: the store item goes, then the records of the first page of a Query
+ * on the store (so with --page-bytes, records past it stay, still readable by key);
+ * their blob objects stay in S3.
+ */
 function deleteStoreWithRecords(state: State, storeId: string): void {
-  const records = state.records.get(storeId);
-  // Their blob objects stay in S3, as in the AWS port.
-  if (records) for (const record of [...records.values()]) state.removeRecord(record, 'orphan');
   state.removeStore(storeId);
+  for (const seen of queryRecordsPage(state, storeId, NO_QUERY)) {
+    const record = state.getRecord(storeId, seen.key);
+    if (record) state.removeRecord(record, 'orphan');
+  }
   state.cache.delete(storeCacheKey(storeId));
+}
+
+const NO_QUERY = new URLSearchParams();
+
+/** The size of the DynamoDB item the port stores for a store (timestamps as Unix seconds). */
+function storeItemBytes(store: StoreEntity): number {
+  const seconds = Math.floor(store.createdAt / 1_000_000);
+  return dynamoItemBytes({ store_id: store.key, name: store.name, created_at: seconds, updated_at: seconds });
 }

@@ -22,11 +22,16 @@ export function wafLines(data: SummaryData, httpUrl: string): string[] {
   return [
     '',
     `WAF: CloudFront's WAF in front of ${hostOf(httpUrl)} blocked this runner's address: ${blocked} requests answered 403 "Request blocked" (counted in opensaves_waf_blocked, not as API errors).`,
-    `  The AWS port's rate rule allows ${PORT_WAF_LIMIT.toLocaleString('en-US')} requests per ${PORT_WAF_WINDOW_MINUTES} minutes from one address (about ${perSecond}/s); that is the port's default,`,
+    `  The AWS port's rate rule allows ${thousands(PORT_WAF_LIMIT)} requests per ${PORT_WAF_WINDOW_MINUTES} minutes from one address (about ${perSecond}/s); that is the port's default,`,
     "  not read from the answer: the limit is the rate-based rule of the port's CloudFront web ACL (its Terraform), where it can be changed.",
-    "  To load-test through CloudFront, allow-list the runners' egress addresses in the WAF (infra/: the load-generation stack's WAF allow-list option),",
-    '  or point OPEN_SAVES_HTTP_URL at the load balancer (ALB) behind CloudFront directly.',
+    "  To load-test through CloudFront, allow-list the runners' egress addresses in the WAF (infra/: OS_INFRA_LOAD_EGRESS_CIDRS, or cluster-nat,",
+    "  with OS_INFRA_WAF_WEB_ACL_ARN; see infra/README.md, WAF allow-list), or point OPEN_SAVES_HTTP_URL at the load balancer behind CloudFront directly.",
   ];
+}
+
+// k6's JavaScript runtime has no locale formatting.
+function thousands(value: number): string {
+  return String(value).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 function hostOf(url: string): string {

@@ -1,0 +1,173 @@
+// Every scenario over TRANSPORT=http with the real k6 against the local emulator's
+// AWS port API: against a plain emulator each passes every check over REST alone,
+// says once what the port lacks and leaves nothing behind; atomic says the port
+// has no atomic routes and runs nothing; a WAF rate rule is recognised, counted
+// apart from errors and explained once.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LATENCY_NOT_JUDGED, runK6 } from '../../helpers/k6.js';
+import { startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
+import { bundleScenarios, K6_TEST_ARGS, type Bundles } from './bundles.js';
+import { count, readSummary, type SummaryFile } from './summary-file.js';
+import { fetchMetrics, sample, sumWhere } from './emulator-metrics.js';
+
+// Short and low-rate: each run takes a few seconds on a shared two-core machine.
+export const HTTP_SCENARIOS: { name: string; env: Record<string, string> }[] = [
+  { name: 'smoke', env: {} },
+  { name: 'crud', env: { RATE: '4', RAMP: '1s', HOLD: '2s' } },
+  { name: 'blobs', env: { RATE: '4', RAMP: '1s', HOLD: '2s', BLOB_SIZES: '1KB,100KB' } },
+  { name: 'queries', env: { RATE: '4', RAMP: '1s', HOLD: '2s' } },
+  { name: 'cache', env: { RATE: '4', RAMP: '1s', HOLD: '2s' } },
+  // Each stage a step: two 1 s steps instead of five ramp-and-hold ones.
+  { name: 'capacity', env: { STAGES: '[{"duration":"1s","target":3},{"duration":"1s","target":5}]', BLOB_SIZES: '1KB' } },
+];
+
+/** Requests k6 made per operation, by its op tag on the duration metric of a transport. */
+export function opsIn(summary: SummaryFile, metric: 'http_req_duration' | 'grpc_req_duration'): string[] {
+  return Object.keys(summary.metrics)
+    .map((name) => new RegExp(`^${metric}\\{op:(\\w+)\\}$`).exec(name)?.[1])
+    .filter((op): op is string => op !== undefined && count(summary, `${metric}{op:${op}}`) > 0);
+}
+
+let bundles: Bundles;
+
+beforeAll(() => {
+  bundles = bundleScenarios();
+});
+
+describe('each scenario over TRANSPORT=http against a plain emulator', () => {
+  let emulator: EmulatorProcess;
+  beforeAll(async () => {
+    emulator = await startEmulatorProcess();
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+
+  it.each(HTTP_SCENARIOS)('$name passes every check over the REST API alone and leaves nothing behind', async ({ name, env }) => {
+    // Arrange: the gRPC address leads nowhere, so a gRPC call could only fail.
+    const summaryPath = join(bundles.root, `http-${name}.json`);
+    const rpcsBefore = sumWhere(await fetchMetrics(emulator.httpUrl), 'opensaves_rpc_total', {});
+
+    // Act
+    const run = await runK6(bundles.path(name), {
+      env: { TRANSPORT: 'http', OPEN_SAVES_HTTP_URL: emulator.httpUrl, OPEN_SAVES_ADDR: '127.0.0.1:1', PROFILE: 'smoke', SUMMARY_PATH: summaryPath, ...LATENCY_NOT_JUDGED, ...env },
+      args: K6_TEST_ARGS,
+      timeoutMs: 90_000,
+    });
+
+    // Assert
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const summary = readSummary(summaryPath);
+    expect(summary.metrics.checks?.values.fails).toBe(0);
+    expect(summary.metrics.checks?.values.passes).toBeGreaterThan(0);
+    expect(count(summary, 'opensaves_verify_failures')).toBe(0);
+    expect(count(summary, 'opensaves_errors')).toBe(0);
+    expect(count(summary, 'opensaves_waf_blocked')).toBe(0);
+    expect(count(summary, 'http_reqs')).toBeGreaterThan(0);
+    expect(count(summary, 'grpc_req_duration')).toBe(0);
+    expect(summary.metrics.http_req_failed?.values.rate).toBe(0);
+    // Every request carries the gRPC name of the operation it stands for, and only the port's operations occur.
+    expect(opsIn(summary, 'http_req_duration').length).toBeGreaterThan(0);
+    expect(opsIn(summary, 'http_req_duration').filter((op) => ['Ping', 'GetRecords', 'AtomicInc', 'UploadChunk'].includes(op))).toEqual([]);
+    // What the port lacks is said at most once (not per iteration), and counted where the scenario would call it.
+    expect((run.stderr.match(/the AWS port has no /g) ?? []).length).toBeLessThanOrEqual(1);
+    const metrics = await fetchMetrics(emulator.httpUrl);
+    expect(sumWhere(metrics, 'opensaves_rpc_total', {})).toBe(rpcsBefore);
+    expect(sample(metrics, 'opensaves_stores'), run.stdout + run.stderr).toBe(0);
+    expect(sample(metrics, 'opensaves_records'), run.stdout + run.stderr).toBe(0);
+  });
+
+  it('smoke counts each operation the port lacks as skipped and names it in the summary', async () => {
+    // Arrange
+    const summaryPath = join(bundles.root, 'http-smoke-skipped.json');
+
+    // Act
+    const run = await runK6(bundles.path('smoke'), {
+      env: { TRANSPORT: 'http', OPEN_SAVES_HTTP_URL: emulator.httpUrl, SUMMARY_PATH: summaryPath, ...LATENCY_NOT_JUDGED },
+      args: K6_TEST_ARGS,
+      timeoutMs: 60_000,
+    });
+
+    // Assert: one pass skips each lacking RPC once, and the one announcement names them.
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const summary = readSummary(summaryPath);
+    for (const op of ['Ping', 'GetRecords', 'CreateChunkedBlob', 'UploadChunk', 'GetBlobChunk', 'AtomicInc', 'CompareAndSwap']) {
+      expect(count(summary, `opensaves_skipped_operations{op:${op}}`), op).toBe(1);
+    }
+    expect(run.stderr.match(/the AWS port has no [^"]*Ping[^"]*AtomicInc/g)).toHaveLength(1);
+    expect(run.stdout).toContain('operations the transport lacks, skipped: ');
+  });
+
+  it('atomic says once that the port has no atomic routes, makes no call and exits 0', async () => {
+    // Arrange
+    const summaryPath = join(bundles.root, 'http-atomic.json');
+    const rpcsBefore = sumWhere(await fetchMetrics(emulator.httpUrl), 'opensaves_rpc_total', {});
+
+    // Act
+    const run = await runK6(bundles.path('atomic'), {
+      env: { TRANSPORT: 'http', OPEN_SAVES_HTTP_URL: emulator.httpUrl, OPEN_SAVES_ADDR: '127.0.0.1:1', RAMP: '1s', HOLD: '3s', SUMMARY_PATH: summaryPath },
+      args: K6_TEST_ARGS,
+      timeoutMs: 60_000,
+    });
+
+    // Assert
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.stderr.match(/the AWS port has no atomic routes/g)).toHaveLength(1);
+    const summary = readSummary(summaryPath);
+    expect(summary.notes).toEqual(['nothing run: the AWS port has no atomic routes']);
+    expect(count(summary, 'iterations')).toBe(1);
+    expect(opsIn(summary, 'http_req_duration')).toEqual([]);
+    expect(count(summary, 'grpc_req_duration')).toBe(0);
+    expect(count(summary, 'checks')).toBe(0);
+    expect(sumWhere(await fetchMetrics(emulator.httpUrl), 'opensaves_rpc_total', {})).toBe(rpcsBefore);
+  });
+});
+
+describe("a run against CloudFront's WAF rate rule", () => {
+  let emulator: EmulatorProcess;
+  beforeAll(async () => {
+    // Enough for preflight and setup's stores and seeds; the iterations then run into the rule.
+    emulator = await startEmulatorProcess(['--waf-limit', '30', '--waf-window-s', '60']);
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+
+  it('counts the blocked requests apart from errors, fails, and explains the block once', async () => {
+    // Arrange
+    const summaryPath = join(bundles.root, 'http-waf.json');
+
+    // Act
+    const run = await runK6(bundles.path('crud'), {
+      env: {
+        TRANSPORT: 'http',
+        OPEN_SAVES_HTTP_URL: emulator.httpUrl,
+        RATE: '10',
+        RAMP: '1s',
+        HOLD: '2s',
+        RECORDS_PER_STORE: '2',
+        SUMMARY_PATH: summaryPath,
+        ...LATENCY_NOT_JUDGED,
+      },
+      args: K6_TEST_ARGS,
+      timeoutMs: 60_000,
+    });
+
+    // Assert
+    expect(run.exitCode, run.stdout + run.stderr).toBe(99);
+    const summary = readSummary(summaryPath);
+    const blocked = count(summary, 'opensaves_waf_blocked');
+    expect(blocked).toBeGreaterThan(0);
+    expect(blocked).toBeLessThanOrEqual(sumWhere(await fetchMetrics(emulator.httpUrl), 'opensaves_waf_blocked_requests_total', {}));
+    // Every 403 was the WAF's: none is an API error.
+    expect(count(summary, 'opensaves_errors')).toBe(0);
+    expect(summary.metrics.opensaves_waf_blocked?.thresholds?.['count==0']?.ok).toBe(false);
+    const output = run.stdout + run.stderr;
+    expect(output.match(/CloudFront's WAF in front of 127\.0\.0\.1:\d+ blocked this runner's address/g)).toHaveLength(1);
+    expect(run.stdout).toContain(`${blocked} requests answered 403`);
+    expect(run.stdout).toContain('allows 2,000 requests per 5 minutes from one address (about 7/s)');
+    expect(run.stdout).toContain('OS_INFRA_LOAD_EGRESS_CIDRS');
+    expect(run.stdout).toContain('load balancer behind CloudFront');
+  });
+});

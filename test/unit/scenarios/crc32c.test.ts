@@ -31,6 +31,15 @@ describe('crc32c', () => {
     expect(crc32cCombine(crc32c(first), crc32c(second), second.length)).toBe(crc32c(whole));
   });
 
+  it('combines across a part longer than a 10 MB payload', () => {
+    const first = new Uint8Array(randomBytes(300));
+    const second = new Uint8Array(randomBytes(10_485_761));
+    const whole = new Uint8Array(first.length + second.length);
+    whole.set(first);
+    whole.set(second, first.length);
+    expect(crc32cCombine(crc32c(first), crc32c(second), second.length)).toBe(crc32c(whole));
+  });
+
   it.each([1, 2, 3, 7, 85, 100])('derives the CRC of %i copies of a block', (copies) => {
     const block = new Uint8Array(randomBytes(96));
     const whole = new Uint8Array(block.length * copies);

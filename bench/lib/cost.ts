@@ -30,6 +30,8 @@ export interface CostResult {
   droppedIterations: number | null;
   /** iterations k6 started over the run; null for tools that do not report it */
   iterations: number | null;
+  /** bytes k6 sent and received over the run (data_sent + data_received); null for tools that do not report it */
+  dataBytes: number | null;
 }
 
 export interface MeasureOptions {
@@ -44,6 +46,8 @@ export interface MeasureOptions {
    * iterations).
    */
   concurrentPairs?: boolean;
+  /** extra options of the local emulator, e.g. a larger --max-bytes for blob-heavy mixes */
+  emulatorArgs?: readonly string[];
 }
 
 /** How a run's requests are counted: the emulator's counter (its RPCs), or the k6 run's own iterations. */
@@ -142,6 +146,7 @@ export async function measureCosts(
       peakRssMb: run.totals.peakRssKb / 1024,
       droppedIterations: exported?.droppedIterations ?? null,
       iterations: exported?.iterations ?? null,
+      dataBytes: exported?.dataBytes ?? null,
     };
     return { result, samples: run.samples };
   };
@@ -149,7 +154,7 @@ export async function measureCosts(
     console.error(`${benchmark}: ${result.label} ${result.workload} (${result.repeat}/${repeats}${result.pairKey.includes(':') ? ', paired' : ''}): ${describe(result)}`);
   try {
     for (let index = 0; index < (options.concurrentPairs ? 2 : 1); index++) {
-      const emulator = await startBenchEmulator();
+      const emulator = await startBenchEmulator([...(options.emulatorArgs ?? [])]);
       emulators.push({ emulator, seeded: await emulator.seedRecord(`${scratch.runId}-t${index}`) });
     }
     const mode = options.concurrentPairs
@@ -221,8 +226,8 @@ interface SummaryExport {
   metrics?: Record<string, { count?: number } | undefined>;
 }
 
-/** Iterations and dropped iterations from k6's --summary-export file (k6 leaves out a metric that never got a sample). */
-export function readSummaryExport(path: string): { iterations: number; droppedIterations: number } | null {
+/** Iterations, dropped iterations and bytes from k6's --summary-export file (k6 leaves out a metric that never got a sample). */
+export function readSummaryExport(path: string): { iterations: number; droppedIterations: number; dataBytes: number } | null {
   let parsed: SummaryExport;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8')) as SummaryExport;
@@ -233,6 +238,7 @@ export function readSummaryExport(path: string): { iterations: number; droppedIt
   return {
     iterations: parsed.metrics?.['iterations']?.count ?? 0,
     droppedIterations: parsed.metrics?.['dropped_iterations']?.count ?? 0,
+    dataBytes: (parsed.metrics?.['data_sent']?.count ?? 0) + (parsed.metrics?.['data_received']?.count ?? 0),
   };
 }
 

@@ -26,6 +26,7 @@ function result(caseId: string, repeat: number, cpu: number | null, pairKey = St
     peakRssMb: 80,
     droppedIterations: 0,
     iterations: 10_000,
+    dataBytes: null,
   };
 }
 
@@ -145,16 +146,19 @@ describe('alignPair', () => {
 });
 
 describe('readSummaryExport', () => {
-  it('reads iterations and dropped iterations', () => {
+  it('reads iterations, dropped iterations and the bytes sent and received', () => {
     const path = join(scratch, 'export.json');
-    writeFileSync(path, JSON.stringify({ metrics: { iterations: { count: 9000, rate: 900 }, dropped_iterations: { count: 42 } } }));
-    expect(readSummaryExport(path)).toEqual({ iterations: 9000, droppedIterations: 42 });
+    writeFileSync(
+      path,
+      JSON.stringify({ metrics: { iterations: { count: 9000, rate: 900 }, dropped_iterations: { count: 42 }, data_sent: { count: 1000 }, data_received: { count: 234 } } }),
+    );
+    expect(readSummaryExport(path)).toEqual({ iterations: 9000, droppedIterations: 42, dataBytes: 1234 });
   });
 
   it('counts a metric k6 left out as zero', () => {
     const path = join(scratch, 'no-drops.json');
     writeFileSync(path, JSON.stringify({ metrics: { iterations: { count: 10 } } }));
-    expect(readSummaryExport(path)).toEqual({ iterations: 10, droppedIterations: 0 });
+    expect(readSummaryExport(path)).toEqual({ iterations: 10, droppedIterations: 0, dataBytes: 0 });
   });
 
   it('returns null when k6 wrote no export', () => {

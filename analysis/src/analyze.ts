@@ -13,11 +13,21 @@ import { evaluateSlo, loadSlo } from './slo.js';
 import { buildSummary, durationSecOf, type Summary } from './summary.js';
 import { evaluateThresholds, thresholdsPass } from './thresholds.js';
 import { buildTimeSeries, type TimeSeries } from './timeseries.js';
+import { K6_METRICS } from '../../catalogue/k6-metrics.js';
+import type { InfraConfig } from '../../catalogue/deployment.js';
+import { analyseScaling, type ScalingAnalysis } from './scaling/index.js';
+import { fetchCloudWatchHistory } from './server-metrics/cloudwatch-source.js';
+import { fetchEmulatorHistory, ServerMetricsUnavailable } from './server-metrics/emulator-source.js';
+import type { ServerMetricsHistory } from './server-metrics/history.js';
+import { loadInfraEnv } from './server-metrics/infra-env.js';
+import type { Aggregate } from './aggregate.js';
 
 export interface AnalysisResult {
   summary: Summary;
   series: TimeSeries;
   distribution: Distribution;
+  /** null unless server metrics were asked for, the run was a capacity run or the WAF blocked requests */
+  scaling: ScalingAnalysis | null;
   exitCode: typeof EXIT_OK | typeof EXIT_GATE_FAILED;
 }
 
@@ -32,6 +42,7 @@ export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisH
   const prices = loadPriceTable(config.pricesPath);
   const k6Lookup = config.k6Summary === null ? findK6SummaryBeside(config.inputs[0]) : { summary: loadK6Summary(config.k6Summary), warnings: [] };
   const k6Summary = k6Lookup.summary;
+  const infra = config.serverMetrics?.kind === 'cloudwatch' ? loadInfraEnv(config.serverMetrics.infraEnvPath) : null;
   const scanOptions: ScanOptions = { bucketMs: config.bucketMs, lenient: config.lenient, workers: config.workers };
   const { aggregate, files, warnings } = await scanInputs(config.inputs, { ...scanOptions, ...hooks });
 
@@ -64,6 +75,25 @@ export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisH
     comparison = compareRuns(candidate, baseline, config.baseline, config.maxRegressionPct);
   }
 
+  const serverWarnings: string[] = [];
+  const server = await readServerMetrics(config, infra, aggregate, serverWarnings);
+  const wafBlocks = clientWafBlocks(aggregate);
+  const scaling =
+    aggregate.startMs !== null && aggregate.endMs !== null && (config.serverMetrics !== null || capacity !== null || (wafBlocks?.count ?? 0) > 0)
+      ? analyseScaling({
+          history: server.history,
+          sourceText: server.sourceText,
+          unavailable: server.unavailable,
+          series,
+          capacity,
+          startMs: aggregate.startMs,
+          endMs: aggregate.endMs,
+          prices,
+          goalRate: config.goalRate,
+          wafBlocks,
+        })
+      : null;
+
   // k6's own verdicts cover every threshold, sub-metrics included; without them only whole metrics can be judged.
   const thresholds = k6Summary?.thresholds ?? evaluateThresholds(aggregate, durationSec);
   const summary = buildSummary({
@@ -73,11 +103,48 @@ export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisH
     thresholds,
     k6Summary,
     slo: { ...verdict, source: slo.source },
-    warnings: [...warnings, ...k6Lookup.warnings],
+    warnings: [...warnings, ...k6Lookup.warnings, ...serverWarnings],
     comparison,
     capacity,
     cost,
+    scaling: scaling?.scaling ?? null,
   });
   const pass = verdict.pass && thresholdsPass(thresholds) && (comparison?.pass ?? true);
-  return { summary, series, distribution: buildDistribution(views), exitCode: pass ? EXIT_OK : EXIT_GATE_FAILED };
+  return { summary, series, distribution: buildDistribution(views), scaling, exitCode: pass ? EXIT_OK : EXIT_GATE_FAILED };
+}
+
+interface ServerRead {
+  history: ServerMetricsHistory | null;
+  sourceText: string | null;
+  unavailable: string | null;
+}
+
+/** The run window's server metrics; a source that cannot be read is a warning, and the client-side report stands. */
+async function readServerMetrics(config: Readonly<AnalysisConfig>, infra: InfraConfig | null, aggregate: Aggregate, warnings: string[]): Promise<ServerRead> {
+  const source = config.serverMetrics;
+  if (source === null || aggregate.startMs === null || aggregate.endMs === null) return { history: null, sourceText: null, unavailable: null };
+  const from = aggregate.startMs;
+  const to = aggregate.endMs + 1;
+  try {
+    if (source.kind === 'emulator') {
+      const history = await fetchEmulatorHistory(source.url, from, to);
+      return { history, sourceText: `${history.source} from ${source.url}`, unavailable: null };
+    }
+    const fetched = await fetchCloudWatchHistory(infra!, from, to);
+    warnings.push(...fetched.warnings);
+    return { history: fetched.history, sourceText: `CloudWatch in ${infra!.region} (${fetched.calls} GetMetricData call(s))`, unavailable: null };
+  } catch (error) {
+    if (!(error instanceof ServerMetricsUnavailable)) throw error;
+    warnings.push(`${error.message}; the scaling recommendations lack server metrics`);
+    return { history: null, sourceText: null, unavailable: `Server metrics unavailable: ${error.message}.` };
+  }
+}
+
+// The scenarios count CloudFront's WAF block answers in their own counter (data/metric-names.json).
+const WAF_BLOCKED_METRIC = K6_METRICS.metrics.get('opensaves_waf_blocked')?.k6Name ?? 'opensaves_waf_blocked';
+
+function clientWafBlocks(aggregate: Aggregate): { metric: string; count: number; lastTimeMs: number | null } | null {
+  const stats = aggregate.metrics.get(WAF_BLOCKED_METRIC);
+  if (stats === undefined) return null;
+  return { metric: WAF_BLOCKED_METRIC, count: stats.sum, lastTimeMs: stats.nonZero > 0 && Number.isFinite(stats.lastTimeMs) ? stats.lastTimeMs : null };
 }

@@ -22,11 +22,33 @@ export interface AnalysisConfig {
   workers: number | 'auto';
   /** a latency percentile more than this many percent slower (and significant) fails the comparison gate */
   maxRegressionPct: number;
+  /** where the server metrics of the run window come from, if anywhere */
+  serverMetrics: ServerMetricsSource | null;
+  /** iterations/s the scaling recommendations size for; null: the run's peak offered rate */
+  goalRate: number | null;
   help: boolean;
 }
 
-const VALUE_FLAGS = new Set(['--out-dir', '--baseline', '--k6-summary', '--slo', '--prices', '--bucket', '--format', '--workers', '--max-regression']);
-const BOOLEAN_FLAGS = new Set(['--lenient', '--help', '-h']);
+export type ServerMetricsSource =
+  | { kind: 'emulator'; url: string }
+  /** infraEnvPath null: the OS_INFRA_* variables of the environment */
+  | { kind: 'cloudwatch'; infraEnvPath: string | null };
+
+const VALUE_FLAGS = new Set([
+  '--out-dir',
+  '--baseline',
+  '--k6-summary',
+  '--slo',
+  '--prices',
+  '--bucket',
+  '--format',
+  '--workers',
+  '--max-regression',
+  '--server-metrics',
+  '--infra-env',
+  '--goal-rate',
+]);
+const BOOLEAN_FLAGS = new Set(['--lenient', '--cloudwatch', '--help', '-h']);
 
 export function parseArgs(argv: readonly string[]): Readonly<AnalysisConfig> {
   const inputs: string[] = [];
@@ -79,6 +101,12 @@ export function parseArgs(argv: readonly string[]): Readonly<AnalysisConfig> {
     throw invalid('--max-regression', 'a percentage above 0 such as 10 or 10%', regressionText);
   }
 
+  const goalText = values.get('--goal-rate');
+  const goalRate = goalText === undefined ? null : Number(goalText.replace(/\/s$/, ''));
+  if (goalRate !== null && !(Number.isFinite(goalRate) && goalRate > 0)) {
+    throw invalid('--goal-rate', 'a rate above 0 in iterations per second, such as 5000', goalText);
+  }
+
   return Object.freeze({
     inputs: Object.freeze([...inputs]),
     outDir: values.get('--out-dir') ?? 'report',
@@ -91,6 +119,28 @@ export function parseArgs(argv: readonly string[]): Readonly<AnalysisConfig> {
     lenient: booleans.has('--lenient'),
     workers,
     maxRegressionPct,
+    serverMetrics: serverMetricsSource(values, booleans),
+    goalRate,
     help,
   });
+}
+
+function serverMetricsSource(values: ReadonlyMap<string, string>, booleans: ReadonlySet<string>): ServerMetricsSource | null {
+  const url = values.get('--server-metrics');
+  const cloudwatch = booleans.has('--cloudwatch');
+  const infraEnv = values.get('--infra-env') ?? null;
+  if (url !== undefined && cloudwatch) throw invalid('--server-metrics', 'either --server-metrics URL or --cloudwatch, not both', url);
+  if (infraEnv !== null && !cloudwatch) throw invalid('--infra-env', '--cloudwatch with it (the file names the deployment CloudWatch is read for)', infraEnv);
+  if (cloudwatch) return { kind: 'cloudwatch', infraEnvPath: infraEnv };
+  if (url === undefined) return null;
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = null;
+  }
+  if (parsed === null || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw invalid('--server-metrics', "the emulator's HTTP URL, such as http://127.0.0.1:8080", url);
+  }
+  return { kind: 'emulator', url };
 }

@@ -7,6 +7,7 @@ import { EXIT_BAD_INPUT, EXIT_OK } from './constants.js';
 import { ConfigError, InputError } from './errors.js';
 import { ProgressBar } from './progress.js';
 import type { ThresholdResult } from './thresholds.js';
+import type { ScalingAnalysis } from './scaling/index.js';
 import { writeReports } from './report/write.js';
 
 export interface CliStreams {
@@ -34,6 +35,7 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
         (s.comparison ? `; vs baseline ${s.comparison.pass ? 'no regression' : 'REGRESSION'}` : '') +
         `\nwrote ${written.join(', ')}\n`,
     );
+    if (result.scaling !== null) streams.stderr.write(scalingText(result.scaling));
     return result.exitCode;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof InputError) {
@@ -46,6 +48,17 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
     if (process.env.ANALYZE_DEBUG === '1' && error instanceof Error) streams.stderr.write(`${error.stack}\n`);
     return EXIT_BAD_INPUT;
   }
+}
+
+/** The scaling recommendations, last in the printed summary: what to change, per component. */
+function scalingText(analysis: ScalingAnalysis): string {
+  const { scaling } = analysis;
+  const lines = [`Scaling recommendations (goal ${scaling.goalRate}/s; bottleneck: ${scaling.bottleneck ?? 'none found'}):`];
+  for (const finding of analysis.findings) lines.push(`  ${finding}`);
+  for (const c of scaling.components) {
+    lines.push(`  - ${c.name}${c.saturatedAtRate === null ? '' : ` (saturated at ${Math.round(c.saturatedAtRate * 10) / 10}/s offered)`}: ${c.recommendation}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 function thresholdsText(thresholds: readonly ThresholdResult[]): string {

@@ -8,12 +8,54 @@ const USAGE_FIELDS = ['dynamodbReadUnits', 'dynamodbWriteUnits', 's3Puts', 's3Ge
 type UnitPrice = (typeof UNIT_PRICES)[number];
 type UsageField = (typeof USAGE_FIELDS)[number];
 
+export interface CacheNodePrice {
+  type: string;
+  memoryGiB: number;
+  vcpu: number;
+  hourly: number;
+}
+
+/** What the scaling recommendations price their settings with (the table's optional `sizing` object). */
+export interface SizingPrices {
+  dynamodbProvisionedWcuHour: number;
+  dynamodbProvisionedRcuHour: number;
+  podVcpuHour: number;
+  podMemoryGbHour: number;
+  /** smallest memory first */
+  cacheNodes: CacheNodePrice[];
+}
+
 export interface PriceTable {
   source: string;
   region: string;
   currency: string;
   prices: Record<UnitPrice, number>;
   operations: Record<string, Record<UsageField, number>>;
+  sizing: SizingPrices | null;
+}
+
+const SIZING_PRICES = ['dynamodbProvisionedWcuHour', 'dynamodbProvisionedRcuHour', 'podVcpuHour', 'podMemoryGbHour'] as const;
+
+function parseSizing(path: string, value: unknown): SizingPrices | null {
+  if (value === undefined) return null;
+  if (!isRecord(value)) throw invalid(`${path}: sizing`, `an object with ${SIZING_PRICES.join(', ')}, cacheNodes`, value);
+  const sizing = {} as SizingPrices;
+  for (const key of SIZING_PRICES) {
+    const price = value[key];
+    if (typeof price !== 'number' || !(price >= 0)) throw invalid(`${path}: sizing.${key}`, 'a price >= 0', price);
+    sizing[key] = price;
+  }
+  if (!Array.isArray(value.cacheNodes)) throw invalid(`${path}: sizing.cacheNodes`, 'an array of {type, memoryGiB, vcpu, hourly}', value.cacheNodes);
+  sizing.cacheNodes = value.cacheNodes.map((node: unknown, i: number) => {
+    const where = `${path}: sizing.cacheNodes[${i}]`;
+    if (!isRecord(node) || typeof node.type !== 'string') throw invalid(where, 'an object {type, memoryGiB, vcpu, hourly}', node);
+    for (const key of ['memoryGiB', 'vcpu', 'hourly'] as const) {
+      if (typeof node[key] !== 'number' || !((node[key] as number) > 0)) throw invalid(`${where}.${key}`, 'a number > 0', node[key]);
+    }
+    return { type: node.type, memoryGiB: node.memoryGiB as number, vcpu: node.vcpu as number, hourly: node.hourly as number };
+  });
+  sizing.cacheNodes.sort((a, b) => a.memoryGiB - b.memoryGiB);
+  return sizing;
 }
 
 export interface CostEstimate {
@@ -55,7 +97,7 @@ export function loadPriceTable(path: string): PriceTable {
     operations[op] = parsed;
   }
   const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
-  return { source: path, region: text(data.region, 'unknown'), currency: text(data.currency, 'USD'), prices, operations };
+  return { source: path, region: text(data.region, 'unknown'), currency: text(data.currency, 'USD'), prices, operations, sizing: parseSizing(path, data.sizing) };
 }
 
 /** Cost of one operation at the table's prices. */

@@ -11,6 +11,7 @@ import type { K6Summary } from './k6-summary.js';
 import type { SloVerdict } from './slo.js';
 import type { ThresholdResult } from './thresholds.js';
 import type { Protocol } from './format.js';
+import type { Scaling } from './scaling/types.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -53,6 +54,8 @@ export interface Summary {
   comparison?: Comparison;
   capacity?: Capacity;
   cost?: CostEstimate;
+  /** scaling recommendations: {goalRate, bottleneck, components: [{name, saturatedAtRate, evidence, recommendation, arithmetic}]} */
+  scaling?: Scaling;
   input: { lines: number; points: number; invalidLines: number; bytes: number };
   warnings: string[];
   /** latency histograms per operation as [microseconds, count, ...], so a later run can test against this one */
@@ -80,6 +83,7 @@ export function buildSummary(parts: {
   comparison: Comparison | null;
   capacity: Capacity | null;
   cost: CostEstimate | null;
+  scaling?: Scaling | null;
 }): Summary {
   const { aggregate, views } = parts;
   const durationSec = durationSecOf(aggregate);
@@ -149,5 +153,6 @@ export function buildSummary(parts: {
   if (parts.comparison !== null) summary.comparison = parts.comparison;
   if (parts.capacity !== null) summary.capacity = parts.capacity;
   if (parts.cost !== null) summary.cost = parts.cost;
+  if (parts.scaling !== undefined && parts.scaling !== null) summary.scaling = parts.scaling;
   return summary;
 }

@@ -5,6 +5,7 @@ import { errorsOverTimeChart } from './errors-over-time.js';
 import { latencyDistributionChart } from './latency-distribution.js';
 import { latencyOverTimeChart } from './latency-over-time.js';
 import { requestRateChart } from './request-rate.js';
+import { utilisationChart } from './utilisation.js';
 import { vusChart } from './vus.js';
 
 export function reportCharts(result: AnalysisResult): ChartSpec[] {
@@ -15,5 +16,6 @@ export function reportCharts(result: AnalysisResult): ChartSpec[] {
     requestRateChart(result),
     errorsOverTimeChart(result),
     vusChart(result),
+    ...[utilisationChart(result)].filter((chart): chart is ChartSpec => chart !== null),
   ];
 }

@@ -2,6 +2,8 @@
 // HTML renderers only lay them out.
 import type { AnalysisResult } from '../analyze.js';
 import { describeCriterion } from '../slo.js';
+import type { ScalingAnalysis } from '../scaling/index.js';
+import { WAF_COMPONENT } from '../scaling/waf.js';
 import { thresholdsPass } from '../thresholds.js';
 import { formatBytes, formatCount, formatDelta, formatMoney, formatMs, formatPercent, formatRate, formatStatusCodes } from '../format.js';
 
@@ -218,6 +220,10 @@ export function reportSections(result: AnalysisResult): Section[] {
     });
   }
 
+  if (result.scaling !== null) sections.push(scalingSection(result.scaling));
+  const waf = wafParagraphs(result);
+  if (waf.length > 0) sections.push({ id: 'waf', title: 'WAF blocks', paragraphs: waf, tables: [] });
+
   if (Object.keys(s.instances).length > 1) {
     sections.push({
       id: 'instances',
@@ -234,4 +240,38 @@ export function reportSections(result: AnalysisResult): Section[] {
 
   if (s.warnings.length > 0) sections.push({ id: 'warnings', title: 'Warnings', paragraphs: s.warnings, tables: [] });
   return sections;
+}
+
+function scalingSection(analysis: ScalingAnalysis): Section {
+  const { scaling } = analysis;
+  return {
+    id: 'scaling',
+    title: 'Scaling recommendations',
+    paragraphs: [
+      ...analysis.findings,
+      ...scaling.components.map((c) => `${c.name}: ${c.recommendation} How: ${c.arithmetic}`),
+    ],
+    tables: [
+      {
+        headers: ['Component', 'Saturated at (offered/s)', 'Evidence', 'Recommendation'],
+        rows: scaling.components.map((c) => [
+          c.name + (c.name === scaling.bottleneck ? ' (bottleneck)' : ''),
+          c.saturatedAtRate === null ? '–' : formatRate(c.saturatedAtRate),
+          c.evidence.length === 0 ? '–' : c.evidence.map((e) => `${e.metric} = ${Number(e.value.toPrecision(4))}${e.time ? ` at ${e.time.slice(11, 19)}` : ''}`).join('; '),
+          c.recommendation,
+        ]),
+      },
+    ],
+  };
+}
+
+/** The client's view of WAF blocks (the scenarios' opensaves_waf_blocked counter), with what to do about them. */
+function wafParagraphs(result: AnalysisResult): string[] {
+  const waf = result.scaling?.scaling.components.find((c) => c.name === WAF_COMPONENT);
+  const blocked = waf?.evidence.find((e) => e.metric.startsWith('k6 '));
+  if (waf === undefined || blocked === undefined || blocked.value <= 0) return [];
+  return [
+    `k6 counted ${formatCount(blocked.value)} requests blocked by the WAF (${blocked.metric.slice(3)}): CloudFront's 403 "Request blocked" answers, not API errors.`,
+    waf.recommendation,
+  ];
 }

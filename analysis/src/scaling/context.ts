@@ -1,0 +1,101 @@
+// What every component's analysis reads: the server history, the client load, the goal and the prices, plus the
+// small helpers that join a server series with the client's rates.
+import type { PriceTable } from '../cost.js';
+import { seriesLabel, type ServerMetricSeries, type ServerMetricsHistory } from '../server-metrics/history.js';
+import type { ClientLoad } from './client-load.js';
+import type { ScalingEvidence } from './types.js';
+
+export interface ScalingContext {
+  history: ServerMetricsHistory;
+  load: ClientLoad;
+  /** iterations/s (or requests/s for runs without iterations) */
+  goalRate: number;
+  /** goalRate × requests per iteration */
+  goalRequests: number;
+  prices: PriceTable;
+}
+
+export function periodMs(ctx: ScalingContext): number {
+  return ctx.history.periodSeconds * 1000;
+}
+
+/** A setting by its first key present; numbers given as strings ("500") are read as numbers. */
+export function numberSetting(ctx: ScalingContext, ...keys: string[]): number | null {
+  for (const key of keys) {
+    const value = ctx.history.settings[key];
+    if (typeof value === 'number') return value;
+    if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  }
+  return null;
+}
+
+export function textSetting(ctx: ScalingContext, ...keys: string[]): string | null {
+  for (const key of keys) {
+    const value = ctx.history.settings[key];
+    if (typeof value === 'string') return value;
+  }
+  return null;
+}
+
+export interface JoinedPoint {
+  timeMs: number;
+  value: number;
+  /** offered rate over the point's period, null when the run did not cover it */
+  offered: number | null;
+  /** achieved requests/s over the point's period */
+  requests: number | null;
+}
+
+/** The series' points with the client's rates over each point's period; points outside the run are dropped. */
+export function joined(ctx: ScalingContext, series: ServerMetricSeries): JoinedPoint[] {
+  const width = periodMs(ctx);
+  return series.points
+    .map(([timeMs, value]) => ({ timeMs, value, offered: ctx.load.offeredAt(timeMs, width), requests: ctx.load.requestsAt(timeMs, width) }))
+    .filter((p) => p.offered !== null);
+}
+
+export function evidenceOf(series: ServerMetricSeries, point: { timeMs: number; value: number }): ScalingEvidence {
+  return { metric: seriesLabel(series), value: round(point.value, 4), time: new Date(point.timeMs).toISOString() };
+}
+
+/** Values at a time, for lining up two series of one source (same period, same timestamps). */
+export function valueAt(series: ServerMetricSeries | undefined, timeMs: number): number | null {
+  if (series === undefined) return null;
+  const point = series.points.find(([t]) => t === timeMs);
+  return point === undefined ? null : point[1];
+}
+
+/** Prefers the first statistic in `stats` that the list has; series without extra dimensions first. */
+export function pick(list: readonly ServerMetricSeries[], stats: readonly string[]): ServerMetricSeries | undefined {
+  for (const stat of stats) {
+    const matching = list.filter((s) => s.statistic === stat && s.points.length > 0);
+    if (matching.length > 0) return [...matching].sort((a, b) => Object.keys(a.dimensions).length - Object.keys(b.dimensions).length)[0];
+  }
+  return undefined;
+}
+
+export function round(value: number, digits = 2): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+/** 1234.5 -> "1,235"; small values keep up to three significant digits. */
+export function num(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (Number.isInteger(value) || abs >= 100) return Math.round(value).toLocaleString('en-US');
+  if (abs >= 10) return value.toFixed(1);
+  if (abs >= 1) return value.toFixed(2);
+  if (abs === 0) return '0';
+  return value.toPrecision(3);
+}
+
+export function money(amount: number, currency: string): string {
+  return `${amount >= 100 ? amount.toFixed(0) : amount >= 1 ? amount.toFixed(2) : amount.toPrecision(3)} ${currency}`;
+}
+
+/** offered load in words: "120 iterations/s" */
+export function rateText(ctx: ScalingContext, rate: number): string {
+  return `${num(rate)} ${ctx.load.unit}/s`;
+}

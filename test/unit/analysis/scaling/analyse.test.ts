@@ -1,0 +1,154 @@
+// The scaling analysis on synthetic runs with known per-request costs: which component saturated first and at
+// which offered rate, its alignment with the SLO knee, and each sized setting's figures.
+import { describe, expect, it } from 'vitest';
+import { loadPriceTable } from '../../../../analysis/src/cost.js';
+import { DEFAULT_PRICES_PATH } from '../../../../analysis/src/args.js';
+import { analyseScaling, type ScalingInput } from '../../../../analysis/src/scaling/index.js';
+import { capacityFailingAt, clientSeries, END_MS, history, START_MS, withWaf, type ModelParameters } from './synthetic.js';
+
+const prices = loadPriceTable(DEFAULT_PRICES_PATH);
+
+const WRITES_FIRST: ModelParameters = {
+  wcuPerRequest: 2,
+  rcuPerRequest: 0.5,
+  provisionedWcu: 70,
+  provisionedRcu: 100,
+  cpuMsPerRequest: 5,
+  pods: 2,
+  cpuLimitMillicores: 500,
+  hpaTargetPercent: 70,
+};
+const PODS_FIRST: ModelParameters = { ...WRITES_FIRST, provisionedWcu: 1000, cpuMsPerRequest: 20 };
+
+function input(overrides: Partial<ScalingInput>): ScalingInput {
+  return {
+    history: null,
+    sourceText: 'synthetic',
+    unavailable: null,
+    series: clientSeries(),
+    capacity: capacityFailingAt(3),
+    startMs: START_MS,
+    endMs: END_MS,
+    prices,
+    goalRate: null,
+    wafBlocks: null,
+    ...overrides,
+  };
+}
+
+const component = (result: ReturnType<typeof analyseScaling>, name: string) => {
+  const found = result.scaling.components.find((c) => c.name === name);
+  if (found === undefined) throw new Error(`no component ${name} in ${result.scaling.components.map((c) => c.name).join(', ')}`);
+  return found;
+};
+
+describe('DynamoDB writes saturate first', () => {
+  const result = analyseScaling(input({ history: history(WRITES_FIRST) }));
+  const table = component(result, 'DynamoDB open-saves-records');
+
+  it('names the records table as the bottleneck, saturated at the step where 2 WCU per request passed 70 WCU', () => {
+    expect(result.scaling.bottleneck).toBe('DynamoDB open-saves-records');
+    // 40 requests/s × 2 = 80 > 70; 30 × 2 = 60 did not throttle.
+    expect(table.saturatedAtRate).toBe(40);
+    expect(table.evidence[0]).toMatchObject({ metric: 'AWS/DynamoDB WriteThrottleEvents TableName=open-saves-records (Sum)', value: 5, time: new Date(START_MS + 36_000).toISOString() });
+  });
+
+  it('sizes WCU from the unthrottled periods with 30 % headroom for the peak offered rate', () => {
+    expect(result.scaling.goalRate).toBe(50);
+    // 50 requests/s × 2 WCU = 100 consumed; × 1.3 = 130.
+    expect(table.recommendation).toMatch(/^Provision open-saves-records with 130 WCU \(now 70\) and 33 RCU \(now 100\)/);
+    expect(table.recommendation).toMatch(/30 % headroom over 100 WCU and 25 RCU consumed/);
+    expect(table.arithmetic).toMatch(/WCU per request = [\d,.]+ consumed \/ [\d,.]+ requests \(periods without throttling\) = 2;/);
+  });
+
+  it('prices the goal on-demand and provisioned from the price table', () => {
+    // on-demand: (100 × 0.000000625 + 25 × 0.000000125) × 3600 = 0.236 USD per hour
+    expect(table.recommendation).toMatch(/or on-demand at 0\.236 USD per hour/);
+    // provisioned: 130 × 0.00065 + 33 × 0.00013 = 0.0888 USD per hour
+    expect(table.recommendation).toMatch(/0\.0888 USD per hour/);
+  });
+
+  it('lines the saturation up with the SLO knee of step 4', () => {
+    expect(result.findings.join(' ')).toMatch(/The SLO broke at step 4 \(40 iterations\/s, from 36 s into the run\) \(CreateRecord errorRate\); DynamoDB open-saves-records saturated 0 s before that step began: it is what broke the SLO\./);
+  });
+
+  it('keeps the pods within their HPA: 50 requests/s at 5 ms need 0.71 of a 70 % pod, so the minimum of 2', () => {
+    const pods = component(result, 'pods/HPA');
+    expect(pods.saturatedAtRate).toBeNull();
+    expect(pods.recommendation).toMatch(/^HPA maximum 2 suffices \(2 pods needed\)/);
+  });
+
+  it('sizes for --goal-rate instead of the peak', () => {
+    const sized = analyseScaling(input({ history: history(WRITES_FIRST), goalRate: 500 }));
+    expect(sized.scaling.goalRate).toBe(500);
+    expect(component(sized, 'DynamoDB open-saves-records').recommendation).toMatch(/with 1,300 WCU/);
+  });
+
+  it('keeps gaps as gaps: periods without points do not dilute the units per request', () => {
+    const gapped = analyseScaling(input({ history: history({ ...WRITES_FIRST, gap: [5, 20] }) }));
+    expect(component(gapped, 'DynamoDB open-saves-records').arithmetic).toMatch(/= 2; at the goal/);
+  });
+});
+
+describe('pod CPU saturates first', () => {
+  const result = analyseScaling(input({ history: history(PODS_FIRST) }));
+  const pods = component(result, 'pods/HPA');
+
+  it('names pods/HPA, saturated once 20 ms per request on two 500m pods passed the 70 % target', () => {
+    expect(result.scaling.bottleneck).toBe('pods/HPA');
+    // CPU % of limit = rate × 20 ms / (2 × 500 ms) = 2 × rate: 80 % at 40/s, 60 % at 30/s.
+    expect(pods.saturatedAtRate).toBe(40);
+  });
+
+  it('sizes the HPA maximum from CPU seconds per request: 50/s × 20 ms = 1 core = 2 limits, / 0.7 = 2.86 → 3 pods', () => {
+    expect(pods.recommendation).toMatch(/^raise the HPA maximum from 2 to 3 pods at 70 % CPU target, 500m CPU limit/);
+    expect(pods.arithmetic).toMatch(/= 40\.0 ms of a pod limit = 20\.0 ms CPU/);
+  });
+});
+
+describe('WAF, runners and missing sources', () => {
+  it('a blocking WAF rule saturates with its rule named, and the advice says allow-list or target the ALB', () => {
+    const result = analyseScaling(
+      input({ history: withWaf(history(PODS_FIRST), 600, 60, 20), wafBlocks: { metric: 'opensaves_waf_blocked', count: 42, lastTimeMs: END_MS } }),
+    );
+    const waf = component(result, 'WAF rate rule');
+    expect(waf.saturatedAtRate).toBe(20);
+    expect(result.scaling.bottleneck).toBe('WAF rate rule');
+    expect(waf.recommendation).toMatch(/RateLimit: 600 requests per 60 s per address\): allow-list the runners' egress addresses in the WAF .* or target the ALB/);
+    // keeping the rule: 50 requests/s × 60 s = 3,000 per window from one address
+    expect(waf.recommendation).toMatch(/a limit of at least 3,000 per 60 s/);
+    expect(waf.evidence.map((e) => e.metric)).toContain('k6 opensaves_waf_blocked');
+  });
+
+  it('sizes the k6 runners from the measured CPU per request of the default mix', () => {
+    const result = analyseScaling(input({ history: history(WRITES_FIRST), goalRate: 5000 }));
+    const runners = component(result, 'k6 runners');
+    // 5000 × 6.31 ms = 31.55 cores, / 0.7 = 45.07, 46 cores; / 2 per pod = 23 pods
+    expect(runners.recommendation).toMatch(/^46 cores for k6 at 5,000 iterations\/s: 23 runner pods of 2 vCPU \(OS_INFRA_K6_PARALLELISM=23\)/);
+    expect(runners.arithmetic).toMatch(/BENCHMARKS\.md/);
+  });
+
+  it('without server metrics: says why, sizes only the runners and names no bottleneck', () => {
+    const result = analyseScaling(input({ history: null, unavailable: 'Server metrics unavailable: --server-metrics http://127.0.0.1:9: cannot reach.' }));
+    expect(result.scaling.bottleneck).toBeNull();
+    expect(result.scaling.components.map((c) => c.name)).toEqual(['k6 runners']);
+    expect(result.findings[0]).toMatch(/^Server metrics unavailable/);
+  });
+
+  it('the summary object has exactly the documented keys', () => {
+    const { scaling } = analyseScaling(input({ history: history(WRITES_FIRST) }));
+    expect(Object.keys(scaling)).toEqual(['goalRate', 'bottleneck', 'components']);
+    for (const c of scaling.components) {
+      expect(Object.keys(c)).toEqual(['name', 'saturatedAtRate', 'evidence', 'recommendation', 'arithmetic']);
+      for (const e of c.evidence) expect(Object.keys(e)).toEqual(['metric', 'value', 'time']);
+    }
+  });
+
+  it('draws one utilisation line per server component, 100 % being its saturation point', () => {
+    const result = analyseScaling(input({ history: history(WRITES_FIRST) }));
+    const table = result.utilisation.find((u) => u.component === 'DynamoDB open-saves-records')!;
+    // at 30/s: 60 WCU of 70 = 85.7 %; throttled at 40/s: 70 of 70 = 100 %
+    expect(table.points.find((p) => p.x === 30)!.y).toBeCloseTo(85.71, 1);
+    expect(Math.max(...table.points.map((p) => p.y))).toBeCloseTo(100, 5);
+  });
+});

@@ -10,13 +10,8 @@ import { memoized } from './memo.js';
 import { staleReads } from './metrics.js';
 import { config } from './runtime.js';
 import { transport } from './transport.js';
+import { retryPausesMs } from './retry-pauses.js';
 
-/** The pauses before each retry, in ms: doubling, and summing to the budget. Pure. */
-export function retryPausesMs(tries: number, budgetMs: number): number[] {
-  const retries = Math.max(0, tries - 1);
-  const units = 2 ** retries - 1;
-  return Array.from({ length: retries }, (_, i) => (budgetMs * 2 ** i) / units);
-}
 
 // Over a transport that reads its own writes, the first try is the last.
 const pauses = transport.readsMayLag ? retryPausesMs(config.readRetryTries, config.readRetryBudgetMs) : [];

@@ -74,6 +74,19 @@ describe('status checks', () => {
     expect(emitted).toHaveLength(4);
   });
 
+  it('settle a call left waiting when its read is tried again: status alone, passed, and nothing left waiting', () => {
+    const { checks, emitted } = recorder();
+    checks.call('GetRecord', true, 'a record reads back as last written');
+    checks.settle();
+    checks.call('GetRecord', true, 'a record reads back as last written');
+    expect(checks.readBack('GetRecord', 'a record reads back as last written', true)).toBe(true);
+    checks.settle();
+    expect(emitted.map((check) => [check.name, check.passed])).toEqual([
+      [statusSentence('GetRecord'), true],
+      [foldedSentence('GetRecord', 'a record reads back as last written'), true],
+    ]);
+  });
+
   it('hand k6 the same objects on every call of an operation, built once', () => {
     const handed: object[] = [];
     const checks = createStatusChecks((outcomes, tags) => handed.push(outcomes, tags));

@@ -1,10 +1,15 @@
-// setup() and teardown() over the REST API (TRANSPORT=http): the same run
-// layout as over gRPC, minus what the API cannot hold (chunked blobs, typed
-// counters).
+// setup() and teardown() over the REST API (TRANSPORT=http): the same preflight
+// and run layout as over gRPC, minus what the API cannot hold (chunked blobs,
+// typed counters). teardown() deletes each record's blobs before the record (the
+// AWS port's record delete leaves them in S3) and each store's records before
+// the store, and says what it deleted and what it could not.
 import { config } from './runtime.js';
-import { createRecord, createStore, emptyAndDeleteStore, payloadBytes, uploadBlob } from './flows/http.js';
+import { createRecord, createStore, payloadBytes, uploadBlob } from './flows/http.js';
 import type { RunData } from './run-data.js';
-import { createRunLayout, type LayoutWriter } from './run-layout.js';
+import { createRunLayout, stopSetup, type LayoutWriter } from './run-layout.js';
+import { preflight } from './preflight.js';
+import { manifestStoreKey } from './keys.js';
+import { newTally, reportKeptData, reportTeardown, sweepStores } from './cleanup-run.js';
 
 const HTTP_WRITER: LayoutWriter = {
   endpoint: config.httpUrl,
@@ -15,14 +20,21 @@ const HTTP_WRITER: LayoutWriter = {
 };
 
 export async function setupHttpRun(needs: { seeds?: boolean; blobs?: boolean }): Promise<RunData> {
-  return { ...(await createRunLayout(HTTP_WRITER, needs)), chunked: [], counters: [] };
+  preflight();
+  try {
+    return { ...(await createRunLayout(HTTP_WRITER, needs)), chunked: [], counters: [] };
+  } catch (error) {
+    return stopSetup(error);
+  }
 }
 
 export function teardownHttpRun(data: RunData | undefined): void {
   if (!data) return;
   if (config.keepData) {
-    console.log(`KEEP_DATA is set: the run's stores are kept: ${data.stores.join(', ')}`);
+    reportKeptData(data.runId, data.stores);
     return;
   }
-  for (const store of data.stores) emptyAndDeleteStore(store);
+  const tally = newTally();
+  sweepStores(data.stores, manifestStoreKey(data.runId), tally);
+  reportTeardown(data.runId, tally);
 }

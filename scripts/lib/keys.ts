@@ -1,7 +1,14 @@
-// Keys of everything a run creates. They start with the run id and carry the VU's
-// test-wide id and the scenario's test-wide iteration number, which k6 keeps
-// unique across execution segments, so parallel k6 instances never collide.
+// Keys of everything a run creates. They start with the run id and the
+// instance's segment label (so parallel k6 instances never collide), and the
+// keys a VU makes during iterations carry its id within the instance, a role and
+// a slot from a small ring per role: every key of a run is enumerable from the
+// run id, the segment and bounded numbers (cleanup-keys.ts), which is how
+// dist/cleanup.js finds a dead run's data again without listing.
 import exec from 'k6/execution';
+import { manifestStoreKeyOf, roleSlots, seedKeyOf, storeKeyOf, vuKeyOf, type KeyRole } from './cleanup-keys.js';
+import { ownsKey } from './vu-state.js';
+
+export type { KeyRole } from './cleanup-keys.js';
 
 /** A fresh random run id: 12 lower-case base-36 characters. */
 export function randomRunId(): string {
@@ -10,25 +17,54 @@ export function randomRunId(): string {
   return id;
 }
 
+// k6 builds exec.test.options anew on every read; the label never changes within a run.
+let segment: string | undefined;
+
 /**
  * The instance's share of the test, e.g. `0-1_2` for `--execution-segment 0:1/2`,
  * so stores made by setup() in different instances have different keys.
  */
 export function segmentLabel(): string {
-  const segment = exec.test.options.executionSegment;
-  return segment ? String(segment).replace(/[:/]/g, (char) => (char === ':' ? '-' : '_')) : 'all';
+  if (segment === undefined) {
+    const option = exec.test.options.executionSegment;
+    segment = option ? String(option).replace(/[:/]/g, (char) => (char === ':' ? '-' : '_')) : 'all';
+  }
+  return segment;
 }
 
 export function storeKey(runId: string, name: string): string {
-  return `${runId}-${segmentLabel()}-${name}`;
+  return storeKeyOf(runId, segmentLabel(), name);
 }
 
-/** Unique per VU and iteration across all instances; `suffix` tells the record's role. */
-export function iterationKey(runId: string, suffix: string): string {
-  return `${runId}-v${exec.vu.idInTest}-i${exec.scenario.iterationInTest}-${suffix}`;
+export function manifestStoreKey(runId: string): string {
+  return manifestStoreKeyOf(runId, segmentLabel());
+}
+
+// The next slot of each role, per VU.
+const nextSlots = new Map<KeyRole, number>();
+
+/**
+ * A key for a record (or store) this VU makes now; `role` tells what it is for.
+ * Slots are taken in turn, skipping any whose record the VU still owns, so a
+ * key is reused only after the record that had it was deleted.
+ */
+export function iterationKey(runId: string, role: KeyRole): string {
+  const slots = roleSlots(role);
+  const vu = exec.vu.idInInstance;
+  let slot = nextSlots.get(role) ?? 0;
+  for (let tried = 0; tried < slots; tried++) {
+    const key = vuKeyOf(runId, segmentLabel(), vu, role, slot);
+    slot = (slot + 1) % slots;
+    if (!ownsKey(key)) {
+      nextSlots.set(role, slot);
+      return key;
+    }
+  }
+  // A kit defect, not a user error: vu-state.ts keeps more records than KEY_ROLE_SLOTS allows.
+  throw new Error(`keys: all ${slots} slots of role ${role} are owned by VU ${vu}; raise KEY_ROLE_SLOTS.${role} in cleanup-keys.ts`);
 }
 
 /** The key of the n-th record that setup() seeds in a store. */
 export function seedKey(store: string, index: number): string {
-  return `${store}-seed-${index}`;
+  return seedKeyOf(store, index);
 }

@@ -27,3 +27,9 @@ export function forget(record: OwnRecord): void {
   const index = owned.indexOf(record);
   if (index >= 0) owned.splice(index, 1);
 }
+
+/** Whether the VU still owns a record of this key (keys.ts skips such slots). */
+export function ownsKey(key: string): boolean {
+  for (let i = 0; i < owned.length; i++) if ((owned[i] as OwnRecord).key === key) return true;
+  return false;
+}

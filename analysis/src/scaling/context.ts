@@ -46,12 +46,15 @@ export interface JoinedPoint {
   requests: number | null;
 }
 
-/** The series' points with the client's rates over each point's period; points outside the run are dropped. */
+/**
+ * The series' points with the client's rates over each point's period. Points outside the run, and those of
+ * setup() and teardown() (no load offered), are dropped: their calls are not the mix the goal rate sizes for.
+ */
 export function joined(ctx: ScalingContext, series: ServerMetricSeries): JoinedPoint[] {
   const width = periodMs(ctx);
   return series.points
     .map(([timeMs, value]) => ({ timeMs, value, offered: ctx.load.offeredAt(timeMs, width), requests: ctx.load.requestsAt(timeMs, width) }))
-    .filter((p) => p.offered !== null);
+    .filter((p) => p.offered !== null && p.offered > 0);
 }
 
 export function evidenceOf(series: ServerMetricSeries, point: { timeMs: number; value: number }): ScalingEvidence {

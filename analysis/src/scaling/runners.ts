@@ -23,11 +23,11 @@ export function analyseRunners(load: ClientLoad, goalRate: number): ComponentRes
       saturatedAtRate: behind?.offered ?? null,
       evidence,
       recommendation:
-        `${num(Math.ceil(coresNeeded))} cores for k6 at ${num(goalRate)} ${load.unit}/s: ${pods} runner pod${pods > 1 ? 's' : ''} of ${K6_CORES_PER_POD} vCPU (OS_INFRA_K6_PARALLELISM=${pods})` +
+        `${num(Math.ceil(coresNeeded))} core${Math.ceil(coresNeeded) === 1 ? '' : 's'} for k6 at ${num(goalRate)} ${load.unit}/s: ${pods} runner pod${pods > 1 ? 's' : ''} of ${K6_CORES_PER_POD} vCPU (OS_INFRA_K6_PARALLELISM=${pods})` +
         (behind === null ? '.' : `; this run fell behind from ${num(behind.offered)} ${load.unit}/s (too few VUs, or the generator's CPU).`),
       arithmetic:
         `${num(goalRate)} ${load.unit}/s × ${num(load.requestsPerIteration)} requests per iteration = ${num(goalRequests)} requests/s; ` +
-        `× ${K6_CPU_SECONDS_PER_REQUEST * 1000} ms CPU per request (${K6_CPU_SOURCE}; the k6 output has no CPU) = ${num(cores)} cores busy; ` +
+        `× ${num(K6_CPU_SECONDS_PER_REQUEST * 1000)} ms CPU per request (${K6_CPU_SOURCE}; the k6 output has no CPU) = ${num(cores)} cores busy; ` +
         `/ ${K6_CPU_TARGET} (runners kept under ${K6_CPU_TARGET * 100} % CPU) = ${num(coresNeeded)} cores; / ${K6_CORES_PER_POD} per pod, rounded up: ${pods}. ` +
         `Falling behind means achieved below ${ACHIEVED_SHARE * 100} % of offered or dropped iterations above ${Math.round((1 - ACHIEVED_SHARE) * 100)} % of it.`,
     },

@@ -1,0 +1,164 @@
+// --server-metrics end to end: a local HTTP server answers GET /metrics/history for the window of a real k6
+// capacity run (the analysis fixture) with a history derived from that run's own rates, and the CLI writes the
+// scaling section, summary.json's scaling and the utilisation chart; then every way the source can fail, and the
+// flags' bad values.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { analyze } from '../../../../analysis/src/analyze.js';
+import { parseArgs } from '../../../../analysis/src/args.js';
+import { CONTAINER_INSIGHTS as CI, DYNAMODB } from '../../../../catalogue/aws-metrics.js';
+import type { ServerMetricsHistory } from '../../../../catalogue/server-metrics.js';
+import { cli, fixture, removeTempDirs, tempDir } from '../helpers.js';
+
+const RUN = fixture('capacity.json.gz');
+let server: Server;
+let baseUrl = '';
+let answer: (from: number, to: number) => { status: number; body: string };
+const asked: Array<{ from: number; to: number }> = [];
+let closedUrl = '';
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/metrics/history') {
+      response.writeHead(404).end();
+      return;
+    }
+    const from = Number(url.searchParams.get('from'));
+    const to = Number(url.searchParams.get('to'));
+    asked.push({ from, to });
+    const { status, body } = answer(from, to);
+    response.writeHead(status, { 'content-type': 'application/json' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // A port that was just free and is closed again: nothing listens there.
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  closedUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  removeTempDirs();
+});
+
+/** The records table consumes 2 WCU per request the run made in each second; 20 WCU are provisioned. */
+async function historyOfTheRun(): Promise<ServerMetricsHistory> {
+  const { series } = await analyze(parseArgs([RUN, '--bucket', '1s', '--out-dir', tempDir()]));
+  const table = { [DYNAMODB.dimensions.table]: 'open-saves-records' };
+  const service = { [CI.dimensions.cluster]: 'local', [CI.dimensions.namespace]: 'default', [CI.dimensions.service]: 'open-saves' };
+  const wanted = series.requestsPerSec.map((r) => 2 * r);
+  const points = (f: (i: number) => number): Array<[number, number]> => series.startsMs.map((t, i) => [t, f(i)]);
+  return {
+    source: 'emulator-model',
+    from: series.startsMs[0]!,
+    to: series.startsMs[series.startsMs.length - 1]! + 1000,
+    periodSeconds: 1,
+    settings: { 'dynamodb.records.mode': 'provisioned', 'dynamodb.records.wcu': 20, 'pods.min': 2, 'pods.max': 4, 'pods.cpuLimitMillicores': 500, 'pods.hpaTargetPercent': 70 },
+    series: [
+      { namespace: DYNAMODB.namespace, metricName: DYNAMODB.metrics.consumedWrite, dimensions: table, statistic: 'Sum', unit: 'Count', points: points((i) => Math.min(20, wanted[i]!)) },
+      { namespace: DYNAMODB.namespace, metricName: DYNAMODB.metrics.writeThrottles, dimensions: table, statistic: 'Sum', unit: 'Count', points: points((i) => Math.max(0, wanted[i]! - 20) / 2) },
+      { namespace: CI.namespace, metricName: CI.metrics.podCpuOverLimit, dimensions: service, statistic: 'Average', unit: 'Percent', points: points((i) => series.requestsPerSec[i]! * 0.5) },
+    ],
+  };
+}
+
+describe('--server-metrics URL', () => {
+  let out = '';
+  let run: Awaited<ReturnType<typeof cli>>;
+  let history: ServerMetricsHistory;
+
+  beforeAll(async () => {
+    history = await historyOfTheRun();
+    answer = () => ({ status: 200, body: JSON.stringify(history) });
+    out = tempDir();
+    asked.length = 0;
+    run = await cli([RUN, '--bucket', '1s', '--server-metrics', baseUrl, '--out-dir', out]);
+  });
+
+  it('asks for the window from the first to the last k6 timestamp', () => {
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(asked).toEqual([{ from: Date.parse(summary.startTime), to: Date.parse(summary.endTime) + 1 }]);
+  });
+
+  it('names the records table as the bottleneck with the WCU the run consumed per request, 2', () => {
+    const { scaling } = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(scaling.bottleneck).toBe('DynamoDB open-saves-records');
+    const table = scaling.components.find((c: { name: string }) => c.name === 'DynamoDB open-saves-records');
+    expect(table.arithmetic).toMatch(/WCU per request = [\d,.]+ consumed \/ [\d,.]+ requests \(periods without throttling\) = 2;/);
+    expect(table.saturatedAtRate).toBeGreaterThan(0);
+    expect(table.evidence[0].metric).toBe('AWS/DynamoDB WriteThrottleEvents TableName=open-saves-records (Sum)');
+  });
+
+  it('ends the printed summary with the scaling recommendations', () => {
+    const tail = run.stderr.slice(run.stderr.indexOf('wrote '));
+    expect(tail).toMatch(/\nScaling recommendations \(goal [\d.]+\/s; bottleneck: DynamoDB open-saves-records\):\n/);
+    expect(tail.trimEnd().split('\n').at(-1)).toMatch(/^ {2}- k6 runners: /);
+  });
+
+  it('writes the section in report.md and report.html, and the utilisation chart', () => {
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toMatch(/## Scaling recommendations\n/);
+    expect(md).toMatch(/\| DynamoDB open-saves-records \(bottleneck\) \| [\d.]+ \| AWS\/DynamoDB WriteThrottleEvents/);
+    expect(md).toMatch(/!\[Utilisation against offered load\]\(utilisation\.png\)/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<section id="scaling"><h2>Scaling recommendations<\/h2>/);
+    expect(existsSync(join(out, 'utilisation.png'))).toBe(true);
+  });
+});
+
+describe('a server-metrics source that cannot be read: a warning, the client-side report, the usual exit code', () => {
+  let usualExit = -1;
+  beforeAll(async () => {
+    usualExit = (await cli([RUN, '--format', 'json', '--out-dir', tempDir()])).exitCode;
+  });
+
+  const cases: Array<[string, () => string, RegExp]> = [
+    ['nothing listening', () => closedUrl, /cannot reach http:\/\/127\.0\.0\.1:\d+\/metrics\/history\?from=\d+&to=\d+ \(ECONNREFUSED\)/],
+    ['an emulator without --model (404)', () => { answer = () => ({ status: 404, body: '{"error":"not found"}' }); return baseUrl; }, /answered HTTP 404 .*without --model has no metrics history/],
+    ['an answer that is not JSON', () => { answer = () => ({ status: 200, body: '<html>' }); return baseUrl; }, /did not answer JSON/],
+    ['JSON of another shape', () => { answer = () => ({ status: 200, body: '{"source":"x","from":1,"to":2,"periodSeconds":1,"series":[{"namespace":"AWS/DynamoDB"}]}' }); return baseUrl; }, /is not a metrics history; series\[0\]\.metricName: expected a non-empty string, got `undefined`/],
+  ];
+
+  it.each(cases)('%s', async (_, url, message) => {
+    const out = tempDir();
+    const run = await cli([RUN, '--server-metrics', url(), '--format', 'json,md', '--out-dir', out]);
+    expect(run.exitCode).toBe(usualExit);
+    expect(run.stderr).toMatch(new RegExp(`warning: --server-metrics http://127\\.0\\.0\\.1:\\d+: .*${message.source}`));
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.scaling.bottleneck).toBeNull();
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/Server metrics unavailable: --server-metrics/);
+  });
+});
+
+describe('bad flags: one line naming the flag, what it expects and what it got, exit 2', () => {
+  const envFile = (text: string): string => {
+    const path = join(tempDir(), 'infra.env');
+    writeFileSync(path, text);
+    return path;
+  };
+  const cases: Array<[string, () => string[], RegExp]> = [
+    ['--goal-rate abc', () => ['--goal-rate', 'abc'], /^error: invalid --goal-rate; reason: expected a rate above 0 in iterations per second, such as 5000, got `abc`$/],
+    ['--goal-rate 0', () => ['--goal-rate', '0'], /^error: invalid --goal-rate; reason: expected a rate above 0/],
+    ['--server-metrics not a URL', () => ['--server-metrics', '127.0.0.1:8080'], /^error: invalid --server-metrics; reason: expected the emulator's HTTP URL, such as http:\/\/127\.0\.0\.1:8080, got `127\.0\.0\.1:8080`$/],
+    ['both sources', () => ['--server-metrics', 'http://127.0.0.1:1', '--cloudwatch'], /^error: invalid --server-metrics; reason: expected either --server-metrics URL or --cloudwatch, not both/],
+    ['--infra-env without --cloudwatch', () => ['--infra-env', 'x.env'], /^error: invalid --infra-env; reason: expected --cloudwatch with it/],
+    ['--infra-env missing', () => ['--cloudwatch', '--infra-env', '/nonexistent/infra.env'], /^error: cannot read --infra-env \/nonexistent\/infra\.env: no such file$/],
+    ['--infra-env line', () => ['--cloudwatch', '--infra-env', envFile('OS_INFRA_REGION us-west-2\n')], /^error: invalid --infra-env .* line 1; reason: expected KEY=VALUE, got `OS_INFRA_REGION us-west-2`$/],
+    [
+      '--infra-env value',
+      () => ['--cloudwatch', '--infra-env', envFile(`${readFileSync(fixture('../../../infra/example.env'), 'utf8')}\nOS_INFRA_REGION=mars\n`)],
+      /^error: --infra-env .*: invalid OS_INFRA_REGION; reason: expected an AWS region such as us-west-2, got `mars`$/,
+    ],
+  ];
+  it.each(cases)('%s', async (_, args, message) => {
+    const run = await cli([RUN, ...args(), '--out-dir', tempDir()]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim()).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

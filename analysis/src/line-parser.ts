@@ -65,15 +65,43 @@ const AFTER_TIME_CODES = codesOf('","value":');
 const BEFORE_TAGS_CODES = codesOf(',"tags":');
 const POINT_PREFIX_CODES = codesOf('{"metric":"');
 const QUOTE = 34;
-// k6 runs have a few dozen metric names; more than this means names are generated, and interning would not pay.
-const MAX_INTERNED_METRICS = 64;
 const BACKSLASH = 92;
+// Slots of the cache of recent names and tag values (a power of two). A k6 run has a few dozen metric names and a
+// few hundred distinct tag values (operations, statuses, check names); a slot holds the last string that hashed to it.
+const INTERNED_SLOTS = 1024;
+
+/**
+ * Strings read from lines, returned as one shared string per distinct text when seen before: no new string per line
+ * (less garbage), and map lookups downstream find a string whose hash V8 has already computed. A direct-mapped
+ * cache keyed by length and three characters; a miss just slices.
+ */
+export class Interner {
+  private readonly slots: string[] = new Array<string>(INTERNED_SLOTS).fill('');
+
+  get(line: string, start: number, end: number): string {
+    const length = end - start;
+    if (length === 0) return '';
+    const slot =
+      (length * 31 + line.charCodeAt(start) * 7 + line.charCodeAt(end - 1) * 3 + line.charCodeAt(start + (length >> 1))) &
+      (INTERNED_SLOTS - 1);
+    const cached = this.slots[slot]!;
+    if (cached.length === length && line.startsWith(cached, start)) return cached;
+    const text = line.slice(start, end);
+    this.slots[slot] = text;
+    return text;
+  }
+}
 
 export class LineParser {
   // Date.parse is the slowest step of a line; consecutive points share the same second, so cache it.
   private cachedSecond = '';
   private cachedSecondMs = 0;
-  private readonly metricNames = new Map<string, string>();
+  private readonly names = new Interner();
+  /**
+   * Set by the reader for each decoded chunk: true when it holds no byte above 0x7f, so no tag value of its lines
+   * needs re-decoding as UTF-8 and none is tested for it.
+   */
+  asciiOnly = false;
 
   /**
    * Parses `line` into `out`. `wantTags(metric)` says whether the tags of that metric are needed; skipping them
@@ -119,11 +147,11 @@ export class LineParser {
 
   /** The metric name as one shared string per metric, so later map lookups hit a cached hash. */
   private metricName(line: string, start: number, end: number): string {
-    const name = line.slice(start, end);
-    const interned = this.metricNames.get(name);
-    if (interned !== undefined) return interned;
-    if (this.metricNames.size < MAX_INTERNED_METRICS) this.metricNames.set(name, name);
-    return name;
+    return this.names.get(line, start, end);
+  }
+
+  private tagValue(line: string, start: number, end: number): string {
+    return tagValue(line, start, end, this.names, this.asciiOnly);
   }
 
   /** Reads a flat {"k":"v",…} object (or null) spanning [start, end) and keeps the tags PointFields names. */
@@ -144,19 +172,19 @@ export class LineParser {
       // scenario, method, proto...) are skipped without one.
       const first = line.charCodeAt(pos + 1);
       if (keyLength === 2) {
-        if (first === 111 && line.charCodeAt(pos + 2) === 112) out.op = tagValue(line, valueStart, valueEnd);
+        if (first === 111 && line.charCodeAt(pos + 2) === 112) out.op = this.tagValue(line, valueStart, valueEnd);
       } else if (keyLength === 4) {
-        if (first === 110 && line.startsWith('name', pos + 1)) out.name = tagValue(line, valueStart, valueEnd);
-        else if (first === 115 && line.startsWith('step', pos + 1)) out.step = tagValue(line, valueStart, valueEnd);
-        else if (first === 107 && line.startsWith('kind', pos + 1)) out.kind = tagValue(line, valueStart, valueEnd);
+        if (first === 110 && line.startsWith('name', pos + 1)) out.name = this.tagValue(line, valueStart, valueEnd);
+        else if (first === 115 && line.startsWith('step', pos + 1)) out.step = this.tagValue(line, valueStart, valueEnd);
+        else if (first === 107 && line.startsWith('kind', pos + 1)) out.kind = this.tagValue(line, valueStart, valueEnd);
       } else if (keyLength === 6) {
-        if (first === 115 && line.startsWith('status', pos + 1)) out.status = tagValue(line, valueStart, valueEnd);
+        if (first === 115 && line.startsWith('status', pos + 1)) out.status = this.tagValue(line, valueStart, valueEnd);
       } else if (keyLength === 8) {
-        if (first === 105 && line.startsWith('instance', pos + 1)) out.instance = tagValue(line, valueStart, valueEnd);
+        if (first === 105 && line.startsWith('instance', pos + 1)) out.instance = this.tagValue(line, valueStart, valueEnd);
       } else if (keyLength === 5) {
-        if (first === 99 && line.startsWith('check', pos + 1)) out.check = tagValue(line, valueStart, valueEnd);
+        if (first === 99 && line.startsWith('check', pos + 1)) out.check = this.tagValue(line, valueStart, valueEnd);
       } else if (keyLength === 17 && first === 101 && line.startsWith('expected_response', pos + 1)) {
-        out.expectedResponse = tagValue(line, valueStart, valueEnd);
+        out.expectedResponse = this.tagValue(line, valueStart, valueEnd);
       }
       pos = valueEnd + 1;
       const next = line.charCodeAt(pos);
@@ -312,11 +340,11 @@ function stringEnd(line: string, start: number): number {
   return quote;
 }
 
-function tagValue(line: string, start: number, end: number): string {
-  let value = line.slice(start, end);
+function tagValue(line: string, start: number, end: number, names: Interner, asciiOnly: boolean): string {
+  let value = names.get(line, start, end);
   // Bytes first (latin1 chars -> UTF-8 text), escapes second: an escaped \u00e9 must stay é.
   // eslint-disable-next-line no-control-regex
-  if (/[^\x00-\x7f]/.test(value)) value = Buffer.from(value, 'latin1').toString('utf8');
+  if (!asciiOnly && /[^\x00-\x7f]/.test(value)) value = Buffer.from(value, 'latin1').toString('utf8');
   if (value.includes('\\')) {
     try {
       value = JSON.parse(`"${value}"`) as string;

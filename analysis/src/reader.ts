@@ -1,5 +1,6 @@
 // Streams one byte range of a k6 JSON file (or a whole gzip file) line by line into an Aggregate. Never holds more
 // than one read chunk and one partial line in memory.
+import { isAscii } from 'node:buffer';
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Aggregate, TAGGED_METRICS, type SerializedAggregate } from './aggregate.js';
@@ -61,6 +62,12 @@ class RangeFolder {
     this.aggregate = new Aggregate(options.bucketMs);
   }
 
+  /** A last line outside any chunk (the unterminated end of a range): its bytes were not checked. */
+  lastLine(text: string, unterminatedLast: boolean): boolean {
+    this.parser.asciiOnly = false;
+    return this.line(text, 0, text.length, unterminatedLast);
+  }
+
   /** Folds the line text[start, end); returns false once a strict-mode error stops the range. */
   line(text: string, start: number, lineEnd: number, unterminatedLast: boolean): boolean {
     this.lines++;
@@ -88,15 +95,18 @@ class RangeFolder {
    * Lines are read in place in the chunk: `rest + chunk` would make a cons string, on which every charCodeAt is
    * several times slower.
    */
-  chunk(rest: string, text: string): string {
+  chunk(rest: string, text: string, asciiOnly: boolean): string {
     let start = 0;
     if (rest.length > 0) {
       const first = text.indexOf('\n');
       if (first < 0) return rest + text;
       const joined = rest + text.slice(0, first);
+      // The rest came from the chunk before, which may have held other bytes.
+      this.parser.asciiOnly = false;
       if (!this.line(joined, 0, joined.length, false)) return '';
       start = first + 1;
     }
+    this.parser.asciiOnly = asciiOnly;
     for (;;) {
       const newline = text.indexOf('\n', start);
       if (newline < 0) return start === text.length ? '' : text.slice(start);
@@ -140,10 +150,10 @@ function readPlainRange(task: RangeTask, options: ReadOptions): RangeResult {
       if (bytesRead === 0) break;
       position += bytesRead;
       folder.aggregate.input.bytes += bytesRead;
-      rest = folder.chunk(rest, chunk.toString('latin1', 0, bytesRead));
+      rest = folder.chunk(rest, chunk.toString('latin1', 0, bytesRead), isAscii(chunk.subarray(0, bytesRead)));
       options.onProgress?.(bytesRead);
     }
-    if (rest.length > 0 && !folder.stopped) folder.line(rest, 0, rest.length, task.reachesEnd);
+    if (rest.length > 0 && !folder.stopped) folder.lastLine(rest, task.reachesEnd);
     return folder.result(null, null);
   } catch (error) {
     return folder.result(null, (error as Error).message);
@@ -161,7 +171,7 @@ async function readGzip(task: RangeTask, options: ReadOptions): Promise<RangeRes
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       folder.aggregate.input.bytes += chunk.length;
-      rest = folder.chunk(rest, chunk.toString('latin1'));
+      rest = folder.chunk(rest, chunk.toString('latin1'), isAscii(chunk));
       if (folder.stopped) break;
     }
   } catch (error) {
@@ -171,11 +181,11 @@ async function readGzip(task: RangeTask, options: ReadOptions): Promise<RangeRes
       return folder.result(null, `not a valid gzip file (${(error as Error).message})`);
     }
     // "unexpected end of file": the writer stopped mid-stream; keep what was decompressed.
-    if (rest.length > 0) folder.line(rest, 0, rest.length, true);
+    if (rest.length > 0) folder.lastLine(rest, true);
     return folder.result('the gzip stream ends early (was k6 stopped while writing?)', null);
   } finally {
     compressed.destroy();
   }
-  if (rest.length > 0 && !folder.stopped) folder.line(rest, 0, rest.length, true);
+  if (rest.length > 0 && !folder.stopped) folder.lastLine(rest, true);
   return folder.result(null, null);
 }

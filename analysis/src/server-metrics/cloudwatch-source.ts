@@ -60,6 +60,9 @@ export async function fetchCloudWatchHistory(config: InfraConfig, fromMs: number
   const series: ServerMetricSeries[] = [];
   let calls = 0;
 
+  // The SDK warns once per process that its 2027 releases need Node 22; the kit runs on Node 20, and a one-line
+  // report should not end in a paragraph about it. An explicit setting of the variable is left alone.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const byRegion = new Map<string, MetricQuery[]>();
   for (const query of plan.queries) byRegion.set(query.region, [...(byRegion.get(query.region) ?? []), query]);
   for (const [region, queries] of byRegion) {

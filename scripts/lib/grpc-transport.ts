@@ -10,9 +10,18 @@ const OK_OR_NOT_FOUND: readonly GrpcStatusName[] = ['OK', 'NOT_FOUND'];
 const ALL_QUERY_FEATURES: ReadonlySet<QueryFeature> = new Set(['owner', 'tags', 'filters', 'sort', 'limit', 'offset', 'keysOnly', 'crossStore']);
 const NO_OPTIONS: GrpcCallOptions = Object.freeze({});
 
+// Flows hand the same options object on every call of a kind; each is converted once.
+const converted = new WeakMap<CallOptions, GrpcCallOptions>();
+
 // The gRPC client's options for a call, without fields that are not asked for: k6 converts every field it is handed.
 function grpcOptions(options: CallOptions | undefined): GrpcCallOptions {
   if (options === undefined || (options.tags === undefined && options.readBack === undefined && !options.allowMissing)) return NO_OPTIONS;
+  let result = converted.get(options);
+  if (result === undefined) converted.set(options, (result = convert(options)));
+  return result;
+}
+
+function convert(options: CallOptions): GrpcCallOptions {
   return {
     ...(options.tags === undefined ? {} : { tags: options.tags }),
     ...(options.readBack === undefined ? {} : { readBack: options.readBack }),

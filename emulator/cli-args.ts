@@ -45,6 +45,7 @@ const VALUE_FLAGS = new Set([
   '--shutdown-grace-ms',
   '--require-token',
   '--page-bytes',
+  '--read-lag-ms',
   '--waf-limit',
   '--waf-window-s',
 ]);
@@ -86,6 +87,7 @@ export function parseArgs(argv: readonly string[]): CliResult {
       shutdownGraceMs: parseNonNegativeInt('--shutdown-grace-ms', values.get('--shutdown-grace-ms'), 0),
       requireToken: parseToken(values.get('--require-token')),
       pageBytes: parseBytes('--page-bytes', values.get('--page-bytes')),
+      readLagMs: parseNonNegativeInt('--read-lag-ms', values.get('--read-lag-ms'), 0),
       capacity: parseCapacityFlags({ wafLimit: values.get('--waf-limit'), wafWindowSeconds: values.get('--waf-window-s') }),
     }),
   };

@@ -31,6 +31,8 @@ export interface ServerOptions {
   requireToken?: string;
   /** --page-bytes: HTTP list/query routes return only a first page of this many item bytes. */
   pageBytes?: number;
+  /** --read-lag-ms: HTTP reads may see each item as it was up to this long ago (gRPC stays consistent). */
+  readLagMs?: number;
   /** --waf-limit/--waf-window-s and --model: the WAF rule and the component model (emulator/model/); absent: neither. */
   capacity?: GateOptions;
   /** Where unexpected handler errors are reported; stderr by default. */
@@ -61,7 +63,7 @@ const FORCE_SHUTDOWN_AFTER_MS = 3000;
 
 export async function startServer(options: ServerOptions = {}): Promise<ServerHandle> {
   const host = options.host ?? DEFAULT_HOST;
-  const state = new State({ maxBytes: options.maxBytes, maxChunkBytes: options.maxChunkBytes, pageBytes: options.pageBytes });
+  const state = new State({ maxBytes: options.maxBytes, maxChunkBytes: options.maxChunkBytes, pageBytes: options.pageBytes, readLagMs: options.readLagMs });
   const metrics = new Metrics();
   const health = new HealthStatus();
   const logError = options.logError ?? ((message: string) => process.stderr.write(`${message}\n`));

@@ -8,6 +8,7 @@ import type { Checksums } from './checksums.js';
 import { DEFAULT_MAX_BYTES, ENTITY_OVERHEAD_BYTES, MAX_CHUNK_BYTES, TAG_OVERHEAD_BYTES } from './constants.js';
 import { nowMicros, type TimestampMessage } from './clock.js';
 import type { StoredProperty } from './properties.js';
+import { LaggedHistory } from './read-lag.js';
 
 export interface StoreEntity {
   readonly key: string;
@@ -105,6 +106,21 @@ export interface StateOptions {
   maxChunkBytes?: number;
   /** --page-bytes: HTTP list/query routes return one page of at most this many item bytes. */
   pageBytes?: number;
+  /** --read-lag-ms: HTTP reads may see each item as it was up to this long ago (0: consistent). */
+  readLagMs?: number;
+}
+
+export interface MetadataItem {
+  readonly data: unknown;
+  readonly bytes: number;
+}
+
+/** The recent past of what the HTTP API reads, kept only with --read-lag-ms. */
+interface ReadLagHistories {
+  readonly stores: LaggedHistory<StoreEntity>;
+  /** Grouped by store key. */
+  readonly records: LaggedHistory<RecordView>;
+  readonly metadata: LaggedHistory<MetadataItem>;
 }
 
 export class State {
@@ -119,7 +135,9 @@ export class State {
   /** Records by owner_id, so owner queries do not scan every record. */
   private readonly recordsByOwner = new Map<string, Set<RecordEntity>>();
   /** HTTP API metadata items by `<type>/<id>`. */
-  readonly metadata = new Map<string, { data: unknown; bytes: number }>();
+  readonly metadata = new Map<string, MetadataItem>();
+  /** null without --read-lag-ms: HTTP reads see the live state. */
+  readonly readLag: ReadLagHistories | null;
   /**
    * Named blobs whose record the HTTP API deleted, by the port's S3 object key
    * (`<store>/<record>/<blob_key>`): the AWS port leaves those objects in its bucket.
@@ -138,6 +156,9 @@ export class State {
     this.budget = new ByteBudget(options.maxBytes ?? DEFAULT_MAX_BYTES);
     this.maxChunkBytes = options.maxChunkBytes ?? MAX_CHUNK_BYTES;
     this.pageBytes = options.pageBytes;
+    const lagMs = options.readLagMs ?? 0;
+    this.readLag =
+      lagMs > 0 ? { stores: new LaggedHistory(lagMs), records: new LaggedHistory(lagMs), metadata: new LaggedHistory(lagMs) } : null;
   }
 
   get recordCount(): number {
@@ -159,6 +180,7 @@ export class State {
 
   addStore(store: StoreEntity): void {
     this.budget.adjust(store.bytes);
+    this.readLag?.stores.changing('', store.key, this.stores.get(store.key));
     this.stores.set(store.key, store);
   }
 
@@ -169,34 +191,74 @@ export class State {
   removeStore(key: string): void {
     const store = this.stores.get(key);
     if (!store) return;
+    this.readLag?.stores.changing('', key, store);
     this.stores.delete(key);
     this.budget.release(store.bytes);
   }
 
   /** A store as an HTTP (DynamoDB) read sees it. */
   storeForRead(key: string): StoreEntity | undefined {
-    return this.stores.get(key);
+    const live = this.stores.get(key);
+    return this.readLag ? this.readLag.stores.read('', key, live) : live;
   }
 
-  /** Every store as an HTTP Scan sees them, in the order they were created. */
+  /**
+   * Every store as an HTTP Scan sees them: in creation order, then those deleted a
+   * moment ago that the read still sees. Each item is read at its own moment.
+   */
   storesForRead(): StoreEntity[] {
-    return [...this.stores.values()];
+    if (!this.readLag) return [...this.stores.values()];
+    const seen: StoreEntity[] = [];
+    for (const key of keysWithRecent(this.stores.keys(), this.readLag.stores.recentKeys(''))) {
+      const store = this.storeForRead(key);
+      if (store) seen.push(store);
+    }
+    return seen;
   }
 
   /** A record as an HTTP (DynamoDB) read sees it. */
   recordForRead(storeKey: string, key: string): RecordView | undefined {
-    return this.getRecord(storeKey, key);
+    const live = this.getRecord(storeKey, key);
+    return this.readLag ? this.readLag.records.read(storeKey, key, live) : live;
   }
 
-  /** The records of one store as an HTTP Query sees them, in no particular order. */
+  /** The records of one store as an HTTP Query sees them, each read at its own moment, in no particular order. */
   recordsForRead(storeKey: string): RecordView[] {
     const live = this.records.get(storeKey);
-    return live ? [...live.values()] : [];
+    if (!this.readLag) return live ? [...live.values()] : [];
+    const seen: RecordView[] = [];
+    for (const key of keysWithRecent(live?.keys() ?? [], this.readLag.records.recentKeys(storeKey))) {
+      const record = this.recordForRead(storeKey, key);
+      if (record) seen.push(record);
+    }
+    return seen;
+  }
+
+  /**
+   * Call before changing a live record in a way an HTTP read sees (fields, named blobs,
+   * updated_at), so a lagged read can still return what it was.
+   */
+  recordChanging(record: RecordEntity): void {
+    if (this.readLag && this.getRecord(record.storeKey, record.key) === record) {
+      this.readLag.records.changing(record.storeKey, record.key, recordSnapshot(record));
+    }
+  }
+
+  /** A metadata item as an HTTP (DynamoDB) read sees it. */
+  metadataForRead(key: string): MetadataItem | undefined {
+    const live = this.metadata.get(key);
+    return this.readLag ? this.readLag.metadata.read('', key, live) : live;
+  }
+
+  /** Call before a metadata item is written or deleted. */
+  metadataChanging(key: string): void {
+    this.readLag?.metadata.changing('', key, this.metadata.get(key));
   }
 
   /** Adds a record whose `bytes` is already computed; reserves them first. */
   addRecord(record: RecordEntity): void {
     this.budget.adjust(record.bytes);
+    this.readLag?.records.changing(record.storeKey, record.key, undefined);
     let byKey = this.records.get(record.storeKey);
     if (!byKey) {
       byKey = new Map();
@@ -243,7 +305,9 @@ export class State {
    */
   removeRecord(record: RecordEntity, namedBlobs: 'release' | 'orphan' = 'release'): void {
     const byKey = this.records.get(record.storeKey);
-    if (!byKey?.delete(record.key)) return;
+    if (byKey?.get(record.key) !== record) return;
+    this.readLag?.records.changing(record.storeKey, record.key, recordSnapshot(record));
+    byKey.delete(record.key);
     if (byKey.size === 0) this.records.delete(record.storeKey);
     this.recordTotal--;
     this.unindexOwner(record);
@@ -265,6 +329,15 @@ export class State {
     this.dropOrphan(objectKey);
     this.orphanedBlobs.set(objectKey, data);
     this.orphanTotal += data.length;
+  }
+
+  /** Takes the orphan at that object key back (listed again), its bytes still counted; undefined if none. */
+  takeOrphan(objectKey: string): Buffer | undefined {
+    const data = this.orphanedBlobs.get(objectKey);
+    if (!data) return undefined;
+    this.orphanedBlobs.delete(objectKey);
+    this.orphanTotal -= data.length;
+    return data;
   }
 
   /** Removes the orphan at that object key, if any, and frees its bytes (an S3 overwrite or delete). */
@@ -310,6 +383,31 @@ export class State {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** The live keys, then the keys with a recent past that are not live (deleted a moment ago). */
+function* keysWithRecent(live: Iterable<string>, recent: Iterable<string>): Iterable<string> {
+  const seen = new Set<string>();
+  for (const key of live) {
+    seen.add(key);
+    yield key;
+  }
+  for (const key of recent) if (!seen.has(key)) yield key;
+}
+
+/** A copy of what the HTTP API reads of a record, safe from later in-place changes. */
+function recordSnapshot(record: RecordEntity): RecordView {
+  return {
+    storeKey: record.storeKey,
+    key: record.key,
+    ownerId: record.ownerId,
+    gameId: record.gameId,
+    tags: [...record.tags],
+    properties: new Map(record.properties),
+    namedBlobs: record.namedBlobs ? new Map([...record.namedBlobs.keys()].map((name) => [name, true])) : null,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
 const NO_RECORDS: ReadonlySet<RecordEntity> = new Set();
 
 export function chunkBytes(ref: BlobRef): number {

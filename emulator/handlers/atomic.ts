@@ -54,6 +54,7 @@ function store(state: State, record: RecordEntity, name: string, value: StoredPr
   const previous = record.properties.get(name);
   const delta = propertyBytes(name, value) - (previous ? propertyBytes(name, previous) : 0);
   state.budget.adjust(delta);
+  state.recordChanging(record);
   record.bytes += delta;
   record.properties.set(name, value);
   touchRecord(record);

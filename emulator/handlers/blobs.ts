@@ -84,6 +84,8 @@ export class BlobUpload {
         record.chunkCount = 0n;
       }
       record.blobSize = BigInt(data.length);
+      // Of this change the HTTP API sees only updated_at, so the copy can be taken this late.
+      this.state.recordChanging(record);
       touchRecord(record);
       cacheAfterWrite(this.state, record, this.metadata.hint);
       return this.metadata;
@@ -186,6 +188,8 @@ export function deleteBlob(state: State, request: GetBlobRequest): Record<string
   record.blobSize = 0n;
   record.chunked = false;
   record.chunkCount = 0n;
+  // Of this change the HTTP API sees only updated_at, so the copy can be taken this late.
+  state.recordChanging(record);
   touchRecord(record);
   cacheAfterWrite(state, record, request.hint);
   return {};

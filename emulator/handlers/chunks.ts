@@ -146,6 +146,8 @@ export function commitChunkedUpload(state: State, request: CommitChunkedUploadRe
   record.blobSize = BigInt(size);
   record.chunked = true;
   record.chunkCount = BigInt(ref.chunks.size);
+  // Of the blob change the HTTP API sees only updated_at, so the copy can be taken this late.
+  state.recordChanging(record);
   touchRecord(record);
   cacheAfterWrite(state, record, request.hint);
   return {

@@ -81,6 +81,7 @@ export function applyWritableFields(state: State, record: RecordEntity, fields: 
   const bytes = estimateFieldBytes(record.storeKey, record.key, fields);
   checkEntityLimit(bytes, record.blob?.kind === 'inline' ? record.blob.data.length : 0);
   state.budget.adjust(bytes - record.bytes);
+  state.recordChanging(record);
   record.bytes = bytes;
   state.setOwner(record, fields.ownerId);
   record.properties = fields.properties;

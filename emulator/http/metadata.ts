@@ -11,6 +11,7 @@ export function putMetadataItem(state: State, type: string, id: string, data: un
   const bytes = key.length + JSON.stringify(data).length;
   const previous = state.metadata.get(key);
   state.budget.adjust(bytes - (previous?.bytes ?? 0));
+  state.metadataChanging(key);
   state.metadata.set(key, { data, bytes });
 }
 
@@ -18,13 +19,17 @@ export function deleteMetadataItem(state: State, type: string, id: string): void
   const key = itemKey(type, id);
   const previous = state.metadata.get(key);
   if (!previous) return;
+  state.metadataChanging(key);
   state.metadata.delete(key);
   state.budget.release(previous.bytes);
 }
 
-/** Adjusts store_stats.record_count (never below zero), as the AWS port's record routes do. */
+/**
+ * Adjusts store_stats.record_count (never below zero), as the AWS port's record routes do:
+ * a read-modify-write whose read may be stale (--read-lag-ms), so counts can drift as there.
+ */
 export function countRecords(state: State, storeId: string, delta: number): void {
-  const current = state.metadata.get(itemKey('store_stats', storeId))?.data as { record_count?: number } | undefined;
+  const current = state.metadataForRead(itemKey('store_stats', storeId))?.data as { record_count?: number } | undefined;
   const count = Math.max(0, (current?.record_count ?? 0) + delta);
   putMetadataItem(state, 'store_stats', storeId, { record_count: count, updated_at: Math.floor(Date.now() / 1000) });
 }
@@ -35,7 +40,7 @@ export async function metadataRoute(context: HttpContext): Promise<void> {
   const [type, id] = params as [string, string];
   switch (method) {
     case 'GET': {
-      const item = state.metadata.get(itemKey(type, id));
+      const item = state.metadataForRead(itemKey(type, id));
       if (!item) throw new HttpError(404, 'metadata not found');
       sendJson(response, 200, item.data);
       return;

@@ -143,6 +143,7 @@ export async function recordRoute(context: HttpContext): Promise<void> {
       const fields = fieldsFromJson(body, read, record);
       const bytes = estimateFieldBytes(storeId, recordId, fields);
       state.budget.adjust(bytes - record.bytes);
+      state.recordChanging(record);
       record.bytes = bytes;
       record.tags = fields.tags;
       record.gameId = gameIdAfterWrite(fields.properties, record);

@@ -48,6 +48,7 @@ const VALUE_FLAGS = new Set([
   '--read-lag-ms',
   '--waf-limit',
   '--waf-window-s',
+  '--model',
 ]);
 
 export function parseArgs(argv: readonly string[]): CliResult {
@@ -58,6 +59,12 @@ export function parseArgs(argv: readonly string[]): CliResult {
     if (arg === '--help' || arg === '-h') return { help: true };
     if (arg === '--stop-when-stdin-closes') {
       stopWhenStdinCloses = true;
+      continue;
+    }
+    // --model takes an optional value: alone, it means the default model file.
+    if (arg === '--model') {
+      const next = argv[i + 1];
+      values.set('--model', next === undefined || next.startsWith('-') ? '' : argv[++i]!);
       continue;
     }
     const eq = arg.indexOf('=');
@@ -88,7 +95,7 @@ export function parseArgs(argv: readonly string[]): CliResult {
       requireToken: parseToken(values.get('--require-token')),
       pageBytes: parseBytes('--page-bytes', values.get('--page-bytes')),
       readLagMs: parseNonNegativeInt('--read-lag-ms', values.get('--read-lag-ms'), 0),
-      capacity: parseCapacityFlags({ wafLimit: values.get('--waf-limit'), wafWindowSeconds: values.get('--waf-window-s') }),
+      capacity: parseCapacityFlags({ wafLimit: values.get('--waf-limit'), wafWindowSeconds: values.get('--waf-window-s'), model: values.get('--model') }),
     }),
   };
 }

@@ -17,7 +17,8 @@ import type { RpcName } from './constants.js';
 import { RpcError } from './errors.js';
 import { INJECTED_ERROR_MESSAGE, type FaultDecision, type FaultInjector } from './faults.js';
 import type { Metrics } from './metrics.js';
-import type { CapacityGate } from './model/gate.js';
+import type { CapacityGate, Ticket } from './model/gate.js';
+import { admitRpc, approximateBytes, rpcCall, rpcOutcome } from './model/transport.js';
 import type { State } from './state.js';
 import * as atomic from './handlers/atomic.js';
 import * as blobs from './handlers/blobs.js';
@@ -71,26 +72,38 @@ function unary<Req, Res>(context: ServiceContext, method: RpcName, handler: (req
     metrics.countRpc(method, error.code ?? status.UNKNOWN);
     callback(error);
   };
-  const invoke = (request: Req, callback: sendUnaryData<Res>): void => {
+  const invoke = (request: Req, callback: sendUnaryData<Res>, ticket?: Ticket): void => {
     let response: Res;
     try {
       response = handler(request);
     } catch (error) {
+      if (ticket) context.gate!.finish(ticket, rpcOutcome(false, undefined));
       fail(toServiceError(error, method, context), callback);
       return;
     }
+    if (ticket) context.gate!.finish(ticket, rpcOutcome(true, response));
     metrics.countRpc(method, status.OK);
     callback(null, response);
   };
+  // With --model the component model admits the call first (a delay, or its rejection).
+  const admitted = !context.gate?.model
+    ? invoke
+    : (request: Req, callback: sendUnaryData<Res>): void =>
+        admitRpc(
+          context.gate,
+          () => rpcCall(method, request),
+          (ticket) => invoke(request, callback, ticket),
+          (error) => fail(error, callback),
+        );
   return (call, callback) => {
     const decision = startCall(context, method);
     const denied = context.access?.checkGrpc(call.metadata);
     if (denied) return fail(denied, callback);
     // The common case allocates nothing per call beyond what grpc-js does.
-    if (decision.delayMs === 0 && !decision.fail) return invoke(call.request, callback);
+    if (decision.delayMs === 0 && !decision.fail) return admitted(call.request, callback);
     applyFault(
       decision,
-      () => invoke(call.request, callback),
+      () => admitted(call.request, callback),
       (error) => fail(error, callback),
     );
   };
@@ -133,20 +146,33 @@ function clientStream<Msg, Res>(
         settle(toServiceError(error, method, context));
       }
     };
+    // What the component model (--model) needs to hear about the upload.
+    const modelled = context.gate?.model !== undefined;
+    let first: Msg | undefined;
+    let receivedBytes = 0;
     call.on('data', (message: Msg) =>
       guard(() => {
+        if (modelled) receivedBytes += approximateBytes(message);
         if (upload) upload.push(message);
-        else upload = begin(message);
+        else upload = begin((first = message));
       }),
     );
     call.on('end', () =>
       applyFault(
         decision,
         () =>
-          guard(() => {
-            if (!upload) throw new RpcError(status.INVALID_ARGUMENT, `${method}: the stream carried no messages`);
-            settle(null, upload.finish());
-          }),
+          admitRpc(
+            context.gate,
+            () => rpcCall(method, first, receivedBytes),
+            (ticket) =>
+              guard(() => {
+                if (!upload) throw new RpcError(status.INVALID_ARGUMENT, `${method}: the stream carried no messages`);
+                const response = upload.finish();
+                if (ticket) context.gate!.finish(ticket, rpcOutcome(true, response));
+                settle(null, response);
+              }),
+            (error) => settle(error),
+          ),
         (error) => settle(error),
       ),
     );
@@ -178,23 +204,26 @@ function serverStream<Req, Res>(
     if (denied) return fail(denied);
     applyFault(
       decision,
-      () => {
-        let result: blobs.StreamResult<Res>;
-        try {
-          result = handler(call.request);
-        } catch (error) {
-          fail(toServiceError(error, method, context));
-          return;
-        }
-        writeAll(call, result.messages)
-          .then((completed) => {
-            if (!completed) return metrics.countRpc(method, status.CANCELLED);
-            if (result.error) return fail(toServiceError(result.error, method, context));
-            metrics.countRpc(method, status.OK);
-            call.end();
-          })
-          .catch((error: unknown) => context.onUnexpectedError(method, error));
-      },
+      () =>
+        admitRpc(context.gate, () => rpcCall(method, call.request), (ticket) => {
+          let result: blobs.StreamResult<Res>;
+          try {
+            result = handler(call.request);
+          } catch (error) {
+            if (ticket) context.gate!.finish(ticket, rpcOutcome(false, undefined));
+            fail(toServiceError(error, method, context));
+            return;
+          }
+          if (ticket) context.gate!.finish(ticket, { ok: !result.error, responseBytes: approximateBytes(result.messages) });
+          writeAll(call, result.messages)
+            .then((completed) => {
+              if (!completed) return metrics.countRpc(method, status.CANCELLED);
+              if (result.error) return fail(toServiceError(result.error, method, context));
+              metrics.countRpc(method, status.OK);
+              call.end();
+            })
+            .catch((error: unknown) => context.onUnexpectedError(method, error));
+        }, fail),
       fail,
     );
   };

@@ -4,7 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { ServiceContext } from '../grpc-service.js';
 import { INJECTED_ERROR_MESSAGE } from '../faults.js';
-import { sendAnswer } from '../model/gate.js';
+import { sendAnswer, type Ticket } from '../model/gate.js';
+import { admitHttp, FAILED_OUTCOME, httpCall, httpOutcome, serveMetricsHistory } from '../model/transport.js';
 import { blobListRoute, blobRoute } from './blobs.js';
 import { chunkRoute } from './chunks.js';
 import type { HttpContext } from './context.js';
@@ -123,6 +124,11 @@ export function createHttpServer(service: ServiceContext, host: string, port: nu
       sendText(response, 200, (metrics.render(state) + (service.gate?.prometheusText() ?? '')).trimEnd(), 'text/plain; version=0.0.4; charset=utf-8');
       return;
     }
+    if (path === '/metrics/history') {
+      const query = new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1));
+      metrics.countHttp(`${method} /metrics/history`, serveMetricsHistory(service.gate, method, query, response));
+      return;
+    }
     const segments = splitPath(path);
     const route = segments && resolve(segments);
     // CloudFront's WAF sees every request before the port does; only the probes are exempt.
@@ -157,6 +163,18 @@ export function createHttpServer(service: ServiceContext, host: string, port: nu
         return;
       }
     }
+    // With --model the component model admits the call first (a delay, or the port's answer when it refuses).
+    let ticket: Ticket | undefined;
+    if (route.faultName && service.gate?.model) {
+      const admission = await admitHttp(service.gate, httpCall(route.faultName(method), route.params, request.headers['content-length']));
+      if (!admission.ok) {
+        request.resume();
+        metrics.countHttp(label, admission.rejection.http.status);
+        sendAnswer(response, admission.rejection.http);
+        return;
+      }
+      ticket = admission.ticket;
+    }
     const context: HttpContext = {
       state,
       method,
@@ -168,7 +186,9 @@ export function createHttpServer(service: ServiceContext, host: string, port: nu
     try {
       await route.handler(context);
       metrics.countHttp(label, response.statusCode);
+      if (ticket) service.gate!.finish(ticket, httpOutcome(response));
     } catch (error) {
+      if (ticket) service.gate!.finish(ticket, FAILED_OUTCOME);
       const statusCode = httpStatusOf(error);
       if (statusCode === 500 && !(error instanceof HttpError)) service.onUnexpectedError(label, error);
       metrics.countHttp(label, statusCode);

@@ -94,7 +94,7 @@ export function parseArgs(argv: readonly string[]): CliResult {
       shutdownGraceMs: parseNonNegativeInt('--shutdown-grace-ms', values.get('--shutdown-grace-ms'), 0),
       requireToken: parseToken(values.get('--require-token')),
       pageBytes: parseBytes('--page-bytes', values.get('--page-bytes')),
-      readLagMs: parseNonNegativeInt('--read-lag-ms', values.get('--read-lag-ms'), 0),
+      readLagMs: parseReadLag(values.get('--read-lag-ms')),
       capacity: parseCapacityFlags({ wafLimit: values.get('--waf-limit'), wafWindowSeconds: values.get('--waf-window-s'), model: values.get('--model') }),
     }),
   };
@@ -121,6 +121,18 @@ function parseToken(raw: string | undefined): string | undefined {
     throw invalidConfig('--require-token', 'a non-empty token of printable ASCII without spaces', got);
   }
   return raw;
+}
+
+// Real DynamoDB replicas converge within about a second; a minute already keeps every write's
+// prior state for a minute, and memory grows with the write rate times the lag.
+const MAX_READ_LAG_MS = 60_000;
+
+function parseReadLag(raw: string | undefined): number {
+  if (raw === undefined) return 0;
+  if (!/^\d+$/.test(raw) || Number(raw) > MAX_READ_LAG_MS) {
+    throw invalidConfig('--read-lag-ms', `an integer number of ms in 0..${MAX_READ_LAG_MS}`, raw);
+  }
+  return Number(raw);
 }
 
 function parseNonNegativeInt(flag: string, raw: string | undefined, fallback: number): number {

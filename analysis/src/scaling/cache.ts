@@ -3,7 +3,7 @@
 import { ELASTICACHE as EC } from '../../../catalogue/aws-metrics.js';
 import { findSeries, type ServerMetricSeries } from '../server-metrics/history.js';
 import { CACHE_ENGINE_CPU_LIMIT_PERCENT, CACHE_MEMORY_TARGET_PERCENT } from './constants.js';
-import { evidenceOf, joined, money, num, numberSetting, pick, rateText, type ScalingContext } from './context.js';
+import { evidenceOf, joined, money, num, numberSetting, pick, rateText, roundUp, type ScalingContext } from './context.js';
 import type { ComponentResult, ScalingEvidence } from './types.js';
 
 const GIB = 1024 ** 3;
@@ -78,7 +78,7 @@ export function analyseCache(ctx: ScalingContext, cluster: string): ComponentRes
   const growth = meanOffered > 0 ? ctx.goalRate / meanOffered : 1;
   const cpuPerRequest = requestSum > 0 ? cpuSum / requestSum : null;
   const cpuAtGoal = cpuPerRequest === null ? null : cpuPerRequest * ctx.goalRequests;
-  const shards = cpuAtGoal === null ? 1 : Math.max(1, Math.ceil(cpuAtGoal / CACHE_ENGINE_CPU_LIMIT_PERCENT));
+  const shards = cpuAtGoal === null ? 1 : Math.max(1, roundUp(cpuAtGoal / CACHE_ENGINE_CPU_LIMIT_PERCENT));
 
   const parts: string[] = [];
   const steps: string[] = [];

@@ -4,7 +4,7 @@
 export const DYNAMODB_HEADROOM = 0.3;
 
 /** The AWS port's deployment (shared/spec/open-saves-aws-http.md section 1): used when the source does not say. */
-export const PORT_DEFAULTS = { podsMin: 2, podsMax: 10, cpuLimitMillicores: 500, hpaTargetPercent: 70, memoryLimitMiB: 512 } as const;
+export const PORT_DEFAULTS = { podsMin: 2, podsMax: 10, cpuLimitMillicores: 500, cpuRequestMillicores: 100, hpaTargetPercent: 70, memoryLimitMiB: 512 } as const;
 
 /** ElastiCache: keep memory under the kit's alarm (OS_INFRA_REDIS_MEMORY_PERCENT default) and engine CPU under AWS's. */
 export const CACHE_MEMORY_TARGET_PERCENT = 80;

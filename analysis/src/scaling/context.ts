@@ -77,6 +77,11 @@ export function pick(list: readonly ServerMetricSeries[], stats: readonly string
   return undefined;
 }
 
+/** Rounds up, forgiving floating-point dust: 2.0000000001 pods is 2 pods. */
+export function roundUp(value: number): number {
+  return Math.ceil(value - 1e-9);
+}
+
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;

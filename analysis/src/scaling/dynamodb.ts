@@ -3,7 +3,7 @@
 import { DYNAMODB, DYNAMODB_OPERATIONS } from '../../../catalogue/aws-metrics.js';
 import { findSeries, type ServerMetricSeries } from '../server-metrics/history.js';
 import { DYNAMODB_HEADROOM } from './constants.js';
-import { evidenceOf, joined, money, num, numberSetting, pick, rateText, textSetting, valueAt, type ScalingContext } from './context.js';
+import { evidenceOf, joined, money, num, numberSetting, pick, rateText, roundUp, textSetting, valueAt, type ScalingContext } from './context.js';
 import type { ComponentResult, ScalingEvidence } from './types.js';
 
 const ROLES = Object.keys(DYNAMODB_OPERATIONS) as Array<keyof typeof DYNAMODB_OPERATIONS>;
@@ -120,7 +120,7 @@ export function analyseTable(ctx: ScalingContext, table: string): ComponentResul
     const perRequest = units / served;
     const atGoal = ctx.goalRequests * perRequest;
     const current = side.setting ?? lastValue(side.provisioned);
-    sized.push({ side, perRequest, atGoal, provision: Math.ceil(atGoal * (1 + DYNAMODB_HEADROOM)), current, lowerBound, consumed: units, requests: served });
+    sized.push({ side, perRequest, atGoal, provision: roundUp(atGoal * (1 + DYNAMODB_HEADROOM)), current, lowerBound, consumed: units, requests: served });
   }
 
   const headroom = `${Math.round(DYNAMODB_HEADROOM * 100)} %`;

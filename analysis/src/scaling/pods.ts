@@ -1,9 +1,10 @@
-// Pods and their HPA: CPU over the pod limit against the HPA target, running pods, queueing; sized from the CPU
-// seconds one request costs.
+// Pods and their HPA: CPU over the pod limit, running pods, queueing; sized from the CPU seconds one request costs.
+// Kubernetes' HPA measures CPU as a share of the pod's CPU *request* (the AWS port: 70 % of 100m), while a pod can
+// burn up to its *limit* (500m): the HPA's replica count and the pods' physical capacity are both shown.
 import { CONTAINER_INSIGHTS as CI } from '../../../catalogue/aws-metrics.js';
-import { findSeries } from '../server-metrics/history.js';
+import { findSeries, type ServerMetricSeries } from '../server-metrics/history.js';
 import { PORT_DEFAULTS } from './constants.js';
-import { evidenceOf, joined, money, num, numberSetting, pick, rateText, valueAt, type ScalingContext } from './context.js';
+import { evidenceOf, joined, money, num, numberSetting, pick, rateText, roundUp, valueAt, type ScalingContext } from './context.js';
 import type { ComponentResult, ScalingEvidence } from './types.js';
 
 export const PODS_COMPONENT = 'pods/HPA';
@@ -14,26 +15,38 @@ export function analysePods(ctx: ScalingContext): ComponentResult | null {
   const running = pick(findSeries(ctx.history, { namespace: CI.namespace, metricName: CI.metrics.runningPods }), ['Average', 'Maximum', 'Minimum']);
   const queue = queueSeries(ctx);
 
-  const given = (value: number | null, fallback: number): { value: number; assumed: boolean } =>
-    value === null ? { value: fallback, assumed: true } : { value, assumed: false };
-  const limit = given(numberSetting(ctx, 'pods.cpuLimitMillicores', 'pods.cpuLimitMilli'), PORT_DEFAULTS.cpuLimitMillicores);
-  const target = given(numberSetting(ctx, 'pods.hpaTargetPercent', 'pods.hpaCpuTargetPercent', 'pods.cpuTargetPercent', 'hpa.targetPercent'), PORT_DEFAULTS.hpaTargetPercent);
-  const min = given(numberSetting(ctx, 'pods.min', 'hpa.min'), PORT_DEFAULTS.podsMin);
-  const max = given(numberSetting(ctx, 'pods.max', 'hpa.max'), PORT_DEFAULTS.podsMax);
-  const assumed = [limit.assumed && `CPU limit ${limit.value}m`, target.assumed && `HPA target ${target.value} %`, max.assumed && `HPA max ${max.value}`]
-    .filter(Boolean)
-    .join(', ');
+  const assumed: string[] = [];
+  const given = (value: number | null, fallback: number, label: string): number => {
+    if (value !== null) return value;
+    assumed.push(`${label} ${fallback}`);
+    return fallback;
+  };
+  const limit = given(numberSetting(ctx, 'pods.cpuLimitMillicores'), PORT_DEFAULTS.cpuLimitMillicores, 'CPU limit (millicores)');
+  const request = given(numberSetting(ctx, 'pods.cpuRequestMillicores'), PORT_DEFAULTS.cpuRequestMillicores, 'CPU request (millicores)');
+  const target = given(numberSetting(ctx, 'pods.hpa.targetCpuPercent', 'pods.hpaTargetPercent'), PORT_DEFAULTS.hpaTargetPercent, 'HPA target (% of the request)');
+  const min = given(numberSetting(ctx, 'pods.min'), PORT_DEFAULTS.podsMin, 'HPA minimum');
+  const max = given(numberSetting(ctx, 'pods.max'), PORT_DEFAULTS.podsMax, 'HPA maximum');
+  // The HPA's target as a share of the limit, the unit pod_cpu_utilization_over_pod_limit is in.
+  const targetOfLimit = (target * request) / limit;
 
   const points = joined(ctx, cpu);
   const periodSec = ctx.history.periodSeconds;
-  let lastPods = min.value;
+  let lastPods = numberSetting(ctx, 'pods.initial') ?? min;
   let limitSeconds = 0;
   let requests = 0;
   const utilisation: Array<{ x: number; y: number }> = [];
   const evidence: ScalingEvidence[] = [];
   let saturatedAtMs: number | null = null;
   let saturatedAtRate: number | null = null;
+  const saturate = (series: ServerMetricSeries, p: { timeMs: number; value: number; offered: number | null }): void => {
+    evidence.push(evidenceOf(series, p));
+    if (saturatedAtMs === null || p.timeMs < saturatedAtMs) {
+      saturatedAtMs = p.timeMs;
+      saturatedAtRate = p.offered;
+    }
+  };
   let peak = 0;
+  let firstOverTarget = false;
   for (const p of points) {
     const pods = valueAt(running, p.timeMs) ?? lastPods;
     lastPods = pods;
@@ -41,61 +54,65 @@ export function analysePods(ctx: ScalingContext): ComponentResult | null {
       limitSeconds += (p.value / 100) * pods * periodSec;
       requests += p.requests * periodSec;
     }
-    const share = (100 * p.value) / target.value;
-    peak = Math.max(peak, share);
-    utilisation.push({ x: p.offered!, y: share });
-    if (saturatedAtMs === null && p.value >= target.value) {
-      saturatedAtMs = p.timeMs;
-      saturatedAtRate = p.offered;
-      evidence.push(evidenceOf(cpu, p));
+    peak = Math.max(peak, p.value);
+    utilisation.push({ x: p.offered!, y: p.value });
+    // Over the HPA's target with no pod left to add: the HPA cannot help any more.
+    if (!firstOverTarget && p.value >= targetOfLimit && pods >= max) {
+      firstOverTarget = true;
+      saturate(cpu, p);
       if (running !== undefined) evidence.push(evidenceOf(running, { timeMs: p.timeMs, value: pods }));
     }
   }
   if (queue !== undefined) {
     const queued = joined(ctx, queue).find((p) => p.value > 0);
     if (queued !== undefined) {
-      evidence.push(evidenceOf(queue, queued));
-      if (saturatedAtMs === null || queued.timeMs < saturatedAtMs) {
-        saturatedAtMs = queued.timeMs;
-        saturatedAtRate = queued.offered;
-      }
+      saturate(queue, queued);
+      const cpuThen = cpu.points.find(([t]) => t === queued.timeMs);
+      if (cpuThen !== undefined) evidence.push(evidenceOf(cpu, { timeMs: cpuThen[0], value: cpuThen[1] }));
     }
   }
+  evidence.sort((a, b) => a.time.localeCompare(b.time));
 
-  const limitCores = limit.value / 1000;
+  const limitCores = limit / 1000;
   const perRequest = requests > 0 ? limitSeconds / requests : null;
   let recommendation: string;
   let arithmetic: string;
   if (perRequest === null) {
-    recommendation = `No sizing: no requests were served while pod CPU was recorded.`;
+    recommendation = 'No sizing: no requests were served while pod CPU was recorded.';
     arithmetic = 'The pod CPU series has no point inside the run.';
   } else {
     const cpuSeconds = perRequest * limitCores;
-    const podsNeeded = Math.max(min.value, Math.ceil((ctx.goalRequests * perRequest) / (target.value / 100)));
-    const sizing = podsNeeded > max.value ? `raise the HPA maximum from ${max.value} to ${podsNeeded} pods` : `HPA maximum ${max.value} suffices (${podsNeeded} pods needed)`;
+    const busyCores = ctx.goalRequests * cpuSeconds;
+    const hpaPods = Math.max(min, roundUp(busyCores / ((request / 1000) * (target / 100))));
+    const limitPods = Math.max(1, roundUp(busyCores / limitCores));
+    const sizing = hpaPods > max ? `Raise the HPA maximum from ${max} to ${hpaPods} pods` : `HPA maximum ${max} suffices (${hpaPods} pods)`;
     const sizingPrices = ctx.prices.sizing;
-    const hourly = sizingPrices === null ? null : podsNeeded * (limitCores * sizingPrices.podVcpuHour + (PORT_DEFAULTS.memoryLimitMiB / 1024) * sizingPrices.podMemoryGbHour);
+    const hourly = sizingPrices === null ? null : hpaPods * (limitCores * sizingPrices.podVcpuHour + (PORT_DEFAULTS.memoryLimitMiB / 1024) * sizingPrices.podMemoryGbHour);
     recommendation =
-      `${sizing} at ${target.value} % CPU target, ${limit.value}m CPU limit, minimum ${min.value}, for ${rateText(ctx, ctx.goalRate)}` +
-      (hourly === null ? '.' : ` (about ${money(hourly, ctx.prices.currency)} per hour as Fargate pods).`);
+      `${sizing} for ${rateText(ctx, ctx.goalRate)}: the HPA keeps each pod at ${target} % of its ${request}m CPU request` +
+      (hpaPods > limitPods ? `; at their ${limit}m limits ${limitPods} pods would carry it, so a CPU request nearer the limit needs fewer pods` : '') +
+      (hourly === null ? '.' : ` (about ${money(hourly, ctx.prices.currency)} per hour for ${hpaPods} Fargate-priced pods).`);
     arithmetic =
-      `CPU per request = Σ(CPU % of limit × running pods × ${periodSec} s) / Σ requests = ${num(limitSeconds)} limit-seconds / ${num(requests)} requests ` +
-      `= ${num(perRequest * 1000)} ms of a pod limit = ${num(cpuSeconds * 1000)} ms CPU (limit ${limit.value}m). ` +
-      `At the goal: ${num(ctx.goalRequests)} requests/s × ${num(perRequest)} = ${num(ctx.goalRequests * perRequest)} pod limits busy; ` +
-      `at ${target.value} % target each pod carries ${target.value / 100}: ${num(ctx.goalRequests * perRequest)} / ${target.value / 100} = ` +
-      `${num((ctx.goalRequests * perRequest) / (target.value / 100))}, rounded up: ${podsNeeded} pods (at least the minimum ${min.value}).` +
-      (assumed ? ` Assumed (the source does not say; the AWS port's deployment): ${assumed}.` : '');
+      `CPU per request = Σ(CPU % of the ${limit}m limit × running pods × ${periodSec} s) / Σ requests = ${num(limitSeconds)} limit-seconds / ${num(requests)} requests ` +
+      `× ${limitCores} cores = ${num(cpuSeconds * 1000)} ms CPU. At the goal: ${num(ctx.goalRequests)} requests/s × ${num(cpuSeconds * 1000)} ms = ${num(busyCores)} cores busy; ` +
+      `the HPA's share per pod is ${target} % × ${request}m = ${num((request * target) / 100)}m: ${num(busyCores)} / ${num((request * target) / 100000)} = ` +
+      `${num(busyCores / ((request / 1000) * (target / 100)))}, rounded up: ${hpaPods} pods (at least the minimum ${min}); at the ${limit}m limit: ` +
+      `${num(busyCores)} / ${limitCores} = ${num(busyCores / limitCores)}, ${limitPods} pods. The pods saturate when requests queue for a busy pod, or when CPU passes the ` +
+      `HPA's target (${num(targetOfLimit)} % of the limit) with ${max} pods running.` +
+      (assumed.length > 0 ? ` Assumed (the source does not say; the AWS port's deployment): ${assumed.join(', ')}.` : '');
   }
   return {
     component: { name: PODS_COMPONENT, saturatedAtRate, evidence, recommendation, arithmetic },
     saturatedAtMs,
-    utilisation: { component: PODS_COMPONENT, basis: `pod CPU as a share of the HPA target (${target.value} % of the limit)`, points: utilisation },
+    utilisation: { component: PODS_COMPONENT, basis: `pod CPU as a share of its ${limit}m limit`, points: utilisation },
     peakUtilisation: points.length > 0 ? peak : null,
   };
 }
 
-/** A queue length the source publishes for the pods (the emulator's model does; Container Insights has none). */
-function queueSeries(ctx: ScalingContext) {
-  const candidates = ctx.history.series.filter((s) => s.namespace === CI.namespace && /queue/i.test(s.metricName) && s.points.length > 0);
-  return pick(candidates, ['Maximum', 'Average', 'Sum']);
+/** A queue of requests waiting for a pod, where the source publishes one (the emulator's model; Container Insights has none). */
+function queueSeries(ctx: ScalingContext): ServerMetricSeries | undefined {
+  return pick(
+    ctx.history.series.filter((s) => /QueueLength/i.test(s.metricName) && s.points.length > 0),
+    ['Maximum', 'Average', 'Sum'],
+  );
 }

@@ -2,7 +2,7 @@
 // runner pods the goal needs, from the generator's measured CPU per request.
 import { ACHIEVED_SHARE, K6_CORES_PER_POD, K6_CPU_SECONDS_PER_REQUEST, K6_CPU_SOURCE, K6_CPU_TARGET } from './constants.js';
 import type { ClientLoad } from './client-load.js';
-import { num } from './context.js';
+import { num, roundUp } from './context.js';
 import type { ComponentResult } from './types.js';
 
 export const RUNNERS_COMPONENT = 'k6 runners';
@@ -11,7 +11,7 @@ export function analyseRunners(load: ClientLoad, goalRate: number): ComponentRes
   const goalRequests = goalRate * load.requestsPerIteration;
   const cores = goalRequests * K6_CPU_SECONDS_PER_REQUEST;
   const coresNeeded = cores / K6_CPU_TARGET;
-  const pods = Math.max(1, Math.ceil(coresNeeded / K6_CORES_PER_POD));
+  const pods = Math.max(1, roundUp(coresNeeded / K6_CORES_PER_POD));
   const behind = load.fellBehind;
   const evidence = behind === null ? [] : [
     { metric: 'k6 dropped_iterations (per second)', value: Math.round(behind.dropped * 100) / 100, time: new Date(behind.timeMs).toISOString() },
@@ -23,7 +23,7 @@ export function analyseRunners(load: ClientLoad, goalRate: number): ComponentRes
       saturatedAtRate: behind?.offered ?? null,
       evidence,
       recommendation:
-        `${num(Math.ceil(coresNeeded))} core${Math.ceil(coresNeeded) === 1 ? '' : 's'} for k6 at ${num(goalRate)} ${load.unit}/s: ${pods} runner pod${pods > 1 ? 's' : ''} of ${K6_CORES_PER_POD} vCPU (OS_INFRA_K6_PARALLELISM=${pods})` +
+        `${num(roundUp(coresNeeded))} core${roundUp(coresNeeded) === 1 ? '' : 's'} for k6 at ${num(goalRate)} ${load.unit}/s: ${pods} runner pod${pods > 1 ? 's' : ''} of ${K6_CORES_PER_POD} vCPU (OS_INFRA_K6_PARALLELISM=${pods})` +
         (behind === null ? '.' : `; this run fell behind from ${num(behind.offered)} ${load.unit}/s (too few VUs, or the generator's CPU).`),
       arithmetic:
         `${num(goalRate)} ${load.unit}/s × ${num(load.requestsPerIteration)} requests per iteration = ${num(goalRequests)} requests/s; ` +

@@ -2,7 +2,7 @@
 // requests per address per window against the limit; sized as a limit, or as an allow-list for the runners.
 import { WAFV2 } from '../../../catalogue/aws-metrics.js';
 import { findSeries } from '../server-metrics/history.js';
-import { evidenceOf, joined, num, numberSetting, pick, textSetting, type ScalingContext } from './context.js';
+import { evidenceOf, joined, num, numberSetting, pick, roundUp, textSetting, type ScalingContext } from './context.js';
 import type { ComponentResult, ScalingEvidence } from './types.js';
 
 export const WAF_COMPONENT = 'WAF rate rule';
@@ -60,7 +60,7 @@ export function analyseWaf(ctx: ScalingContext | null, client: ClientWafBlocks |
 
   const perAddressAllowed = limit / windowSeconds;
   const goalRequests = ctx?.goalRequests ?? null;
-  const neededLimit = goalRequests === null ? null : Math.ceil(goalRequests * windowSeconds);
+  const neededLimit = goalRequests === null ? null : roundUp(goalRequests * windowSeconds);
   const blocked = saturatedAtMs !== null || clientBlocked;
   const advice = "allow-list the runners' egress addresses in the WAF (infra/: OS_INFRA_LOAD_EGRESS_CIDRS, the WAF allow-list stack) or target the ALB behind CloudFront";
   let recommendation: string;

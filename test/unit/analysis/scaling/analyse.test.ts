@@ -15,10 +15,13 @@ const WRITES_FIRST: ModelParameters = {
   provisionedRcu: 100,
   cpuMsPerRequest: 5,
   pods: 2,
+  podsMax: 10,
   cpuLimitMillicores: 500,
+  cpuRequestMillicores: 100,
   hpaTargetPercent: 70,
 };
-const PODS_FIRST: ModelParameters = { ...WRITES_FIRST, provisionedWcu: 1000, cpuMsPerRequest: 20 };
+// Two pods that cannot grow: 70 % of the 100m request is 14 % of the 500m limit.
+const PODS_FIRST: ModelParameters = { ...WRITES_FIRST, provisionedWcu: 1000, cpuMsPerRequest: 20, podsMax: 2 };
 
 function input(overrides: Partial<ScalingInput>): ScalingInput {
   return {
@@ -72,10 +75,10 @@ describe('DynamoDB writes saturate first', () => {
     expect(result.findings.join(' ')).toMatch(/The SLO broke at step 4 \(40 iterations\/s, from 36 s into the run\) \(CreateRecord errorRate\); DynamoDB open-saves-records saturated 0 s before that step began: it is what broke the SLO\./);
   });
 
-  it('keeps the pods within their HPA: 50 requests/s at 5 ms need 0.71 of a 70 % pod, so the minimum of 2', () => {
+  it('keeps the pods within their HPA: 50 requests/s × 5 ms = 0.25 cores, / 70 % of 100m = 3.6, so 4 pods of at most 10', () => {
     const pods = component(result, 'pods/HPA');
     expect(pods.saturatedAtRate).toBeNull();
-    expect(pods.recommendation).toMatch(/^HPA maximum 2 suffices \(2 pods needed\)/);
+    expect(pods.recommendation).toMatch(/^HPA maximum 10 suffices \(4 pods\) for 50 iterations\/s/);
   });
 
   it('sizes for --goal-rate instead of the peak', () => {
@@ -94,22 +97,29 @@ describe('pod CPU saturates first', () => {
   const result = analyseScaling(input({ history: history(PODS_FIRST) }));
   const pods = component(result, 'pods/HPA');
 
-  it('names pods/HPA, saturated once 20 ms per request on two 500m pods passed the 70 % target', () => {
+  it('names pods/HPA, saturated at the first step: 2 × rate % of the limit passes the HPA target (14 %) with both pods running', () => {
     expect(result.scaling.bottleneck).toBe('pods/HPA');
-    // CPU % of limit = rate × 20 ms / (2 × 500 ms) = 2 × rate: 80 % at 40/s, 60 % at 30/s.
-    expect(pods.saturatedAtRate).toBe(40);
+    expect(pods.saturatedAtRate).toBe(10);
+    expect(pods.evidence[0]).toMatchObject({ metric: expect.stringMatching(/^ContainerInsights pod_cpu_utilization_over_pod_limit .*\(Average\)$/), value: 20 });
   });
 
-  it('sizes the HPA maximum from CPU seconds per request: 50/s × 20 ms = 1 core = 2 limits, / 0.7 = 2.86 → 3 pods', () => {
-    expect(pods.recommendation).toMatch(/^raise the HPA maximum from 2 to 3 pods at 70 % CPU target, 500m CPU limit/);
-    expect(pods.arithmetic).toMatch(/= 40\.0 ms of a pod limit = 20\.0 ms CPU/);
+  it('records queueing once the two pods are busy for whole seconds (past 50/s: never here)', () => {
+    expect(pods.evidence.some((e) => e.metric.includes('RequestQueueLength'))).toBe(false);
+    const busier = analyseScaling(input({ history: history({ ...PODS_FIRST, cpuMsPerRequest: 25 }) }));
+    // 25 ms per request on 2 × 500m: busy at 40/s; queueing from the 50/s step
+    expect(component(busier, 'pods/HPA').evidence.find((e) => e.metric.includes('RequestQueueLength'))!.time).toBe(new Date(START_MS + 48_000).toISOString());
+  });
+
+  it('sizes the HPA maximum from CPU seconds per request: 50/s × 20 ms = 1 core, / (70 % × 100m) = 14.3 → 15 pods; 2 at the 500m limit', () => {
+    expect(pods.recommendation).toMatch(/^Raise the HPA maximum from 2 to 15 pods for 50 iterations\/s: the HPA keeps each pod at 70 % of its 100m CPU request; at their 500m limits 2 pods would carry it/);
+    expect(pods.arithmetic).toMatch(/72\.0 limit-seconds \/ 1,800 requests × 0\.5 cores = 20\.0 ms CPU/);
   });
 });
 
 describe('WAF, runners and missing sources', () => {
   it('a blocking WAF rule saturates with its rule named, and the advice says allow-list or target the ALB', () => {
     const result = analyseScaling(
-      input({ history: withWaf(history(PODS_FIRST), 600, 60, 20), wafBlocks: { metric: 'opensaves_waf_blocked', count: 42, lastTimeMs: END_MS } }),
+      input({ history: withWaf(history(WRITES_FIRST), 600, 60, 20), wafBlocks: { metric: 'opensaves_waf_blocked', count: 42, lastTimeMs: END_MS } }),
     );
     const waf = component(result, 'WAF rate rule');
     expect(waf.saturatedAtRate).toBe(20);

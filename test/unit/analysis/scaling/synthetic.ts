@@ -57,7 +57,10 @@ export interface ModelParameters {
   provisionedRcu: number;
   cpuMsPerRequest: number;
   pods: number;
+  podsMax: number;
   cpuLimitMillicores: number;
+  cpuRequestMillicores: number;
+  /** of the CPU request, as Kubernetes' HPA */
   hpaTargetPercent: number;
   /** seconds of the run without DynamoDB points (a gap) */
   gap?: [number, number];
@@ -77,7 +80,10 @@ export function history(p: ModelParameters, rates: readonly number[] = RATES): S
   const consumedWrite = rates.map((_, i) => [t(i), Math.min(wanted[i]!, p.provisionedWcu)] as [number, number]).filter((_, i) => !inGap(i));
   const writeThrottles = rates.map((_, i) => [t(i), Math.max(0, (wanted[i]! - p.provisionedWcu) / p.wcuPerRequest)] as [number, number]).filter((_, i) => !inGap(i));
   const consumedRead = rates.map((r, i) => [t(i), r * p.rcuPerRequest] as [number, number]);
-  const cpuPercent = rates.map((r, i) => [t(i), Math.min(100, (100 * r * p.cpuMsPerRequest) / (p.pods * p.cpuLimitMillicores))] as [number, number]);
+  const demand = rates.map((r) => (100 * r * p.cpuMsPerRequest) / (p.pods * p.cpuLimitMillicores));
+  const cpuPercent = rates.map((_, i) => [t(i), Math.min(100, demand[i]!)] as [number, number]);
+  // Requests wait for a pod once the pods are busy for the whole second.
+  const queued = rates.map((r, i) => [t(i), demand[i]! > 100 ? Math.ceil((r * (demand[i]! - 100)) / demand[i]!) : 0] as [number, number]);
   return {
     source: 'emulator-model',
     from: START_MS,
@@ -85,9 +91,10 @@ export function history(p: ModelParameters, rates: readonly number[] = RATES): S
     periodSeconds: 1,
     settings: {
       'pods.min': p.pods,
-      'pods.max': p.pods,
+      'pods.max': p.podsMax,
       'pods.cpuLimitMillicores': p.cpuLimitMillicores,
-      'pods.hpaTargetPercent': p.hpaTargetPercent,
+      'pods.cpuRequestMillicores': p.cpuRequestMillicores,
+      'pods.hpa.targetCpuPercent': p.hpaTargetPercent,
       'dynamodb.records.mode': 'provisioned',
       'dynamodb.records.wcu': p.provisionedWcu,
       'dynamodb.records.rcu': p.provisionedRcu,
@@ -96,6 +103,7 @@ export function history(p: ModelParameters, rates: readonly number[] = RATES): S
     series: [
       series(CI.namespace, CI.metrics.podCpuOverLimit, pods, 'Average', 'Percent', cpuPercent),
       series(CI.namespace, CI.metrics.runningPods, pods, 'Average', 'Count', rates.map((_, i) => [t(i), p.pods])),
+      series('OpenSaves/EmulatorModel', 'RequestQueueLength', pods, 'Maximum', 'Count', queued),
       series(DYNAMODB.namespace, DYNAMODB.metrics.consumedWrite, table, 'Sum', 'Count', consumedWrite),
       series(DYNAMODB.namespace, DYNAMODB.metrics.consumedRead, table, 'Sum', 'Count', consumedRead),
       series(DYNAMODB.namespace, DYNAMODB.metrics.provisionedWrite, table, 'Average', 'Count', rates.map((_, i) => [t(i), p.provisionedWcu])),

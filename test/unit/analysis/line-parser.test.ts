@@ -45,6 +45,19 @@ describe('LineParser', () => {
     expect(point.check).toBe('say "hé" — ok');
   });
 
+  it('keeps tag values apart however often their texts meet in the cache of recent strings', () => {
+    // Same length and same first, middle and last characters: the texts share a cache slot and evict each other.
+    const values = ['aXbYc', 'aQbZc', 'aXbYc', 'aQbZc', 'a-b-c'];
+    const parser = new LineParser();
+    const point = new PointFields();
+    const seen = values.map((op) => {
+      const line = `{"metric":"grpc_req_duration","type":"Point","data":{"time":"2026-11-28T03:01:25Z","value":1,"tags":{"op":"${op}","status":"0"}}}`;
+      parser.parse(line, 0, line.length, point, TAGGED_METRICS);
+      return point.op;
+    });
+    expect(seen).toEqual(values);
+  });
+
   it('parses Metric declarations with their thresholds', () => {
     const { kind, point } = parse(
       '{"type":"Metric","data":{"name":"checks","type":"rate","contains":"default","thresholds":["rate>0.5"],"submetrics":null},"metric":"checks"}',

@@ -145,3 +145,18 @@ describe("the scenarios' status checks", () => {
     expect(stats.effectiveErrors).toBe(2);
   });
 });
+
+describe('scanInputs on tag values that are not ASCII', () => {
+  it('decodes UTF-8 check names on lines of any chunk, ASCII-only chunks before and after included', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const path = join(tempDir(), 'utf8.json');
+    const check = (name: string, second: number) =>
+      `{"metric":"checks","type":"Point","data":{"time":"2026-11-28T03:01:${String(second).padStart(2, '0')}Z","value":1,"tags":{"check":"${name}","group":""}}}`;
+    // Enough ASCII lines on both sides that the UTF-8 one sits in a read chunk of its own neighbours.
+    const filler = Array.from({ length: 3000 }, (_, i) => check('plain ascii check', i % 60));
+    writeFileSync(path, `${[...filler, check('héllo — wörld', 30), ...filler].join('\n')}\n`);
+    const { aggregate } = await scanInputs([path], { bucketMs: 10_000, lenient: false, workers: 0 });
+    expect(aggregate.checks.get('héllo — wörld')).toEqual({ passes: 1, fails: 0 });
+    expect(aggregate.checks.get('plain ascii check')).toEqual({ passes: 6000, fails: 0 });
+  });
+});

@@ -20,7 +20,12 @@ test-analysis: setup ensure-chromium ## npm run analyze end to end: a report, ex
 	[ $$status -eq 2 ] || { echo "analyze on a missing file: expected exit 2, got $$status"; exit 1; }; \
 	echo "test-analysis: ok"
 
-bench-analysis: setup ## throughput and peak RSS of the analysis on synthetic k6 output (BENCH_LINES=10000000 for the big run)
+# As a user runs it: `npm run analyze -- FILE --format json`, process start to exit, on a short capacity run recorded
+# against the local emulator and replicated to ANALYSIS_LINES lines (ANALYSIS_E2E_ARGS: e.g. --from k6.json --repeat 5).
+ANALYSIS_LINES ?= 5000000
+ANALYSIS_E2E_ARGS ?=
+bench-analysis: setup k6 bundle ## the analysis end to end (MB/s, lines/s, peak RSS) on a real run's lines; then the scan alone on synthetic output (BENCH_LINES)
+	npx tsx bench/analysis-e2e.ts --lines $(ANALYSIS_LINES) $(ANALYSIS_E2E_ARGS)
 	npx tsx bench/analysis-throughput.ts $(BENCH_LINES)
 
 TEST_TARGETS += test-analysis

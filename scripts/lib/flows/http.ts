@@ -3,7 +3,10 @@
 // over http-transport.ts); these stay for the run's own lifecycle.
 import encoding from 'k6/encoding';
 import { httpCall, parseJson, encodeSegment as seg } from '../http-client.js';
-import { buildHttpRecord, type HttpRecord } from '../http-records.js';
+import { type HttpRecord } from '../http-records.js';
+import { STALE, untilFresh } from '../consistency.js';
+import { verify } from '../checks.js';
+import { createRecord as createRecordFlow } from './records.js';
 import type { Payload } from '../payloads.js';
 import type { SeedRecord } from '../run-data.js';
 
@@ -35,13 +38,20 @@ export function deleteStore(key: string): boolean {
   return httpCall('DeleteStore', 'DELETE', `/api/stores/${seg(key)}`, null, { route: `DELETE ${ROUTES.store}` }).ok;
 }
 
+/** Creates a seeded record through the transport-neutral flow (which allows for a lagging store lookup). */
 export function createRecord(ref: SeedRecord): boolean {
-  const body = JSON.stringify(buildHttpRecord(ref.key, ref.seed));
-  return httpCall('CreateRecord', 'POST', `/api/stores/${seg(ref.store)}/records`, body, { route: `POST ${ROUTES.records}` }).ok;
+  return createRecordFlow(ref) !== null;
 }
 
+/** Uploads a blob; a 404 from the port's lagging lookup of a record just made is tried again (consistency.ts). */
 export function uploadBlob(ref: { store: string; key: string }, bytes: ArrayBuffer): boolean {
-  return httpCall('CreateBlob', 'PUT', blobPath(ref.store, ref.key, BLOB_NAME), bytes, { route: `PUT ${ROUTES.blob}` }).ok;
+  const uploaded = untilFresh('CreateBlob', (lastTry) => {
+    const result = httpCall('CreateBlob', 'PUT', blobPath(ref.store, ref.key, BLOB_NAME), bytes, { route: `PUT ${ROUTES.blob}`, expect: [200, 404] });
+    if (result.status !== 404) return result.ok;
+    if (!lastTry) return STALE;
+    return verify('CreateBlob', 'an upload finds the record it belongs to', false, () => `${ref.key}: still not found`);
+  });
+  return uploaded === true;
 }
 
 /** Every blob, then every record, then the store (the REST API's DeleteStore leaves blobs behind). */

@@ -25,15 +25,28 @@ export interface ReadTags {
 // Over a lagging transport "not found" right after a write is the older state, not an error.
 const LAGGING = transport.readsMayLag;
 
+const CREATE_OPTIONS: CallOptions = { allowMissing: LAGGING };
+
 /** Creates the record `ref` stands for; returns what the transport echoed (or, when it echoes nothing, what was written). */
 export function createRecord(ref: RecordRef, hint?: Hint): RecordMessage | null {
   const record = buildRecord(ref.key, ref.seed);
-  const result = transport.createRecord(ref.store, record, hint === undefined ? undefined : { hint });
-  if (!result.ok) return null;
-  if (result.message === null) return record;
-  const differences = recordDifferences(result.message, record);
-  verify('CreateRecord', 'a created record echoes what was written', differences.length === 0, () => differences.join('; '));
-  return result.message;
+  const options = hint === undefined ? CREATE_OPTIONS : { ...CREATE_OPTIONS, hint };
+  return (
+    untilFresh('CreateRecord', (lastTry) => {
+      const result = transport.createRecord(ref.store, record, options);
+      if (!result.ok) return null;
+      // The AWS port looks the store up first; a lagging lookup of a store just made answers 404 and writes nothing.
+      if (result.missing) {
+        if (!lastTry) return STALE;
+        verify('CreateRecord', 'a create finds the store it belongs to', false, () => `${ref.store}: still not found`);
+        return null;
+      }
+      if (result.message === null) return record;
+      const differences = recordDifferences(result.message, record);
+      verify('CreateRecord', 'a created record echoes what was written', differences.length === 0, () => differences.join('; '));
+      return result.message;
+    }) ?? null
+  );
 }
 
 const RECORD_READS_BACK = 'a record reads back as last written';

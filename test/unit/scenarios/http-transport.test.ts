@@ -1,8 +1,9 @@
 // Every scenario over TRANSPORT=http with the real k6 against the local emulator's
 // AWS port API: against a plain emulator each passes every check over REST alone,
 // says once what the port lacks and leaves nothing behind; atomic says the port
-// has no atomic routes and runs nothing; a WAF rate rule is recognised, counted
-// apart from errors and explained once.
+// has no atomic routes and runs nothing; under the port's eventual consistency
+// and first-page lists each still passes, counting the stale reads it retried;
+// a WAF rate rule is recognised, counted apart from errors and explained once.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATENCY_NOT_JUDGED, runK6 } from '../../helpers/k6.js';
@@ -121,6 +122,44 @@ describe('each scenario over TRANSPORT=http against a plain emulator', () => {
     expect(count(summary, 'grpc_req_duration')).toBe(0);
     expect(count(summary, 'checks')).toBe(0);
     expect(sumWhere(await fetchMetrics(emulator.httpUrl), 'opensaves_rpc_total', {})).toBe(rpcsBefore);
+  });
+});
+
+describe('each scenario over TRANSPORT=http against eventually consistent reads and first-page lists', () => {
+  let emulator: EmulatorProcess;
+  beforeAll(async () => {
+    // As the port on DynamoDB: reads may see the state of up to 200 ms ago; lists and queries stop after 4 KiB.
+    emulator = await startEmulatorProcess(['--read-lag-ms', '200', '--page-bytes', '4096']);
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+
+  // Scenarios that read their own writes right away meet the lag on every run.
+  const READ_OWN_WRITES = new Set(['smoke', 'crud', 'blobs', 'cache']);
+
+  it.each(HTTP_SCENARIOS)('$name counts stale reads instead of failing, and checks what a first page holds', async ({ name, env }) => {
+    // Arrange
+    const summaryPath = join(bundles.root, `lagging-${name}.json`);
+
+    // Act
+    const run = await runK6(bundles.path(name), {
+      env: { TRANSPORT: 'http', OPEN_SAVES_HTTP_URL: emulator.httpUrl, PROFILE: 'smoke', SUMMARY_PATH: summaryPath, ...LATENCY_NOT_JUDGED, ...env, HOLD: '1s' },
+      args: K6_TEST_ARGS,
+      timeoutMs: 90_000,
+    });
+
+    // Assert
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const summary = readSummary(summaryPath);
+    expect(summary.metrics.checks?.values.fails, run.stdout).toBe(0);
+    expect(summary.metrics.checks?.values.passes).toBeGreaterThan(0);
+    expect(count(summary, 'opensaves_verify_failures')).toBe(0);
+    expect(count(summary, 'opensaves_errors')).toBe(0);
+    if (READ_OWN_WRITES.has(name)) {
+      expect(count(summary, 'opensaves_stale_reads'), 'stale reads').toBeGreaterThan(0);
+      expect(run.stdout).toMatch(/stale reads \(an older state, read again within READ_RETRY_BUDGET_MS\): [1-9]/);
+    }
   });
 });
 

@@ -91,6 +91,7 @@ export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisH
           prices,
           goalRate: config.goalRate,
           wafBlocks,
+          httpShare: httpShareOf(views),
         })
       : null;
 
@@ -147,4 +148,14 @@ function clientWafBlocks(aggregate: Aggregate): { metric: string; count: number;
   const stats = aggregate.metrics.get(WAF_BLOCKED_METRIC);
   if (stats === undefined) return null;
   return { metric: WAF_BLOCKED_METRIC, count: stats.sum, lastTimeMs: stats.nonZero > 0 && Number.isFinite(stats.lastTimeMs) ? stats.lastTimeMs : null };
+}
+
+function httpShareOf(views: ReturnType<typeof operationViews>): number {
+  let http = 0;
+  let all = 0;
+  for (const view of views.values()) {
+    all += view.stats.effectiveCount;
+    if (view.protocol === 'http') http += view.stats.effectiveCount;
+  }
+  return all === 0 ? 0 : http / all;
 }

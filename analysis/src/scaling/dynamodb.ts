@@ -34,6 +34,8 @@ interface Side {
   provisioned: ServerMetricSeries | undefined;
   throttles: ServerMetricSeries | undefined;
   setting: number | null;
+  /** on-demand: the table's maximum throughput setting, if any */
+  maximum: number | null;
 }
 
 export function analyseTable(ctx: ScalingContext, table: string): ComponentResult | null {
@@ -54,6 +56,7 @@ export function analyseTable(ctx: ScalingContext, table: string): ComponentResul
       provisioned: series(DYNAMODB.metrics.provisionedWrite, ['Average', 'Maximum', 'Minimum']),
       throttles: series(DYNAMODB.metrics.writeThrottles, ['Sum']),
       setting: numberSetting(ctx, ...keys('wcu')),
+      maximum: numberSetting(ctx, ...keys('maxWcu')),
     },
     {
       kind: 'read',
@@ -62,6 +65,7 @@ export function analyseTable(ctx: ScalingContext, table: string): ComponentResul
       provisioned: series(DYNAMODB.metrics.provisionedRead, ['Average', 'Maximum', 'Minimum']),
       throttles: series(DYNAMODB.metrics.readThrottles, ['Sum']),
       setting: numberSetting(ctx, ...keys('rcu')),
+      maximum: numberSetting(ctx, ...keys('maxRcu')),
     },
   ];
   if (sides.every((side) => side.consumed === undefined)) return null;
@@ -94,8 +98,8 @@ export function analyseTable(ctx: ScalingContext, table: string): ComponentResul
           requests += p.requests * periodSec;
         }
       }
-      const capacity = valueAt(side.provisioned, p.timeMs) ?? side.setting;
-      if (provisionedMode && capacity !== null && capacity > 0) {
+      const capacity = provisionedMode ? (valueAt(side.provisioned, p.timeMs) ?? side.setting) : side.maximum;
+      if (capacity !== null && capacity > 0) {
         const share = (100 * p.value) / periodSec / capacity;
         const previous = utilisationByTime.get(p.timeMs);
         if (previous === undefined || share > previous.y) utilisationByTime.set(p.timeMs, { x: p.offered!, y: share });
@@ -119,7 +123,7 @@ export function analyseTable(ctx: ScalingContext, table: string): ComponentResul
     if (served === 0 || units === 0) continue;
     const perRequest = units / served;
     const atGoal = ctx.goalRequests * perRequest;
-    const current = side.setting ?? lastValue(side.provisioned);
+    const current = provisionedMode ? (side.setting ?? lastValue(side.provisioned)) : side.maximum;
     sized.push({ side, perRequest, atGoal, provision: roundUp(atGoal * (1 + DYNAMODB_HEADROOM)), current, lowerBound, consumed: units, requests: served });
   }
 
@@ -145,8 +149,10 @@ export function analyseTable(ctx: ScalingContext, table: string): ComponentResul
       (provisionedHourly === null ? '' : `, ${money(provisionedHourly, currency)} per hour`) +
       `; or on-demand at ${money(onDemandHourly, currency)} per hour at that rate.`;
   } else {
+    const maxima = sized.filter((s) => s.current !== null && s.atGoal > s.current);
     recommendation =
-      `Keep ${table} on-demand: ${sized.map((s) => `${num(s.atGoal)} ${s.side.unit}/s`).join(' and ')} at ${rateText(ctx, ctx.goalRate)} cost ` +
+      (maxima.length > 0 ? `Raise ${table}'s maximum throughput to ${maxima.map((s) => `${num(roundUp(s.atGoal * (1 + DYNAMODB_HEADROOM)))} ${s.side.unit} (now ${num(s.current!)})`).join(' and ')}; on-demand, ` : `Keep ${table} on-demand: `) +
+      `${sized.map((s) => `${num(s.atGoal)} ${s.side.unit}/s`).join(' and ')} at ${rateText(ctx, ctx.goalRate)} cost ` +
       `${money(onDemandHourly, currency)} per hour` +
       (provisionedHourly === null ? '.' : `; provisioned with ${headroom} headroom (${sized.map((s) => `${num(s.provision)} ${s.side.unit}`).join(', ')}) would cost ${money(provisionedHourly, currency)} per hour.`);
   }
@@ -170,7 +176,10 @@ export function analyseTable(ctx: ScalingContext, table: string): ComponentResul
   return {
     component: { name, saturatedAtRate, evidence, recommendation, arithmetic },
     saturatedAtMs,
-    utilisation: utilisation.length === 0 ? null : { component: name, basis: 'consumed as a share of provisioned capacity (the higher of reads and writes)', points: utilisation },
+    utilisation:
+      utilisation.length === 0
+        ? null
+        : { component: name, basis: `consumed as a share of ${provisionedMode ? 'provisioned capacity' : 'the maximum throughput'} (the higher of reads and writes)`, points: utilisation },
     peakUtilisation: utilisation.length === 0 ? null : Math.max(...utilisation.map((u) => u.y)),
   };
 }

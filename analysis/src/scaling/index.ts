@@ -31,6 +31,8 @@ export interface ScalingInput {
   /** --goal-rate; null: the run's peak offered rate */
   goalRate: number | null;
   wafBlocks: ClientWafBlocks | null;
+  /** share of the run's requests made over HTTP: the port's WAF sits in front of its HTTP API only */
+  httpShare: number;
 }
 
 export function analyseScaling(input: ScalingInput): ScalingAnalysis {
@@ -60,7 +62,7 @@ export function analyseScaling(input: ScalingInput): ScalingAnalysis {
       const result = analyseCache(ctx, cluster);
       if (result !== null) results.push(result);
     }
-    const waf = analyseWaf(ctx, input.wafBlocks);
+    const waf = analyseWaf(ctx, input.wafBlocks, input.httpShare);
     if (waf !== null) results.push(waf);
     if (results.length === 0) findings.push(`The server metrics hold no series the scaling analysis reads (pods, DynamoDB, ElastiCache, WAF).`);
   } else {
@@ -68,7 +70,7 @@ export function analyseScaling(input: ScalingInput): ScalingAnalysis {
       input.unavailable ??
         'No server metrics (--server-metrics URL for the emulator with --model, or --cloudwatch --infra-env FILE for a deployment): only the k6 runners are sized.',
     );
-    const waf = analyseWaf(null, input.wafBlocks);
+    const waf = analyseWaf(null, input.wafBlocks, input.httpShare);
     if (waf !== null) results.push(waf);
   }
   results.push(analyseRunners(load, goalRate));

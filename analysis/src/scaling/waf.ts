@@ -17,7 +17,7 @@ export interface ClientWafBlocks {
   lastTimeMs: number | null;
 }
 
-export function analyseWaf(ctx: ScalingContext | null, client: ClientWafBlocks | null): ComponentResult | null {
+export function analyseWaf(ctx: ScalingContext | null, client: ClientWafBlocks | null, httpShare: number): ComponentResult | null {
   const blockedSeries = ctx === null ? undefined : pick(findSeries(ctx.history, { namespace: WAFV2.namespace, metricName: WAFV2.metrics.blocked }), ['Sum']);
   const limitSetting = ctx === null ? null : numberSetting(ctx, 'waf.limit');
   const windowSetting = ctx === null ? null : numberSetting(ctx, 'waf.windowSeconds', 'waf.windowS', 'waf.window');
@@ -43,15 +43,16 @@ export function analyseWaf(ctx: ScalingContext | null, client: ClientWafBlocks |
       saturatedAtRate = first.offered;
     }
   }
-  if (ctx !== null) {
+  if (ctx !== null && httpShare > 0) {
     // Every runner of a local run shares one address, as a runner pool behind one NAT address does.
+    // Only HTTP requests pass the WAF (CloudFront is in front of the port's HTTP API).
     const width = ctx.history.periodSeconds * 1000;
     for (let t = ctx.load.startMs - (ctx.load.startMs % width); t <= ctx.load.endMs; t += width) {
       const offered = ctx.load.offeredAt(t, width);
       const inWindow = ctx.load.requestsAt(t + width - windowSeconds * 1000, windowSeconds * 1000);
-      if (offered === null || inWindow === null) continue;
+      if (offered === null || inWindow === null || offered <= 0) continue;
       const covered = Math.min(windowSeconds, (t + width - ctx.load.startMs) / 1000);
-      utilisation.push({ x: offered, y: (100 * inWindow * covered) / limit });
+      utilisation.push({ x: offered, y: (100 * httpShare * inWindow * covered) / limit });
     }
   }
   if (clientBlocked) {
@@ -59,7 +60,8 @@ export function analyseWaf(ctx: ScalingContext | null, client: ClientWafBlocks |
   }
 
   const perAddressAllowed = limit / windowSeconds;
-  const goalRequests = ctx?.goalRequests ?? null;
+  const goalRequests = ctx === null ? null : ctx.goalRequests * (httpShare > 0 ? httpShare : 1);
+  const grpcOnly = httpShare === 0 ? " (this run's requests were gRPC, which the port does not serve through CloudFront; the figures are for the same rate over HTTP)" : '';
   const neededLimit = goalRequests === null ? null : roundUp(goalRequests * windowSeconds);
   const blocked = saturatedAtMs !== null || clientBlocked;
   const advice = "allow-list the runners' egress addresses in the WAF (infra/: OS_INFRA_LOAD_EGRESS_CIDRS, the WAF allow-list stack) or target the ALB behind CloudFront";
@@ -69,13 +71,13 @@ export function analyseWaf(ctx: ScalingContext | null, client: ClientWafBlocks |
       `The WAF blocked the load (${rule}: ${num(limit)} requests per ${windowSeconds} s per address${assumed}): ${advice}` +
       (neededLimit === null ? '.' : `; keeping the rule instead needs a limit of at least ${num(neededLimit)} per ${windowSeconds} s for one address.`);
   } else if (goalRequests !== null && goalRequests > perAddressAllowed) {
-    recommendation = `Nothing was blocked, but the goal's ${num(goalRequests)} requests/s exceed what ${rule} allows one address (${num(perAddressAllowed)}/s): ${advice}.`;
+    recommendation = `Nothing was blocked, but the goal's ${num(goalRequests)} requests/s exceed what ${rule} allows one address (${num(perAddressAllowed)}/s): ${advice}${grpcOnly}.`;
   } else {
     recommendation = `${rule} (${num(limit)} per ${windowSeconds} s per address${assumed}) allows the goal.`;
   }
   const arithmetic =
     `The rule allows ${num(limit)} / ${windowSeconds} s = ${num(perAddressAllowed)} requests/s from one address.` +
-    (goalRequests === null ? '' : ` The goal sends ${num(goalRequests)} requests/s; from one egress address that is ${num(goalRequests)} × ${windowSeconds} s = ${num(neededLimit!)} requests per window; spread over N addresses, ${num(neededLimit!)} / N each.`) +
+    (goalRequests === null ? '' : ` The goal sends ${num(goalRequests)} HTTP requests/s; from one egress address that is ${num(goalRequests)} × ${windowSeconds} s = ${num(neededLimit!)} requests per window; spread over N addresses, ${num(neededLimit!)} / N each.`) +
     (clientBlocked ? ` k6 counted ${num(client.count)} blocked requests (${client.metric}).` : '');
   return {
     component: { name: WAF_COMPONENT, saturatedAtRate, evidence, recommendation, arithmetic },

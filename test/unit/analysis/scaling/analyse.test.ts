@@ -35,6 +35,7 @@ function input(overrides: Partial<ScalingInput>): ScalingInput {
     prices,
     goalRate: null,
     wafBlocks: null,
+    httpShare: 1,
     ...overrides,
   };
 }

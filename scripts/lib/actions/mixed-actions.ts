@@ -9,12 +9,12 @@ import { transport } from '../transport.js';
 import { NO_DIFFERENCES } from '../records.js';
 import { iterationKey } from '../keys.js';
 import { iterationSeed } from '../vu-seed.js';
-import { makePayload } from '../payloads.js';
+import { makePayload, type Payload } from '../payloads.js';
 import { pick, pickSome } from '../random.js';
 import { anyOwned, forget, remember, type OwnRecord } from '../vu-state.js';
 import { createRecord, deleteRecord, readRecord, readRecordBatch, readSeed, updateRecord } from '../flows/records.js';
 import { findStoreByName, readStoreKey } from '../flows/stores.js';
-import { abortedUpload, chunkUrls, deleteBlob, readBlob, readChunk, uploadBlob, uploadChunked } from '../flows/blobs.js';
+import { abortedUpload, chunkUrls, deleteBlob, readBlob, readChunk, uploadBlob, uploadChunked, uploadConfirmed } from '../flows/blobs.js';
 import { contend } from '../flows/atomic.js';
 import { queryOffered, runQuery, type QueryKind } from '../flows/queries.js';
 import { CHUNK_BYTES, CHUNKED_UPLOAD_CHUNKS, COLD_COUNTERS, HOT_COUNTER } from '../run-data.js';
@@ -25,6 +25,8 @@ import type { ActionContext, ActionTable } from './types.js';
 // Over HTTP only the kinds the port can ask remain (by owner).
 const MIXED_QUERIES: readonly QueryKind[] = (['owner', 'tagsAnd', 'tagsOr', 'filter', 'sorted', 'keysOnly', 'allStores'] as const).filter(queryOffered);
 const chunk = makePayload(CHUNK_BYTES);
+// The payload each own record's blob was last uploaded with.
+const lastUploaded = new WeakMap<OwnRecord, Payload>();
 
 // Ping is gRPC's alone: prepared once per VU with one check for its status and
 // read-back (grpc-client.ts), verified on one call in VERIFY_EVERY.
@@ -101,7 +103,12 @@ const ALL_ACTIONS: ActionTable = {
   CreateBlob: async (context) => {
     const own = anyOwned() ?? createOwn(context);
     const payload = pick(context.payloads);
-    if (own && (await uploadBlob(own, payload))) own.hasBlob = true;
+    if (!own) return;
+    // Over HTTP the upload's answer is empty: it is read back, and the blob it replaced is what a lagging read may return.
+    if (await uploadConfirmed(own, payload, own.hasBlob ? lastUploaded.get(own) : undefined)) {
+      own.hasBlob = true;
+      lastUploaded.set(own, payload);
+    }
   },
   DeleteBlob: async (context) => {
     const own = anyOwned() ?? createOwn(context);

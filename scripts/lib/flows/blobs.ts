@@ -22,20 +22,39 @@ interface StreamedPiece<M> {
   content?: string;
 }
 
-export async function uploadBlob(target: BlobTarget, payload: Payload, hint?: Hint): Promise<boolean> {
+/** An upload's outcome: its answer's size checked (`echoed`), or an empty answer (`accepted`, HTTP), or failed. */
+type Uploaded = 'echoed' | 'accepted' | false;
+
+async function upload(target: BlobTarget, payload: Payload, hint?: Hint): Promise<Uploaded> {
   const options: CallOptions = { hint, allowMissing: LAGGING };
-  const uploaded = await untilFreshAsync('CreateBlob', async (lastTry) => {
+  const uploaded = await untilFreshAsync('CreateBlob', async (lastTry): Promise<Uploaded | typeof STALE> => {
     const result = await transport.uploadBlob(target, payload, options);
     if (!result.ok) return false;
     // The AWS port looks the record up first; a lagging lookup of a record just made answers 404.
     if (result.missing) {
       if (!lastTry) return STALE;
-      return verify('CreateBlob', 'an upload finds the record it belongs to', false, () => `${target.key}: still not found`);
+      verify('CreateBlob', 'an upload finds the record it belongs to', false, () => `${target.key}: still not found`);
+      return false;
     }
-    if (result.message === null) return true;
-    return verify('CreateBlob', 'an uploaded blob reports the size that was sent', Number(result.message.size) === payload.size);
+    if (result.message === null) return 'accepted';
+    return verify('CreateBlob', 'an uploaded blob reports the size that was sent', Number(result.message.size) === payload.size) && 'echoed';
   });
   return uploaded ?? false;
+}
+
+export async function uploadBlob(target: BlobTarget, payload: Payload, hint?: Hint): Promise<boolean> {
+  return (await upload(target, payload, hint)) !== false;
+}
+
+/**
+ * Uploads and checks the upload: by the size the answer reports (gRPC), or, where the
+ * answer is empty (the AWS port), by reading the blob back. `previous` is the blob the
+ * record held before, which a lagging read may still return.
+ */
+export async function uploadConfirmed(target: BlobTarget, payload: Payload, previous?: Payload): Promise<boolean> {
+  const uploaded = await upload(target, payload);
+  if (uploaded === 'accepted') await readBlob(target, payload, undefined, previous);
+  return uploaded !== false;
 }
 
 /**

@@ -74,7 +74,16 @@ function deleteGrpcRecord(ref: RecordRef, record: RecordMessage | undefined, tal
   else leave(tally, 'record', `${ref.store}/${ref.key}`, why(deleted));
 }
 
+/**
+ * Deletes a store over gRPC; it is read first, since deleting a store that does not
+ * exist answers OK. (Upstream's store cache may still return a deleted store for a
+ * while; such a store counts as deleted again.)
+ */
 export function deleteGrpcStore(key: string, tally: Tally): void {
+  if (grpcStoreName(key) === null) {
+    tally.gone.store++;
+    return;
+  }
   const deleted = unary('DeleteStore', { key }, { ...GRPC_OPTIONS, expect: ['OK', 'NOT_FOUND'] });
   if (deleted.status === 'OK') tally.deleted.store++;
   else if (deleted.status === 'NOT_FOUND') tally.gone.store++;

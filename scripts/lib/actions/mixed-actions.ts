@@ -12,7 +12,7 @@ import { iterationSeed } from '../vu-seed.js';
 import { makePayload, type Payload } from '../payloads.js';
 import { pick, pickSome } from '../random.js';
 import { anyOwned, forget, remember, type OwnRecord } from '../vu-state.js';
-import { createRecord, deleteRecord, readRecord, readRecordBatch, readSeed, updateRecord } from '../flows/records.js';
+import { createRecord, deleteRecord, dropRecord, readRecord, readRecordBatch, readSeed, updateRecord } from '../flows/records.js';
 import { findStoreByName, readStoreKey } from '../flows/stores.js';
 import { abortedUpload, chunkUrls, deleteBlob, readBlob, readChunk, uploadBlob, uploadChunked, uploadConfirmed } from '../flows/blobs.js';
 import { contend } from '../flows/atomic.js';
@@ -45,7 +45,7 @@ function createOwn(context: ActionContext): OwnRecord | undefined {
   const own: OwnRecord = { store: pick(context.data.stores), key: iterationKey(context.data.runId, 'own'), seed: iterationSeed(), version: 0, hasBlob: false };
   if (!createRecord(own)) return undefined;
   const evicted = remember(own);
-  if (evicted) transport.deleteRecord(evicted.store, evicted.key);
+  if (evicted) dropRecord(evicted);
   return own;
 }
 

@@ -134,8 +134,23 @@ export function updateRecord(ref: RecordRef, version: number, hint?: Hint): Reco
 
 const GONE_PROBE: CallOptions = { allowMissing: true, hint: { skipCache: true } };
 
+/**
+ * Over HTTP a record known to hold a blob loses the blob first: the AWS port's
+ * record delete leaves it in S3, where nothing reaches it once the record is gone.
+ */
+function deleteBlobFirst(ref: { store: string; key: string; hasBlob?: boolean }): void {
+  if (transport.name === 'http' && ref.hasBlob === true) transport.deleteBlob(ref, { allowMissing: true });
+}
+
+/** Deletes a record no longer wanted (one evicted from a VU's own records), its blob first; nothing is read back. */
+export function dropRecord(ref: { store: string; key: string; hasBlob?: boolean }): void {
+  deleteBlobFirst(ref);
+  transport.deleteRecord(ref.store, ref.key);
+}
+
 /** Deletes a record and confirms it is gone. */
-export function deleteRecord(ref: { store: string; key: string }): boolean {
+export function deleteRecord(ref: { store: string; key: string; hasBlob?: boolean }): boolean {
+  deleteBlobFirst(ref);
   if (!transport.deleteRecord(ref.store, ref.key).ok) return false;
   untilFresh('GetRecord', (lastTry) => {
     const after = transport.getRecord(ref.store, ref.key, GONE_PROBE);

@@ -1,0 +1,195 @@
+// dist/cleanup.js removes what a run left behind, from RUN_ID alone: a run
+// killed mid-run (SIGKILL, so no teardown) over gRPC and over HTTP, a run kept
+// with KEEP_DATA=true (by the very command it printed); it exits 0 only when
+// nothing of the run is left, and 99 when something is. Also: a clean HTTP run
+// leaves no blob bytes behind, orphaned ones included.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { K6_BINARY, LATENCY_NOT_JUDGED, runK6, type K6Run } from '../../helpers/k6.js';
+import { REPO_ROOT, startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
+import { bundleScenarios, K6_TEST_ARGS, type Bundles } from './bundles.js';
+import { fetchMetrics, sample, sumWhere } from './emulator-metrics.js';
+import { count, readSummary } from './summary-file.js';
+
+let bundles: Bundles;
+let emulator: EmulatorProcess | undefined;
+
+beforeAll(() => {
+  bundles = bundleScenarios();
+});
+
+afterEach(async () => {
+  await emulator?.stop();
+  emulator = undefined;
+});
+
+// A small, write-heavy run: records of its own with blobs come up within seconds.
+const RUN_ENV = { RATE: '20', RAMP: '1s', HOLD: '60s', READ_RATIO: '0.2', RECORDS_PER_STORE: '5', BLOB_SIZES: '1KB,100KB', ...LATENCY_NOT_JUDGED };
+const WAIT_FOR_DATA_MS = 40_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Left {
+  stores: number;
+  records: number;
+  blobBytes: number;
+  orphanedBlobBytes: number;
+}
+
+async function whatIsLeft(target: EmulatorProcess): Promise<Left> {
+  const metrics = await fetchMetrics(target.httpUrl);
+  return {
+    stores: sample(metrics, 'opensaves_stores') ?? -1,
+    records: sample(metrics, 'opensaves_records') ?? -1,
+    blobBytes: sample(metrics, 'opensaves_blob_bytes') ?? -1,
+    orphanedBlobBytes: sample(metrics, 'opensaves_orphaned_blob_bytes') ?? -1,
+  };
+}
+
+/** Starts the mixed scenario and kills k6 with SIGKILL once the run has records of its own with blobs. */
+async function killMidRun(target: EmulatorProcess, env: Record<string, string>): Promise<Left> {
+  const envArgs = Object.entries({ ...RUN_ENV, ...env }).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
+  const child = spawn(K6_BINARY, ['run', '--quiet', '--no-color', ...envArgs, ...K6_TEST_ARGS, bundles.path('mixed')], {
+    cwd: REPO_ROOT,
+    stdio: 'ignore',
+    env: { ...process.env, K6_NO_USAGE_REPORT: 'true' },
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    // Setup makes 5 seeds per store, a blob record per size class (101 KiB) and counters; wait for more than that.
+    const deadline = Date.now() + WAIT_FOR_DATA_MS;
+    for (;;) {
+      const left = await whatIsLeft(target);
+      if (left.records >= 30 && left.blobBytes > 4 * 103_424) return left;
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the run made too little to test with: ${JSON.stringify(left)}`);
+      await sleep(250);
+    }
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+function cleanup(env: Record<string, string>, args: string[] = []): Promise<K6Run> {
+  return runK6(bundles.path('cleanup'), { env, args: [...K6_TEST_ARGS, ...args], timeoutMs: 120_000 });
+}
+
+function expectNothingLeftReported(run: K6Run, runId: string): void {
+  const output = run.stdout + run.stderr;
+  expect(run.exitCode, output).toBe(0);
+  expect(run.stdout).toContain(`RESULT: nothing of run ${runId} is left`);
+  expect(output).not.toMatch(/Uncaught|\bat \S+ \(file:/);
+}
+
+describe('dist/cleanup.js after a run killed with SIGKILL', () => {
+  it('removes every store, record and blob of the run over gRPC', async () => {
+    emulator = await startEmulatorProcess();
+    const before = await killMidRun(emulator, { OPEN_SAVES_ADDR: emulator.grpcAddress, RUN_ID: 'killed-grpc' });
+    expect(before.stores).toBe(3);
+
+    const run = await cleanup({ OPEN_SAVES_ADDR: emulator.grpcAddress, RUN_ID: 'killed-grpc' });
+
+    expectNothingLeftReported(run, 'killed-grpc');
+    expect(run.stdout).toMatch(/deleted 3 stores, \d+ records, \d+ blobs/);
+    expect(run.stderr).toContain('as its manifest records');
+    expect(await whatIsLeft(emulator)).toMatchObject({ stores: 0, records: 0, blobBytes: 0 });
+    // Looked up, not listed: no QueryRecords call found the run's own records.
+    const metrics = await fetchMetrics(emulator.httpUrl);
+    expect(sumWhere(metrics, 'opensaves_rpc_total', { method: 'GetRecords' })).toBeGreaterThan(0);
+  });
+
+  it('removes every store, record and blob of the run over HTTP, blobs before their records', async () => {
+    emulator = await startEmulatorProcess();
+    const env = { TRANSPORT: 'http', OPEN_SAVES_HTTP_URL: emulator.httpUrl, RUN_ID: 'killed-http' };
+    const before = await killMidRun(emulator, env);
+    expect(before.stores).toBe(3);
+
+    const run = await cleanup(env);
+
+    expectNothingLeftReported(run, 'killed-http');
+    expect(run.stdout).toMatch(/deleted 3 stores, \d+ records, \d+ blobs/);
+    expect(await whatIsLeft(emulator)).toEqual({ stores: 0, records: 0, blobBytes: 0, orphanedBlobBytes: 0 });
+  });
+
+  it('finds nothing the second time, and still exits 0', async () => {
+    emulator = await startEmulatorProcess();
+    const env = { TRANSPORT: 'http', OPEN_SAVES_HTTP_URL: emulator.httpUrl, RUN_ID: 'twice' };
+    await killMidRun(emulator, env);
+    expectNothingLeftReported(await cleanup(env), 'twice');
+
+    const again = await cleanup(env);
+
+    expectNothingLeftReported(again, 'twice');
+    expect(again.stdout).toMatch(/: deleted nothing; not found \(already gone or never made\): \d+ stores, \d+ records\n/);
+    // The manifest went last; without it the keys come from this command's variables (the run's defaults here).
+    expect(again.stderr).toContain('no manifest store twice-all-manifest');
+  });
+});
+
+describe('dist/cleanup.js when the target cannot delete', () => {
+  it('exits 99 and says what is left', async () => {
+    emulator = await startEmulatorProcess(['--error-rate', 'DeleteRecord=1']);
+    await killMidRun(emulator, { OPEN_SAVES_ADDR: emulator.grpcAddress, RUN_ID: 'stuck' });
+
+    const run = await cleanup({ OPEN_SAVES_ADDR: emulator.grpcAddress, RUN_ID: 'stuck' });
+
+    expect(run.exitCode, run.stdout + run.stderr).toBe(99);
+    expect(run.stdout).toMatch(/RESULT: \d+ item\(s\) of run stuck are left/);
+    expect(run.stderr).toMatch(/cleanup: record stuck-all-\S+ is left: UNAVAILABLE/);
+    // The manifest stays while anything of the run does, so the next cleanup still knows the run.
+    expect((await whatIsLeft(emulator)).stores).toBeGreaterThan(0);
+  });
+
+  it('stops with one line when RUN_ID is missing', async () => {
+    emulator = await startEmulatorProcess();
+    const run = await cleanup({ OPEN_SAVES_ADDR: emulator.grpcAddress });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(108);
+    expect(run.stderr).toContain('test aborted: invalid RUN_ID; reason: expected the id of the run whose data to remove');
+  });
+});
+
+describe('a run with KEEP_DATA=true', () => {
+  it('prints the cleanup command, which removes the data it kept', async () => {
+    emulator = await startEmulatorProcess();
+    const kept = await runK6(bundles.path('mixed'), {
+      env: { ...RUN_ENV, HOLD: '2s', TRANSPORT: 'http', OPEN_SAVES_HTTP_URL: emulator.httpUrl, RUN_ID: 'kept', KEEP_DATA: 'true', SUMMARY_PATH: join(bundles.root, 'kept.json') },
+      args: K6_TEST_ARGS,
+      timeoutMs: 120_000,
+    });
+    expect(kept.exitCode, kept.stdout + kept.stderr).toBe(0);
+    const command = /remove it with: (k6 run .* dist\/cleanup\.js)/.exec(kept.stderr)?.[1];
+    expect(command).toBe(`k6 run -e RUN_ID=kept -e TRANSPORT=http -e OPEN_SAVES_HTTP_URL=${emulator.httpUrl} dist/cleanup.js`);
+    expect((await whatIsLeft(emulator)).records).toBeGreaterThan(0);
+
+    // The printed command, as a user would paste it: its -e pairs, against this checkout's bundle.
+    const env = Object.fromEntries([...(command ?? '').matchAll(/-e (\w+)=(\S+)/g)].map((match) => [match[1] as string, match[2] as string]));
+    const run = await cleanup(env);
+
+    expectNothingLeftReported(run, 'kept');
+    expect(await whatIsLeft(emulator)).toEqual({ stores: 0, records: 0, blobBytes: 0, orphanedBlobBytes: 0 });
+  });
+});
+
+describe('a clean run over HTTP with KEEP_DATA=false', () => {
+  it('leaves no store, record or blob byte, orphaned ones included', async () => {
+    // Arrange: writes only, most of them blobs on the VU's own records and deletes of those records.
+    emulator = await startEmulatorProcess();
+    const mix = join(bundles.root, 'blob-deletes.json');
+    writeFileSync(mix, JSON.stringify({ read: { GetRecord: 1 }, write: { CreateRecord: 1, CreateBlob: 3, DeleteRecord: 2 } }));
+
+    // Act
+    const run = await runK6(bundles.path('mixed'), {
+      env: { ...RUN_ENV, HOLD: '4s', READ_RATIO: '0', MIX: mix, TRANSPORT: 'http', OPEN_SAVES_HTTP_URL: emulator.httpUrl, RUN_ID: 'clean-http', SUMMARY_PATH: join(bundles.root, 'clean.json') },
+      args: K6_TEST_ARGS,
+      timeoutMs: 120_000,
+    });
+
+    // Assert
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(count(readSummary(join(bundles.root, 'clean.json')), 'http_req_duration{op:DeleteRecord}')).toBeGreaterThan(5);
+    expect(run.stderr).toMatch(/teardown: deleted 3 stores, \d+ records, \d+ blobs/);
+    expect(await whatIsLeft(emulator)).toEqual({ stores: 0, records: 0, blobBytes: 0, orphanedBlobBytes: 0 });
+  });
+});

@@ -81,11 +81,11 @@ export class ComponentModel {
     const cpuMs = this.config.pods.cpuMs[call.operation] ?? this.config.pods.cpuMs.default;
     const slot = this.pods.schedule(cpuMs);
     if (!slot) return proceed({ ok: false, rejection: overloaded(this.config.pods.queueLimit) });
-    const afterPod = (): void => {
-      const { admission, ioMs } = this.runSteps(call);
-      if (ioMs > 0) this.clock.setTimer(ioMs, () => proceed(admission));
-      else proceed(admission);
-    };
+    const afterPod = (): void =>
+      this.runSteps(call, (admission, ioMs) => {
+        if (ioMs > 0) this.clock.setTimer(ioMs, () => proceed(admission));
+        else proceed(admission);
+      });
     const waitMs = slot.endAt - this.clock.now();
     if (waitMs > 0) this.clock.setTimer(waitMs, afterPod);
     else afterPod();
@@ -114,33 +114,54 @@ export class ComponentModel {
     else if (cache.kind === 'delete') this.redis.delete(cache.key);
   }
 
-  private runSteps(call: CallDescription): { admission: Admission; ioMs: number } {
+  /**
+   * Runs the call's DynamoDB steps in order. A throttled step is retried after a backoff, as
+   * the AWS SDK does (each attempt is a throttle event); once the attempts are spent it fails
+   * the call with the port's answer, or is skipped where the port only logs the failure.
+   */
+  private runSteps(call: CallDescription, done: (admission: Admission, ioMs: number) => void): void {
     const plan = planCall(call);
     let cacheHit = false;
     if (plan.cache?.kind === 'read-through') cacheHit = this.redis.get(plan.cache.key);
     const steps = cacheHit ? (plan.stepsOnHit ?? []) : plan.steps;
     const estimated: Ticket['estimated'] = [];
+    const { latencyMs, retry } = this.config.dynamodb;
     let ioMs = 0;
-    for (const step of steps) {
-      const table = this.tables[step.table];
-      const items = step.items ?? 1;
-      const bytes = this.estimateBytes(step, table, call);
-      const units = unitsFor(step, table, bytes) * (isCollection(step) ? 1 : items);
-      const reads = READ_APIS.has(step.api);
-      const bucket = reads ? table.read : table.write;
-      ioMs += this.config.dynamodb.latencyMs;
-      if (bucket && !bucket.take(units)) {
-        if (reads) (table.second.readThrottles++, table.totals.readThrottles++);
-        else (table.second.writeThrottles++, table.totals.writeThrottles++);
-        if (step.throttled) return { admission: { ok: false, rejection: throttled(call, step, table.config) }, ioMs };
-        continue;
+    let index = 0;
+    let attempt = 1;
+    const next = (): void => {
+      while (index < steps.length) {
+        const step = steps[index]!;
+        const table = this.tables[step.table];
+        const items = step.items ?? 1;
+        const units = unitsFor(step, table, this.estimateBytes(step, table, call)) * (isCollection(step) ? 1 : items);
+        const reads = READ_APIS.has(step.api);
+        const bucket = reads ? table.read : table.write;
+        ioMs += latencyMs;
+        if (bucket && !bucket.take(units)) {
+          if (reads) (table.second.readThrottles++, table.totals.readThrottles++);
+          else (table.second.writeThrottles++, table.totals.writeThrottles++);
+          if (attempt < retry.maxAttempts) {
+            const backoffMs = retry.baseDelayMs * 2 ** (attempt - 1);
+            attempt++;
+            this.clock.setTimer(backoffMs, next);
+            return;
+          }
+          attempt = 1;
+          index++;
+          if (step.throttled) return done({ ok: false, rejection: throttled(call, step, table.config) }, ioMs);
+          continue;
+        }
+        attempt = 1;
+        index++;
+        addConsumed(table, step.api, units);
+        table.second.latency.set(step.api, latencyMs);
+        if (step.size === 'response') estimated.push({ step, units });
+        else if (step.size === 'request' && !isCollection(step)) learn(table, call.requestBytes);
       }
-      addConsumed(table, step.api, units);
-      table.second.latency.set(step.api, this.config.dynamodb.latencyMs);
-      if (step.size === 'response') estimated.push({ step, units });
-      else if (step.size === 'request' && !isCollection(step) && step.table !== 'stores') learn(table, call.requestBytes);
-    }
-    return { admission: { ok: true, ticket: { call, plan, cacheHit, estimated } }, ioMs };
+      done({ ok: true, ticket: { call, plan, cacheHit, estimated } }, ioMs);
+    };
+    next();
   }
 
   private estimateBytes(step: DynamoStep, table: TableState, call: CallDescription): number {
@@ -221,6 +242,8 @@ export class ComponentModel {
       'pods.hpa.scaleUpDelaySeconds': pods.hpa.scaleUpDelaySeconds,
       'pods.hpa.scaleDownStabilizationSeconds': pods.hpa.scaleDownStabilizationSeconds,
       'dynamodb.latencyMs': dynamodb.latencyMs,
+      'dynamodb.retry.maxAttempts': dynamodb.retry.maxAttempts,
+      'dynamodb.retry.baseDelayMs': dynamodb.retry.baseDelayMs,
       'cache.clusterId': cache.clusterId,
       'cache.memoryBytes': cache.memoryBytes,
       'cache.vcpus': cache.vcpus,

@@ -56,6 +56,8 @@ export interface TableConfig {
 export interface DynamoConfig {
   /** latency of one DynamoDB call, added to the request's time and reported as SuccessfulRequestLatency */
   latencyMs: number;
+  /** the SDK's retries of a throttled call: attempts in all, and the first backoff (doubling after) */
+  retry: { maxAttempts: number; baseDelayMs: number };
   tables: Readonly<Record<TableKind, TableConfig>>;
 }
 
@@ -155,7 +157,9 @@ export function parseModel(json: unknown, file: string): ModelConfig {
   const initial = v.int(pods.initial, 'pods.initial', { min, max, fallback: min, expected: `an integer from pods.min (${min}) to pods.max (${max})` });
 
   const dynamo = v.object(root.dynamodb ?? {}, 'dynamodb');
-  v.only(dynamo, 'dynamodb', ['$comment', 'latencyMs', 'tables']);
+  v.only(dynamo, 'dynamodb', ['$comment', 'latencyMs', 'retry', 'tables']);
+  const retry = v.object(dynamo.retry ?? {}, 'dynamodb.retry');
+  v.only(retry, 'dynamodb.retry', ['$comment', 'maxAttempts', 'baseDelayMs']);
   const tablesJson = v.object(dynamo.tables ?? {}, 'dynamodb.tables');
   v.only(tablesJson, 'dynamodb.tables', ['$comment', ...TABLE_KINDS]);
   const tables = {} as Record<TableKind, TableConfig>;
@@ -201,7 +205,14 @@ export function parseModel(json: unknown, file: string): ModelConfig {
         scaleDownStabilizationSeconds: v.int(hpa.scaleDownStabilizationSeconds, 'pods.hpa.scaleDownStabilizationSeconds', { min: 0, fallback: 300 }),
       },
     },
-    dynamodb: { latencyMs: v.number(dynamo.latencyMs, 'dynamodb.latencyMs', { min: 0, fallback: 3 }), tables },
+    dynamodb: {
+      latencyMs: v.number(dynamo.latencyMs, 'dynamodb.latencyMs', { min: 0, fallback: 3 }),
+      retry: {
+        maxAttempts: v.int(retry.maxAttempts, 'dynamodb.retry.maxAttempts', { min: 1, max: 10, fallback: 3 }),
+        baseDelayMs: v.number(retry.baseDelayMs, 'dynamodb.retry.baseDelayMs', { min: 0, fallback: 50 }),
+      },
+      tables,
+    },
     cache: {
       clusterId: v.string(cache.clusterId, 'cache.clusterId', 'open-saves-cache-001'),
       memoryBytes: v.int(cache.memoryBytes, 'cache.memoryBytes', { min: 1024, fallback: 536_870_912 }),

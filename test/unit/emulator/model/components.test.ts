@@ -161,7 +161,7 @@ describe('capacity units per operation', () => {
 
   it('throttles a provisioned table with the port\'s answer: 404 where any read failure is "not found", 500 for a failed write, RESOURCE_EXHAUSTED over gRPC', () => {
     const m = new ComponentModel(
-      model({ ...zeroCost, dynamodb: { latencyMs: 0, tables: { records: { mode: 'provisioned', rcu: 1, wcu: 3, burstSeconds: 1 } } } }),
+      model({ ...zeroCost, dynamodb: { latencyMs: 0, retry: { maxAttempts: 1 }, tables: { records: { mode: 'provisioned', rcu: 1, wcu: 3, burstSeconds: 1 } } } }),
       new ManualClock(),
     );
     expect(admit(m, call('HttpCreateRecord', { requestBytes: 500 })).ok).toBe(true);
@@ -180,6 +180,34 @@ describe('capacity units per operation', () => {
     const rpc = admit(m, { transport: 'grpc', operation: 'UpdateRecord', request: { storeKey: 's', record: { key: 'r' } }, requestBytes: 100 });
     expect(rpc.ok).toBe(false);
     if (!rpc.ok) expect(rpc.rejection.grpcMessage).toMatch(/^ProvisionedThroughputExceededException: .* open-saves-records/);
+  });
+
+  it('retries a throttled call after the SDK\'s doubling backoff, counting each throttled attempt, and fails it once the attempts are spent', () => {
+    const clock = new ManualClock();
+    const m = new ComponentModel(
+      model({ ...zeroCost, dynamodb: { latencyMs: 0, retry: { maxAttempts: 3, baseDelayMs: 50 }, tables: { records: { mode: 'provisioned', rcu: 10, wcu: 30, burstSeconds: 1 } } } }),
+      clock,
+    );
+    const results: Array<boolean> = [];
+    const create = () => m.admit(call('HttpCreateRecord', { requestBytes: 500 }), (a) => results.push(a.ok));
+    for (let i = 0; i < 10; i++) create(); // 30 WCU: the bucket is empty
+    expect(results).toEqual(Array(10).fill(true));
+    create();
+    expect(results).toHaveLength(10);
+    clock.advance(50); // 1.5 WCU back: still short
+    expect(results).toHaveLength(10);
+    clock.advance(100); // 3 more: the third attempt gets through
+    expect(results).toEqual(Array(11).fill(true));
+    expect(m.tables.records.totals.writeThrottles).toBe(2);
+    create(); // 1.5 WCU left: throttled once, through after 50 ms
+    clock.advance(50);
+    expect(results).toHaveLength(12);
+    expect(m.tables.records.totals.writeThrottles).toBe(3);
+    // Starve the bucket: three attempts in 150 ms cannot find 3 WCU when each refill is taken first.
+    m.tables.records.write!.charge(100);
+    create();
+    clock.advance(150);
+    expect(results.at(-1)).toBe(false);
   });
 
   it('serves gRPC GetRecord from the modelled Redis after a write cached it, with no DynamoDB read', () => {

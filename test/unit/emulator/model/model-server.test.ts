@@ -36,7 +36,7 @@ const post = (url: string, body: unknown) => fetch(url, { method: 'POST', body: 
 describe('DynamoDB throttling', () => {
   it('answers a throttled record write as the port does (HTTP 500, nothing stored) and RESOURCE_EXHAUSTED over gRPC, until the bucket refills', async () => {
     // 6 WCU with 1 s of burst: two 1 KB records (3 WCU each, 2 GSIs), then throttled.
-    const { server, clock, client } = await start({ ...free, dynamodb: { latencyMs: 0, tables: { records: { mode: 'provisioned', rcu: 100, wcu: 6, burstSeconds: 1 } } } });
+    const { server, clock, client } = await start({ ...free, dynamodb: { latencyMs: 0, retry: { maxAttempts: 1 }, tables: { records: { mode: 'provisioned', rcu: 100, wcu: 6, burstSeconds: 1 } } } });
     const base = `${server.httpUrl}/api/stores`;
     expect((await post(base, { store_id: 's1', name: 'one' })).status).toBe(201);
     expect((await post(`${base}/s1/records`, { record_id: 'r1', properties: { a: 1 } })).status).toBe(201);

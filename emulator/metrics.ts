@@ -74,6 +74,23 @@ export class Metrics {
     gauge(lines, 'opensaves_orphaned_blob_bytes', 'Bytes of those orphaned named blobs (part of opensaves_blob_bytes).', state.orphanedBlobBytes);
     gauge(lines, 'opensaves_state_bytes', 'Estimated bytes of state counted against --max-bytes.', state.budget.usedBytes);
     gauge(lines, 'opensaves_state_max_bytes', 'The state byte budget (--max-bytes).', state.budget.maxBytes);
+    const lag = state.readLag;
+    lines.push(
+      '# HELP opensaves_http_stale_reads_total HTTP item reads answered with an earlier state than the current one (--read-lag-ms).',
+      '# TYPE opensaves_http_stale_reads_total counter',
+      `opensaves_http_stale_reads_total ${lag ? lag.stores.staleReads + lag.records.staleReads + lag.metadata.staleReads : 0}`,
+    );
+    gauge(
+      lines,
+      'opensaves_read_lag_states',
+      'Earlier item states kept for lagged HTTP reads (--read-lag-ms).',
+      lag ? lag.stores.size + lag.records.size + lag.metadata.size : 0,
+    );
+    lines.push(
+      '# HELP opensaves_http_truncated_lists_total HTTP lists and queries (a store delete\'s record sweep too) cut to their first page (--page-bytes).',
+      '# TYPE opensaves_http_truncated_lists_total counter',
+      `opensaves_http_truncated_lists_total ${state.truncatedLists}`,
+    );
     lines.push(
       '# HELP opensaves_cache_requests_total Record and store cache lookups, by result.',
       '# TYPE opensaves_cache_requests_total counter',

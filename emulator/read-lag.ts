@@ -27,6 +27,8 @@ export class LaggedHistory<V> {
   private readonly ended = new Map<string, Map<string, EndedState<V>[]>>();
   private readonly expiries: Expiry[] = [];
   private expiryHead = 0;
+  /** Reads answered with an earlier state than the live one. */
+  staleReads = 0;
 
   /** Milliseconds, never decreasing; and the source of each read's lag. Tests replace both. */
   now: () => number = () => performance.now();
@@ -59,7 +61,12 @@ export class LaggedHistory<V> {
     const states = this.ended.get(group)?.get(key);
     if (!states) return live;
     const moment = now - this.random() * this.lagMs;
-    for (const state of states) if (state.until > moment) return state.value;
+    for (const state of states) {
+      if (state.until > moment) {
+        this.staleReads++;
+        return state.value;
+      }
+    }
     return live;
   }
 

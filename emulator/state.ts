@@ -128,6 +128,8 @@ export class State {
   readonly maxChunkBytes: number;
   /** --page-bytes; undefined: lists are never cut. */
   readonly pageBytes: number | undefined;
+  /** HTTP list/query answers that --page-bytes cut short. */
+  truncatedLists = 0;
   readonly stores = new Map<string, StoreEntity>();
   /** Records by store key, then record key. */
   readonly records = new Map<string, Map<string, RecordEntity>>();

@@ -94,7 +94,9 @@ export function queryRecordsPage(state: State, storeId: string, query: URLSearch
     matches.push(record);
   }
   matches.sort((a, b) => (a.key < b.key ? -1 : a.key === b.key ? 0 : 1));
-  return firstPage(matches, state.pageBytes, limit, recordItemBytes);
+  const page = firstPage(matches, state.pageBytes, limit, recordItemBytes);
+  if (page.length < matches.length && (limit <= 0 || page.length < limit)) state.truncatedLists++;
+  return page;
 }
 
 /** The size of the DynamoDB item the port stores for a record (timestamps as Unix seconds). */

@@ -17,7 +17,9 @@ export async function storesRoute(context: HttpContext): Promise<void> {
   const { state, method, response } = context;
   if (method === 'GET') {
     // A Scan: first page only.
-    const page = firstPage(state.storesForRead(), state.pageBytes, 0, storeItemBytes);
+    const stores = state.storesForRead();
+    const page = firstPage(stores, state.pageBytes, 0, storeItemBytes);
+    if (page.length < stores.length) state.truncatedLists++;
     sendJson(response, 200, { stores: page.map(storeToJson) });
     return;
   }

@@ -51,6 +51,9 @@ describe('with --page-bytes', () => {
     const used = sizes.slice(0, ids.length).reduce((a, b) => a + b, 0);
     expect(used).toBeLessThanOrEqual(PAGE_BYTES);
     expect(used + sizes[ids.length]!).toBeGreaterThan(PAGE_BYTES);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('# TYPE opensaves_http_truncated_lists_total counter');
+    expect(metrics).toMatch(/^opensaves_http_truncated_lists_total [1-9]\d*$/m);
   });
 
   it('owner and game queries are cut the same way; a smaller limit wins', async () => {
@@ -105,6 +108,7 @@ describe('without --page-bytes', () => {
     expect(idsOf((await call(base, 'GET', `/api/stores/${storeId}/records?owner_id=o2`)).json)).toHaveLength(RECORDS / 2);
     expect((await call(base, 'DELETE', `/api/stores/${storeId}`)).status).toBe(204);
     expect(unpaged.server.state.recordCount).toBe(0);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^opensaves_http_truncated_lists_total 0$/m);
   });
 });
 

@@ -71,6 +71,10 @@ describe('HTTP reads with --read-lag-ms (pinned clock)', () => {
     expect((await call('GET', `/api/stores/${storeId}/records`)).json.records).toHaveLength(1);
     clock.lagFraction(0);
     expect((await call('GET', path)).status).toBe(404);
+    const metrics = await (await fetch(`${emulator.server.httpUrl}/metrics`)).text();
+    // 404, empty list, old v, old v in the list, v2 after delete, the list after delete: six stale reads so far.
+    expect(metrics).toMatch(/^opensaves_http_stale_reads_total 6$/m);
+    expect(metrics).toMatch(/^opensaves_read_lag_states [1-9]\d*$/m);
 
     // Past the lag every read is current, and nothing of the past is kept.
     clock.at(8_001);

@@ -160,3 +160,24 @@ describe('scanInputs on tag values that are not ASCII', () => {
     expect(aggregate.checks.get('plain ascii check')).toEqual({ passes: 6000, fails: 0 });
   });
 });
+
+describe('the bundled worker kept between runs', () => {
+  it('is used while every file it was built from is unchanged, and not once one has changed', async () => {
+    const { writeFileSync, statSync, utimesSync } = await import('node:fs');
+    const { readCachedWorker } = await import('../../../analysis/src/scan.js');
+    const dir = tempDir();
+    const input = join(dir, 'reader.ts');
+    writeFileSync(input, 'export const a = 1;\n');
+    const stats = statSync(input);
+    const cachePath = join(dir, 'worker.json');
+    writeFileSync(cachePath, JSON.stringify({ inputs: [[input, stats.mtimeMs, stats.size]], code: 'bundled code' }));
+    expect(readCachedWorker(cachePath)).toBe('bundled code');
+
+    utimesSync(input, new Date(), new Date(stats.mtimeMs + 5_000));
+    expect(readCachedWorker(cachePath)).toBeNull();
+    writeFileSync(cachePath, '{"inputs": [["/no/such/file", 1, 1]], "code": "x"}');
+    expect(readCachedWorker(cachePath)).toBeNull();
+    writeFileSync(cachePath, 'not json');
+    expect(readCachedWorker(cachePath)).toBeNull();
+  });
+});

@@ -138,6 +138,45 @@ describe('HTTP reads with --read-lag-ms (pinned clock)', () => {
     expect((await call('PUT', path, { tags: ['t'] })).status).toBe(500);
   });
 
+  it('a blob PUT whose read missed a just-listed blob drops it from blob_keys; its object stays, unlisted', async () => {
+    emulator = await startTestEmulator({ readLagMs: LAG });
+    const clock = pinReadLag(emulator.server.state);
+    const storeId = uniqueKey('bstore');
+    clock.at(1_000);
+    await call('POST', '/api/stores', { store_id: storeId });
+    await call('POST', `/api/stores/${storeId}/records`, { record_id: 'r' });
+    const path = `/api/stores/${storeId}/records/r`;
+    clock.at(5_000);
+    expect((await call('PUT', `${path}/blobs/b1`, Buffer.from('one'))).status).toBe(200);
+    clock.lagFraction(0.5); // reads see 4500: before b1 was listed
+    expect((await call('PUT', `${path}/blobs/b2`, Buffer.from('two'))).status).toBe(200);
+    clock.lagFraction(0);
+    expect((await call('GET', `${path}/blobs`)).json).toEqual(['b2']);
+    const blob = await fetch(`${emulator.server.httpUrl}${path}/blobs/b1`);
+    expect(await blob.text()).toBe('one');
+    expect(emulator.server.state.orphanedBlobs.size).toBe(1);
+    // Deleting it by name removes the object, as the port's S3 delete does.
+    expect((await call('DELETE', `${path}/blobs/b1`)).status).toBe(204);
+    expect(emulator.server.state.orphanedBlobs.size).toBe(0);
+    expect(emulator.server.state.blobBytes).toBe(3);
+  });
+
+  it('a store delete sweeps only the records its lagged query sees', async () => {
+    emulator = await startTestEmulator({ readLagMs: LAG });
+    const clock = pinReadLag(emulator.server.state);
+    const storeId = uniqueKey('dstore');
+    clock.at(1_000);
+    await call('POST', '/api/stores', { store_id: storeId });
+    await call('POST', `/api/stores/${storeId}/records`, { record_id: 'old' });
+    clock.at(3_000);
+    await call('POST', `/api/stores/${storeId}/records`, { record_id: 'new' });
+    clock.lagFraction(0.5); // the sweep sees 2500: "old" only
+    expect((await call('DELETE', `/api/stores/${storeId}`)).status).toBe(204);
+    expect(emulator.server.state.getRecord(storeId, 'old')).toBeUndefined();
+    expect(emulator.server.state.getRecord(storeId, 'new')).toBeDefined();
+    expect(emulator.server.state.recordCount).toBe(1);
+  });
+
   it('metadata reads lag too', async () => {
     emulator = await startTestEmulator({ readLagMs: LAG });
     const clock = pinReadLag(emulator.server.state);

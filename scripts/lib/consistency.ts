@@ -1,8 +1,9 @@
 // Read-your-writes under eventual consistency. The AWS port reads DynamoDB without
 // ConsistentRead, so a read right after the run's own write may see the state
-// before it. Such a read is tried again, READ_RETRY_TRIES times in all within
+// before it (and a write whose own lookup of a record or store just made answers
+// 404). Such a call is tried again, READ_RETRY_TRIES times in all within
 // READ_RETRY_BUDGET_MS, and every stale answer is counted in opensaves_stale_reads
-// (tagged op); a read still stale on its last try is the caller's failure.
+// (tagged op); one still stale on its last try is the caller's failure.
 // Over gRPC (Open Saves reads its own writes) there is one try only.
 import { sleep } from 'k6';
 import type { RpcName } from './constants.js';
@@ -12,12 +13,11 @@ import { config } from './runtime.js';
 import { transport } from './transport.js';
 import { retryPausesMs } from './retry-pauses.js';
 
-
 // Over a transport that reads its own writes, the first try is the last.
 const pauses = transport.readsMayLag ? retryPausesMs(config.readRetryTries, config.readRetryBudgetMs) : [];
 const staleTags = memoized((op: RpcName): Readonly<Record<string, string>> => ({ op }));
 
-/** What one try found: `stale` asks for another try (the caller has settled the try's checks). */
+/** What a try returns when it found an older state: another try follows (the caller has settled the try's checks). */
 export const STALE = Symbol('stale');
 
 /**

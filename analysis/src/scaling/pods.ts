@@ -9,6 +9,12 @@ import type { ComponentResult, ScalingEvidence } from './types.js';
 
 export const PODS_COMPONENT = 'pods/HPA';
 
+/**
+ * Requests queue for a moment whenever several arrive at once, however idle the pods are; queueing counts as
+ * saturation only once it lasts this long (every period of it has requests waiting).
+ */
+const QUEUEING_SECONDS = 3;
+
 export function analysePods(ctx: ScalingContext): ComponentResult | null {
   const cpu = pick(findSeries(ctx.history, { namespace: CI.namespace, metricName: CI.metrics.podCpuOverLimit }), ['Average', 'Maximum']);
   if (cpu === undefined) return null;
@@ -64,7 +70,7 @@ export function analysePods(ctx: ScalingContext): ComponentResult | null {
     }
   }
   if (queue !== undefined) {
-    const queued = joined(ctx, queue).find((p) => p.value > 0);
+    const queued = sustained(joined(ctx, queue), roundUp(QUEUEING_SECONDS / periodSec));
     if (queued !== undefined) {
       saturate(queue, queued);
       const cpuThen = cpu.points.find(([t]) => t === queued.timeMs);
@@ -115,4 +121,17 @@ function queueSeries(ctx: ScalingContext): ServerMetricSeries | undefined {
     ctx.history.series.filter((s) => /QueueLength/i.test(s.metricName) && s.points.length > 0),
     ['Maximum', 'Average', 'Sum'],
   );
+}
+
+/** The first point of the first run of `length` consecutive periods with a queue. */
+function sustained<T extends { value: number; timeMs: number }>(points: readonly T[], length: number): T | undefined {
+  let start = 0;
+  for (let i = 0; i < points.length; i++) {
+    if (points[i]!.value <= 0) {
+      start = i + 1;
+      continue;
+    }
+    if (i - start + 1 >= length) return points[start];
+  }
+  return undefined;
 }

@@ -13,7 +13,7 @@ import { ManualClock } from '../../../../emulator/model/clock.js';
 import { parseModel } from '../../../../emulator/model/config.js';
 import { startServer, type ServerHandle } from '../../../../emulator/server.js';
 import { REPO_ROOT } from '../../../helpers/emulator-process.js';
-import { failure, TestClient } from '../support/client.js';
+import { failure, seedRecord, TestClient } from '../support/client.js';
 
 let server: ServerHandle | undefined;
 let client: TestClient | undefined;
@@ -81,6 +81,32 @@ describe('pods', () => {
     clock.advance(1000);
     expect(await second).toBe(200);
     expect(model.pods.rejectedTotal).toBe(2);
+  });
+});
+
+describe('gRPC streams', () => {
+  it('admits CreateBlob at the end of the upload and GetBlob before its first message, charging the record item they update and read', async () => {
+    const { server, client } = await start(free);
+    const { storeKey, recordKey } = await seedRecord(client);
+    const model = server.gate!.model!;
+    const { write, read } = model.tables.records.totals;
+    await client.upload('CreateBlob', [{ metadata: { storeKey, recordKey, size: 5 } }, { content: Buffer.from('hello') }]);
+    expect(model.tables.records.totals.write - write).toBe(3); // the record update, 2 GSIs
+    expect(model.tables.records.totals.read - read).toBe(0.5); // the record read before it
+    const download = await client.download<{ content?: Buffer }>('GetBlob', { storeKey, recordKey, hint: { skipCache: true } });
+    expect(download.code).toBe(status.OK);
+    expect(model.tables.records.totals.read - read).toBe(1); // skip_cache: read from the table
+  });
+
+  it('refuses an upload when every pod is busy and the queue is full, and keeps none of its bytes', async () => {
+    const { server, client, clock } = await start({ pods: { min: 1, max: 1, initial: 1, queueLimit: 0, cpuMs: { default: 1000 } }, dynamodb: { latencyMs: 0 } });
+    const pending = client.unary('Ping', { ping: 'p' });
+    await vi.waitFor(() => expect(clock.pendingTimers).toBeGreaterThan(1));
+    const refused = await failure(client.upload('CreateBlob', [{ metadata: { storeKey: 's', recordKey: 'r', size: 4 } }, { content: Buffer.from('data') }]));
+    expect(refused.code).toBe(status.UNAVAILABLE);
+    expect(server.state.budget.usedBytes).toBe(0);
+    clock.advance(2000);
+    expect(await pending).toEqual({ pong: 'p' });
   });
 });
 

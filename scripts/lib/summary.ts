@@ -44,8 +44,10 @@ export function buildSummary(scenario: string, config: Config, data: SummaryData
   lines.push(...staleLines(data));
   if (config.transport === 'http') lines.push(...wafLines(data, config.httpUrl));
   lines.push('', ...thresholdLines(data), '', ...checkLines(data.root_group), '', ...metricLines(data));
-  const failed = Object.values(data.metrics).some((metric) => Object.values(metric.thresholds ?? {}).some((t) => !t.ok));
-  lines.push('', failed ? 'RESULT: some thresholds failed' : 'RESULT: all thresholds passed', '');
+  const outcomes = Object.values(data.metrics).flatMap((metric) => Object.values(metric.thresholds ?? {}));
+  // A run stopped in setup() (or with nothing to run) has no thresholds to pass.
+  const result = outcomes.length === 0 ? 'no thresholds were evaluated' : outcomes.some((t) => !t.ok) ? 'some thresholds failed' : 'all thresholds passed';
+  lines.push('', `RESULT: ${result}`, '');
   return {
     stdout: lines.join('\n'),
     [config.summaryPath]: JSON.stringify({ scenario, config: describeConfig(config), notes: extra, ...data }, null, 2),

@@ -117,6 +117,7 @@ describe('each scenario over TRANSPORT=http against a plain emulator', () => {
     expect(run.stderr.match(/the AWS port has no atomic routes/g)).toHaveLength(1);
     const summary = readSummary(summaryPath);
     expect(summary.notes).toEqual(['nothing run: the AWS port has no atomic routes']);
+    expect(run.stdout).toContain('RESULT: no thresholds were evaluated');
     expect(count(summary, 'iterations')).toBe(1);
     expect(opsIn(summary, 'http_req_duration')).toEqual([]);
     expect(count(summary, 'grpc_req_duration')).toBe(0);

@@ -71,10 +71,18 @@ export function analyseCache(ctx: ScalingContext, cluster: string): ComponentRes
     }
   }
 
-  // Memory holds what the run wrote, so it grows with the number of writes: a run of the same length at the goal
-  // rate writes goal / mean-offered times as much.
+  // Memory holds what the run wrote, so it grows with the number of writes. With a key TTL longer than the run, the
+  // steady state at the goal holds a TTL's worth of the run's growth per iteration; without one, a run of the same
+  // length at the goal rate writes goal / mean-offered times as much.
   const peakPercent = memoryPoints.reduce((max, p) => Math.max(max, p.value), 0);
   const meanOffered = memoryPoints.length === 0 ? 0 : memoryPoints.reduce((sum, p) => sum + p.offered!, 0) / memoryPoints.length;
+  const ttlSeconds = numberSetting(ctx, `cache.${cluster}.ttlSeconds`, 'cache.ttlSeconds');
+  const first = memoryPoints[0];
+  const last = memoryPoints[memoryPoints.length - 1];
+  const iterations = memoryPoints.reduce((sum, p) => sum + p.offered! * ctx.history.periodSeconds, 0);
+  const spanSeconds = first === undefined || last === undefined ? 0 : (last.timeMs - first.timeMs) / 1000 + ctx.history.periodSeconds;
+  const growthPerIteration = first !== undefined && last !== undefined && iterations > 0 ? Math.max(0, last.value - first.value) / iterations : null;
+  const useTtl = ttlSeconds !== null && ttlSeconds > spanSeconds && growthPerIteration !== null;
   const growth = meanOffered > 0 ? ctx.goalRate / meanOffered : 1;
   const cpuPerRequest = requestSum > 0 ? cpuSum / requestSum : null;
   const cpuAtGoal = cpuPerRequest === null ? null : cpuPerRequest * ctx.goalRequests;
@@ -86,10 +94,13 @@ export function analyseCache(ctx: ScalingContext, cluster: string): ComponentRes
   const missesTotal = sum(misses);
   if (hitsTotal + missesTotal > 0) steps.push(`Hit rate over the run ${num((100 * hitsTotal) / (hitsTotal + missesTotal))} %.`);
   if (memoryPoints.length > 0) {
-    const neededPercent = peakPercent * growth;
+    const of = memoryBytes === null ? 'the node' : `${num(memoryBytes / 2 ** 20)} MiB`;
+    const neededPercent = useTtl ? first!.value + growthPerIteration! * ctx.goalRate * ttlSeconds! : peakPercent * growth;
     steps.push(
-      `Memory: peak ${num(peakPercent)} % of ${memoryBytes === null ? 'the node' : `${num(memoryBytes / 2 ** 20)} MiB`} at a mean ${rateText(ctx, meanOffered)}; ` +
-        `× ${num(ctx.goalRate)} / ${num(meanOffered)} = ${num(neededPercent)} %` +
+      (useTtl
+        ? `Memory: grew ${num(last!.value - first!.value)} points of ${of} over ${num(iterations)} iterations = ${num(growthPerIteration!)} per iteration; ` +
+          `keys live ${num(ttlSeconds!)} s (cache TTL), so at the goal ${num(first!.value)} + ${num(growthPerIteration!)} × ${num(ctx.goalRate)} × ${num(ttlSeconds!)} = ${num(neededPercent)} %`
+        : `Memory: peak ${num(peakPercent)} % of ${of} at a mean ${rateText(ctx, meanOffered)}; × ${num(ctx.goalRate)} / ${num(meanOffered)} = ${num(neededPercent)} %`) +
         (totalEvictions > 0 ? ` (at least: ${num(totalEvictions)} keys were evicted, so the peak understates what the writes needed)` : '') +
         `; kept under ${CACHE_MEMORY_TARGET_PERCENT} % (the memory alarm).`,
     );

@@ -75,12 +75,12 @@ function deleteGrpcRecord(ref: RecordRef, record: RecordMessage | undefined, tal
 }
 
 /**
- * Deletes a store over gRPC; it is read first, since deleting a store that does not
- * exist answers OK. (Upstream's store cache may still return a deleted store for a
+ * Deletes a store over gRPC; one that `mayNotExist` is read first, since deleting a
+ * store that does not exist answers OK. (Upstream's store cache may still return a deleted store for a
  * while; such a store counts as deleted again.)
  */
-export function deleteGrpcStore(key: string, tally: Tally): void {
-  if (grpcStoreName(key) === null) {
+export function deleteGrpcStore(key: string, tally: Tally, mayNotExist = true): void {
+  if (mayNotExist && grpcStoreName(key) === null) {
     tally.gone.store++;
     return;
   }
@@ -157,10 +157,9 @@ export function httpStoreName(key: string): string | null | undefined {
   return parseJson<{ name?: string }>(read)?.name ?? (read.ok ? '' : undefined);
 }
 
-/** Deletes a store over HTTP; it is read first, since the port answers 204 to deleting a store that does not exist. */
-export function deleteHttpStore(key: string, tally: Tally): void {
-  const name = httpStoreName(key);
-  if (name === null) {
+/** Deletes a store over HTTP; one that `mayNotExist` is read first, since the port answers 204 to deleting a store that does not exist. */
+export function deleteHttpStore(key: string, tally: Tally, mayNotExist = true): void {
+  if (mayNotExist && httpStoreName(key) === null) {
     tally.gone.store++;
     return;
   }
@@ -200,11 +199,12 @@ const MAX_SWEEP_PASSES = 50;
 /**
  * Deletes what the run's stores still hold, then the stores, then the manifest
  * store (last, and only when nothing is left: while something is, dist/cleanup.js
- * finds the run through it). Lists are used here because a run's stores hold
+ * finds the run through it). `mayNotExist`: whether the stores are to be read first
+ * (a cleanup's; a teardown knows its run made them). Lists are used here because a run's stores hold
  * only the run's records; dist/cleanup.js also looks up every derived key, which
  * a paging list could miss.
  */
-export function sweepStores(stores: readonly string[], manifestStore: string, tally: Tally): void {
+export function sweepStores(stores: readonly string[], manifestStore: string, tally: Tally, mayNotExist: boolean): void {
   const http = config.transport === 'http';
   for (const store of stores) {
     for (let pass = 0; pass < MAX_SWEEP_PASSES; pass++) {
@@ -223,12 +223,12 @@ export function sweepStores(stores: readonly string[], manifestStore: string, ta
       if (!progress) break;
     }
     // Over HTTP a store whose records could not all go keeps them: the port's store delete would orphan their blobs.
-    if (!http) deleteGrpcStore(store, tally);
-    else if (leftCount(tally) === 0) deleteHttpStore(store, tally);
+    if (!http) deleteGrpcStore(store, tally, mayNotExist);
+    else if (leftCount(tally) === 0) deleteHttpStore(store, tally, mayNotExist);
   }
   if (leftCount(tally) > 0) return;
-  if (http) deleteHttpStore(manifestStore, tally);
-  else deleteGrpcStore(manifestStore, tally);
+  if (http) deleteHttpStore(manifestStore, tally, mayNotExist);
+  else deleteGrpcStore(manifestStore, tally, mayNotExist);
 }
 
 /** teardown()'s last line: what it deleted, and the command for what it could not. */

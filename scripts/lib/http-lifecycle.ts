@@ -35,6 +35,6 @@ export function teardownHttpRun(data: RunData | undefined): void {
     return;
   }
   const tally = newTally();
-  sweepStores(data.stores, manifestStoreKey(data.runId), tally);
+  sweepStores(data.stores, manifestStoreKey(data.runId), tally, false);
   reportTeardown(data.runId, tally);
 }

@@ -66,7 +66,7 @@ export function teardownRun(data: RunData | undefined): void {
   }
   retryUnavailable(LIFECYCLE_RETRIES);
   const tally = newTally();
-  sweepStores(data.stores, manifestStoreKey(data.runId), tally);
+  sweepStores(data.stores, manifestStoreKey(data.runId), tally, false);
   retryUnavailable(0);
   reportTeardown(data.runId, tally);
 }

@@ -3,6 +3,7 @@
 // reports and the answer the server gave, so each case can be unit-tested. The
 // messages never contain the auth token: they are built from the address, the
 // URL and the server's error text only.
+import { isWafBlock, PORT_WAF_LIMIT, PORT_WAF_WINDOW_MINUTES } from './waf.js';
 
 export type TransportSetting = 'plaintext' | 'tls';
 
@@ -130,18 +131,19 @@ export interface HttpAnswer {
 
 export type HttpVerdict = { readonly line: string } | { readonly ok: true } | { readonly retry: string } | { readonly tryHttps: true };
 
-const WAF_ADVICE =
-  "the AWS port's rate rule allows 2,000 requests per 5 minutes from one address: allow-list the runners' egress addresses in the WAF, or point OPEN_SAVES_HTTP_URL at the load balancer (ALB) behind CloudFront";
-
-/** Whether an answer is CloudFront's WAF block page rather than the API's own 403. */
-export function isCloudFrontBlock(answer: HttpAnswer): boolean {
-  return answer.status === 403 && (/cloudfront/i.test(answer.server) || /cloudfront/i.test(answer.xCache) || /request blocked/i.test(answer.body));
+// k6's JavaScript runtime has no locale formatting (toLocaleString throws there).
+function thousands(value: number): string {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
+
+const WAF_ADVICE =
+  `the AWS port's rate rule allows ${thousands(PORT_WAF_LIMIT)} requests per ${PORT_WAF_WINDOW_MINUTES} minutes from one address: ` +
+  "allow-list the runners' egress addresses in the WAF, or point OPEN_SAVES_HTTP_URL at the load balancer (ALB) behind CloudFront";
 
 /** The answer to GET <url>/health (`route` says which request, for the message). */
 export function diagnoseHttp(answer: HttpAnswer, url: string, route: string, tokenSet: boolean): HttpVerdict {
   if (answer.status === 0) return diagnoseHttpError(answer.error, url);
-  if (isCloudFrontBlock(answer)) return { line: `preflight: CloudFront's WAF blocked this runner's address (${route} answered 403 from CloudFront at ${url}); ${WAF_ADVICE}` };
+  if (isWafBlock(answer.status, answer.server, answer.xCache, answer.body)) return { line: `preflight: CloudFront's WAF blocked this runner's address (${route} answered 403 from CloudFront at ${url}); ${WAF_ADVICE}` };
   if (answer.status === 401) {
     return {
       line: tokenSet

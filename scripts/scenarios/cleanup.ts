@@ -140,7 +140,7 @@ export function teardown(plan: CleanupPlan): void {
   const records = setupRecords(manifest);
   if (http) for (const ref of records) deleteHttpRecord(ref, tally);
   else deleteGrpcRecords(records, tally);
-  sweepStores(manifest.stores, manifestStoreKey(manifest.runId), tally);
+  sweepStores(manifest.stores, manifestStoreKey(manifest.runId), tally, true);
   count(tally);
   finished.add(1);
 }

@@ -48,27 +48,45 @@ async function whatIsLeft(target: EmulatorProcess): Promise<Left> {
   };
 }
 
-/** Starts the mixed scenario and kills k6 with SIGKILL once the run has records of its own with blobs. */
-async function killMidRun(target: EmulatorProcess, env: Record<string, string>): Promise<Left> {
+/** Starts the mixed scenario in the background. */
+function startRun(env: Record<string, string>, args: string[] = []): { kill: () => Promise<unknown>; running: () => boolean } {
   const envArgs = Object.entries({ ...RUN_ENV, ...env }).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
-  const child = spawn(K6_BINARY, ['run', '--quiet', '--no-color', ...envArgs, ...K6_TEST_ARGS, bundles.path('mixed')], {
+  const child = spawn(K6_BINARY, ['run', '--quiet', '--no-color', ...envArgs, ...K6_TEST_ARGS, ...args, bundles.path('mixed')], {
     cwd: REPO_ROOT,
     stdio: 'ignore',
     env: { ...process.env, K6_NO_USAGE_REPORT: 'true' },
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    running: () => child.exitCode === null,
+    kill: () => {
+      child.kill('SIGKILL');
+      return exited;
+    },
+  };
+}
+
+/** Waits (bounded) until the target holds what `enough` asks for. */
+async function waitFor(target: EmulatorProcess, enough: (left: Left) => boolean, running: () => boolean): Promise<Left> {
+  const deadline = Date.now() + WAIT_FOR_DATA_MS;
+  for (;;) {
+    const left = await whatIsLeft(target);
+    if (enough(left)) return left;
+    if (Date.now() > deadline || !running()) throw new Error(`the run made too little to test with: ${JSON.stringify(left)}`);
+    await sleep(250);
+  }
+}
+
+// Setup makes 5 seeds per store, a blob record per size class (101 KiB) and counters; more than that is the VUs'.
+const SETUP_BLOB_BYTES = 103_424;
+
+/** Starts the mixed scenario and kills k6 with SIGKILL once the run has records of its own with blobs. */
+async function killMidRun(target: EmulatorProcess, env: Record<string, string>): Promise<Left> {
+  const run = startRun(env);
   try {
-    // Setup makes 5 seeds per store, a blob record per size class (101 KiB) and counters; wait for more than that.
-    const deadline = Date.now() + WAIT_FOR_DATA_MS;
-    for (;;) {
-      const left = await whatIsLeft(target);
-      if (left.records >= 30 && left.blobBytes > 4 * 103_424) return left;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the run made too little to test with: ${JSON.stringify(left)}`);
-      await sleep(250);
-    }
+    return await waitFor(target, (left) => left.records >= 30 && left.blobBytes > 4 * SETUP_BLOB_BYTES, run.running);
   } finally {
-    child.kill('SIGKILL');
-    await exited;
+    await run.kill();
   }
 }
 
@@ -128,6 +146,28 @@ describe('dist/cleanup.js after a run killed with SIGKILL', () => {
   });
 });
 
+describe('dist/cleanup.js after a run split over two k6 instances', () => {
+  it("removes one segment's data with that segment's flags, and leaves the other's", async () => {
+    emulator = await startEmulatorProcess();
+    const env = { OPEN_SAVES_ADDR: emulator.grpcAddress, RUN_ID: 'split' };
+    const segments = ['0:1/2', '1/2:1'].map((segment) => ['--execution-segment', segment, '--execution-segment-sequence', '0,1/2,1']);
+    const runs = segments.map((args) => startRun(env, args));
+    try {
+      await waitFor(emulator, (left) => left.stores === 6 && left.records >= 50 && left.blobBytes > 8 * SETUP_BLOB_BYTES, () => runs.every((run) => run.running()));
+    } finally {
+      await Promise.all(runs.map((run) => run.kill()));
+    }
+
+    const first = await cleanup(env, segments[0]);
+    expectNothingLeftReported(first, 'split');
+    expect((await whatIsLeft(emulator)).stores).toBe(3);
+
+    const second = await cleanup(env, segments[1]);
+    expectNothingLeftReported(second, 'split');
+    expect(await whatIsLeft(emulator)).toMatchObject({ stores: 0, records: 0, blobBytes: 0 });
+  });
+});
+
 describe('dist/cleanup.js when the target cannot delete', () => {
   it('exits 99 and says what is left', async () => {
     emulator = await startEmulatorProcess(['--error-rate', 'DeleteRecord=1']);
@@ -147,6 +187,26 @@ describe('dist/cleanup.js when the target cannot delete', () => {
     const run = await cleanup({ OPEN_SAVES_ADDR: emulator.grpcAddress });
     expect(run.exitCode, run.stdout + run.stderr).toBe(108);
     expect(run.stderr).toContain('test aborted: invalid RUN_ID; reason: expected the id of the run whose data to remove');
+  });
+});
+
+describe('a teardown that cannot delete everything', () => {
+  it('says what it left and prints the cleanup command', async () => {
+    emulator = await startEmulatorProcess(['--error-rate', 'DeleteStore=1']);
+    const mix = join(bundles.root, 'ping-only.json');
+    writeFileSync(mix, JSON.stringify({ read: { Ping: 1 }, write: { Ping: 1 } }));
+
+    const run = await runK6(bundles.path('mixed'), {
+      env: { ...RUN_ENV, HOLD: '1s', MIX: mix, OPEN_SAVES_ADDR: emulator.grpcAddress, RUN_ID: 'undeletable', SUMMARY_PATH: join(bundles.root, 'undeletable.json') },
+      args: K6_TEST_ARGS,
+      timeoutMs: 120_000,
+    });
+
+    expect(run.stderr).toContain(
+      `teardown: deleted nothing; left: 2 stores; remove what is left with: k6 run -e RUN_ID=undeletable -e OPEN_SAVES_ADDR=${emulator.grpcAddress} dist/cleanup.js`,
+    );
+    expect(run.stderr).toMatch(/cleanup: store undeletable-all-saves is left: UNAVAILABLE/);
+    expect((await whatIsLeft(emulator)).stores).toBe(3);
   });
 });
 

@@ -178,6 +178,25 @@ describe('the preflight over HTTP', () => {
   });
 });
 
+describe("the preflight against CloudFront's WAF", () => {
+  it('says the WAF blocked this address and what to do, when its rate rule already blocks', async () => {
+    // Arrange: this address is over a 3-request limit before the run starts.
+    const walled = await startEmulatorProcess(['--waf-limit', '3', '--waf-window-s', '60']);
+    try {
+      for (let i = 0; i < 4; i++) await fetch(`${walled.httpUrl}/api/stores`);
+
+      // Act
+      const outcome = await run({ TRANSPORT: 'http', OPEN_SAVES_HTTP_URL: walled.httpUrl });
+
+      // Assert
+      expectAborted(outcome, `CloudFront's WAF blocked this runner's address (GET /api/stores/{store_id} answered 403 from CloudFront at ${walled.httpUrl})`);
+      expect(outcome.stderr).toContain("allow-list the runners' egress addresses in the WAF, or point OPEN_SAVES_HTTP_URL at the load balancer (ALB)");
+    } finally {
+      await walled.stop();
+    }
+  });
+});
+
 describe('a setup() that cannot make its stores', () => {
   it('stops with one line naming the store and the cleanup command, not a stack trace', async () => {
     const failing = await startEmulatorProcess(['--error-rate', 'CreateStore=1']);

@@ -92,6 +92,7 @@ export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisH
           goalRate: config.goalRate,
           wafBlocks,
           httpShare: httpShareOf(views),
+          configuredRate: configuredRateOf(k6Summary?.config ?? null),
         })
       : null;
 
@@ -158,4 +159,15 @@ function httpShareOf(views: ReturnType<typeof operationViews>): number {
     if (view.protocol === 'http') http += view.stats.effectiveCount;
   }
   return all === 0 ? 0 : http / all;
+}
+
+/** The peak rate the scenario was configured for: its effective RATE, or the highest target of custom STAGES. */
+function configuredRateOf(config: Record<string, unknown> | null): number | null {
+  if (config === null) return null;
+  const stages = config.stages;
+  if (Array.isArray(stages) && stages.length > 0) {
+    const targets = stages.map((s) => (typeof s === 'object' && s !== null ? (s as { target?: unknown }).target : undefined));
+    if (targets.every((t): t is number => typeof t === 'number' && t >= 0)) return Math.max(...targets) || null;
+  }
+  return typeof config.rate === 'number' && config.rate > 0 ? config.rate : null;
 }

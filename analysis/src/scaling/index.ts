@@ -28,8 +28,10 @@ export interface ScalingInput {
   startMs: number;
   endMs: number;
   prices: PriceTable;
-  /** --goal-rate; null: the run's peak offered rate */
+  /** --goal-rate; null: the run's configured peak rate, else its peak offered rate */
   goalRate: number | null;
+  /** the scenario's configured peak rate (its summary's RATE or highest stage), when known */
+  configuredRate: number | null;
   wafBlocks: ClientWafBlocks | null;
   /** share of the run's requests made over HTTP: the port's WAF sits in front of its HTTP API only */
   httpShare: number;
@@ -37,11 +39,17 @@ export interface ScalingInput {
 
 export function analyseScaling(input: ScalingInput): ScalingAnalysis {
   const load = clientLoad(input.series, input.capacity, input.startMs, input.endMs, ACHIEVED_SHARE);
-  const goalRate = input.goalRate ?? load.peakOfferedRate;
+  const goalRate = input.goalRate ?? input.configuredRate ?? load.peakOfferedRate;
+  const goalSource =
+    input.goalRate !== null
+      ? '--goal-rate'
+      : input.configuredRate !== null
+        ? "the run's configured peak rate (RATE in the scenario summary); --goal-rate N sizes for another"
+        : "the run's peak offered rate; --goal-rate N sizes for another";
   const findings: string[] = [];
   const unit = `${load.unit}/s`;
   findings.push(
-    `Sized for ${num(goalRate)} ${unit} (${input.goalRate === null ? "the run's peak offered rate; --goal-rate N sizes for another" : '--goal-rate'}), ` +
+    `Sized for ${num(goalRate)} ${unit} (${goalSource}), ` +
       `${num(goalRate * load.requestsPerIteration)} requests/s at the run's ${num(load.requestsPerIteration)} requests per iteration.`,
   );
 

@@ -10,8 +10,8 @@ import type { ComponentResult, ScalingEvidence } from './types.js';
 export const PODS_COMPONENT = 'pods/HPA';
 
 /**
- * Requests queue for a moment whenever several arrive at once, however idle the pods are; queueing counts as
- * saturation only once it lasts this long (every period of it has requests waiting).
+ * Requests queue for a moment whenever several arrive at once or one holds a pod long, however idle the pods are;
+ * queueing counts as saturation only once at least one request per running pod waits, period after period, this long.
  */
 const QUEUEING_SECONDS = 3;
 
@@ -70,7 +70,12 @@ export function analysePods(ctx: ScalingContext): ComponentResult | null {
     }
   }
   if (queue !== undefined) {
-    const queued = sustained(joined(ctx, queue), roundUp(QUEUEING_SECONDS / periodSec));
+    let podsThen = numberSetting(ctx, 'pods.initial') ?? min;
+    const backlog = joined(ctx, queue).map((p) => {
+      podsThen = valueAt(running, p.timeMs) ?? podsThen;
+      return { ...p, value: p.value >= Math.max(1, podsThen) ? p.value : 0 };
+    });
+    const queued = sustained(backlog, roundUp(QUEUEING_SECONDS / periodSec));
     if (queued !== undefined) {
       saturate(queue, queued);
       const cpuThen = cpu.points.find(([t]) => t === queued.timeMs);

@@ -36,6 +36,7 @@ function input(overrides: Partial<ScalingInput>): ScalingInput {
     goalRate: null,
     wafBlocks: null,
     httpShare: 1,
+    configuredRate: null,
     ...overrides,
   };
 }
@@ -88,6 +89,14 @@ describe('DynamoDB writes saturate first', () => {
     expect(component(sized, 'DynamoDB open-saves-records').recommendation).toMatch(/with 1,300 WCU/);
   });
 
+  it("without --goal-rate sizes for the scenario's configured RATE when its summary gives one", () => {
+    const configured = analyseScaling(input({ history: history(WRITES_FIRST), configuredRate: 80 }));
+    expect(configured.scaling.goalRate).toBe(80);
+    expect(configured.findings.join(' ')).toMatch(/Sized for 80 iterations\/s \(the run's configured peak rate \(RATE in the scenario summary\)/);
+    // 80 × 2 WCU = 160; × 1.3 = 208
+    expect(component(configured, 'DynamoDB open-saves-records').recommendation).toMatch(/with 208 WCU/);
+  });
+
   it('keeps gaps as gaps: periods without points do not dilute the units per request', () => {
     const gapped = analyseScaling(input({ history: history({ ...WRITES_FIRST, gap: [5, 20] }) }));
     expect(component(gapped, 'DynamoDB open-saves-records').arithmetic).toMatch(/= 2; at the goal/);
@@ -109,6 +118,13 @@ describe('pod CPU saturates first', () => {
     const busier = analyseScaling(input({ history: history({ ...PODS_FIRST, cpuMsPerRequest: 25 }) }));
     // 25 ms per request on 2 × 500m: busy at 40/s; queueing from the 50/s step
     expect(component(busier, 'pods/HPA').evidence.find((e) => e.metric.includes('RequestQueueLength'))!.time).toBe(new Date(START_MS + 48_000).toISOString());
+  });
+
+  it('a queue shorter than one request per running pod is bursts, not saturation', () => {
+    const h = history({ ...PODS_FIRST, podsMax: 10 });
+    const queue = h.series.find((s) => s.metricName === 'RequestQueueLength')!;
+    queue.points = queue.points.map(([t]) => [t, 1]);
+    expect(component(analyseScaling(input({ history: h })), 'pods/HPA').saturatedAtRate).toBeNull();
   });
 
   it('sizes the HPA maximum from CPU seconds per request: 50/s × 20 ms = 1 core, / (70 % × 100m) = 14.3 → 15 pods; 2 at the 500m limit', () => {

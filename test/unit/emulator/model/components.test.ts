@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { HTTP_FAULT_NAMES } from '../../../../emulator/cli-args.js';
 import { ManualClock } from '../../../../emulator/model/clock.js';
 import { ComponentModel, type Admission } from '../../../../emulator/model/component-model.js';
-import { parseModel, type ModelConfig } from '../../../../emulator/model/config.js';
+import { loadModelFile, parseModel, type ModelConfig } from '../../../../emulator/model/config.js';
 import { MetricHistory } from '../../../../emulator/model/history.js';
 import { PodPool } from '../../../../emulator/model/pods.js';
 import { HTTP_OPERATION_NAMES, type CallDescription } from '../../../../emulator/model/port-operations.js';
@@ -266,6 +266,17 @@ describe('model file validation', () => {
     expect(fails({ cache: { memoryBytes: '1g' } })).toThrow('field cache.memoryBytes; reason: expected an integer >= 1024, got "1g"');
     expect(fails({ pod: {} })).toThrow('field pod; reason: expected one of the fields historySeconds, names, pods, dynamodb, cache, waf, got "pod"');
     expect(fails([])).toThrow('field (top level); reason: expected a JSON object, got []');
+  });
+
+  it('loads the default model and the scaling-test models', () => {
+    const port = loadModelFile('data/aws-port-model.json');
+    expect(port.pods).toMatchObject({ min: 2, max: 10, initial: 2, cpuLimitMillicores: 500, cpuRequestMillicores: 100 });
+    expect(Object.values(port.dynamodb.tables).map((table) => table.mode)).toEqual(['on-demand', 'on-demand', 'on-demand']);
+    expect(port.waf).toMatchObject({ limit: 2000, windowSeconds: 300 });
+    const writes = loadModelFile('test/fixtures/models/dynamodb-writes-first.json');
+    expect(writes.dynamodb.tables.records).toMatchObject({ mode: 'provisioned', wcu: 30, burstSeconds: 2 });
+    const pods = loadModelFile('test/fixtures/models/pods-first.json');
+    expect(pods.pods).toMatchObject({ min: 1, max: 1, cpuLimitMillicores: 500, cpuMs: { default: 10 } });
   });
 
   it('fills what a file leaves out with the port as deployed', () => {

@@ -72,7 +72,7 @@ export class CapacityGate {
   /** The recorded history in [from, to); both default to everything kept. */
   metricsHistory(from?: number, to?: number): ServerMetricsHistory {
     const start = from ?? this.history.oldestStartMs ?? this.clock.now();
-    const end = to ?? this.history.newestEndMs ?? this.clock.now();
+    const end = to ?? Math.max(start, this.history.newestEndMs ?? this.clock.now());
     return this.history.query(start, end, HISTORY_SOURCE, this.settings());
   }
 

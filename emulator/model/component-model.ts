@@ -9,17 +9,14 @@ import { CONTAINER_INSIGHTS, DYNAMODB, ELASTICACHE } from '../../catalogue/aws-m
 import type { ModelClock } from './clock.js';
 import { TABLE_KINDS, type ModelConfig, type TableConfig, type TableKind } from './config.js';
 import type { MetricHistory } from './history.js';
+import { MODEL_QUEUE } from './metric-names.js';
 import { PodPool } from './pods.js';
 import { planCall, type CallDescription, type CallPlan, type DynamoApi, type DynamoStep } from './port-operations.js';
 import { RedisModel } from './redis.js';
 import { TokenBucket } from './token-bucket.js';
 import type { HttpAnswer } from './waf.js';
 
-/** The model's queueing figures: not a CloudWatch namespace, named in its style. */
-export const MODEL_QUEUE = {
-  namespace: 'OpenSaves/EmulatorModel',
-  metrics: { queueLength: 'RequestQueueLength', queueWait: 'RequestQueueWaitTime', rejected: 'RejectedRequests' },
-} as const;
+export { MODEL_QUEUE } from './metric-names.js';
 
 export interface Rejection {
   reason: 'overloaded' | 'throttled';

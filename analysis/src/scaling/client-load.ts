@@ -39,16 +39,22 @@ export function clientLoad(series: TimeSeries, capacity: Capacity | null, startM
   const achieved = useIterations ? series.iterationsPerSec : series.requestsPerSec;
   const bucketMs = series.bucketSec * 1000;
 
+  // Buckets are contiguous and clock-aligned, so the ones a window overlaps follow from its bounds: a long history
+  // of 1 s points is joined without scanning every bucket for each point.
+  const firstStart = series.startsMs[0] ?? 0;
   const meanOver = (values: readonly number[], fromMs: number, periodMs: number): number | null => {
     let weighted = 0;
     let covered = 0;
-    series.startsMs.forEach((bucketStart, i) => {
+    const first = Math.max(0, Math.floor((fromMs - firstStart) / bucketMs));
+    const last = Math.min(series.startsMs.length - 1, Math.floor((fromMs + periodMs - firstStart) / bucketMs));
+    for (let i = first; i <= last; i++) {
+      const bucketStart = series.startsMs[i]!;
       const overlap = Math.min(bucketStart + bucketMs, fromMs + periodMs, endMs + 1) - Math.max(bucketStart, fromMs, startMs);
       if (overlap > 0) {
         weighted += values[i]! * overlap;
         covered += overlap;
       }
-    });
+    }
     return covered === 0 ? null : weighted / covered;
   };
 

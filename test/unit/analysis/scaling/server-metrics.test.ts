@@ -162,3 +162,27 @@ describe('bad flags: one line naming the flag, what it expects and what it got, 
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('WAF blocks seen by k6 (opensaves_waf_blocked)', () => {
+  it('get a section saying how many, under which rule, and what to do; without them there is none', async () => {
+    const lines = readFileSync(fixture('mixed-http.json'), 'utf8').trimEnd().split('\n');
+    const last = JSON.parse(lines[lines.length - 1]!).data.time as string;
+    const blocked = [
+      JSON.stringify({ type: 'Metric', data: { name: 'opensaves_waf_blocked', type: 'counter', contains: 'default', thresholds: [], submetrics: null }, metric: 'opensaves_waf_blocked' }),
+      ...Array.from({ length: 7 }, () => JSON.stringify({ metric: 'opensaves_waf_blocked', type: 'Point', data: { time: last, value: 1, tags: { op: 'GetRecord' } } })),
+    ];
+    const input = join(tempDir(), 'k6.json');
+    writeFileSync(input, `${[...lines, ...blocked].join('\n')}\n`);
+    const out = tempDir();
+    await cli([input, '--format', 'json,md', '--out-dir', out]);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toMatch(/## WAF blocks\n\nk6 counted 7 requests blocked by the WAF \(opensaves_waf_blocked\): CloudFront's 403 "Request blocked" answers, not API errors\./);
+    expect(md).toMatch(/The WAF blocked the load \(the per-address rate-based rule: 2,000 requests per 300 s per address \(the AWS port's rule; the source does not say\)\): allow-list the runners' egress addresses in the WAF .* or target the ALB/);
+    const waf = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).scaling.components.find((c: { name: string }) => c.name === 'WAF rate rule');
+    expect(waf.evidence).toEqual([{ metric: 'k6 opensaves_waf_blocked', value: 7, time: new Date(last).toISOString() }]);
+
+    const clean = tempDir();
+    await cli([fixture('mixed-http.json'), '--format', 'md', '--out-dir', clean]);
+    expect(readFileSync(join(clean, 'report.md'), 'utf8')).not.toMatch(/WAF blocks|Scaling recommendations/);
+  });
+});

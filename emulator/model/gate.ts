@@ -160,8 +160,8 @@ export class CapacityGate {
       const { allowed, blocked } = this.waf.takeSecondTotals();
       const ns = WAFV2.namespace;
       const { webAcl, rule } = this.wafNames;
+      // Blocked under the rate rule that blocked them (the only blocking rule here), allowed under ALL (the default action).
       this.history.put({ namespace: ns, metricName: WAFV2.metrics.blocked, dimensions: { WebACL: webAcl, Rule: rule }, statistic: 'Sum', unit: 'Count' }, blocked);
-      this.history.put({ namespace: ns, metricName: WAFV2.metrics.blocked, dimensions: { WebACL: webAcl, Rule: WAFV2.allRulesValue }, statistic: 'Sum', unit: 'Count' }, blocked);
       this.history.put({ namespace: ns, metricName: WAFV2.metrics.allowed, dimensions: { WebACL: webAcl, Rule: WAFV2.allRulesValue }, statistic: 'Sum', unit: 'Count' }, allowed);
     }
     this.model?.closeSecond(second, this.history);

@@ -193,7 +193,7 @@ export function parseModel(json: unknown, file: string): ModelConfig {
       min,
       max,
       initial,
-      cpuLimitMillicores: v.number(pods.cpuLimitMillicores, 'pods.cpuLimitMillicores', { min: 1, fallback: 500, exclusiveMin: false }),
+      cpuLimitMillicores: v.number(pods.cpuLimitMillicores, 'pods.cpuLimitMillicores', { min: 1, fallback: 500 }),
       cpuRequestMillicores: v.number(pods.cpuRequestMillicores, 'pods.cpuRequestMillicores', { min: 1, fallback: 100 }),
       nodeCpuMillicores: v.number(pods.nodeCpuMillicores, 'pods.nodeCpuMillicores', { min: 1, fallback: 2000 }),
       queueLimit: v.int(pods.queueLimit, 'pods.queueLimit', { min: 0, fallback: 256 }),
@@ -260,7 +260,6 @@ function parseTable(v: Validator, raw: unknown, field: string, fallback: TableCo
 interface NumberRule {
   min?: number;
   max?: number;
-  exclusiveMin?: boolean;
   fallback?: number;
   expected?: string;
 }

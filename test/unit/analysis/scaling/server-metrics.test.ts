@@ -113,6 +113,19 @@ describe('a server-metrics source that cannot be read: a warning, the client-sid
 });
 
 describe('bad flags: one line naming the flag, what it expects and what it got, exit 2', () => {
+  // --cloudwatch alone reads OS_INFRA_* from the environment: a developer's own deployment values stay out of it.
+  const stashed = new Map<string, string>();
+  beforeAll(() => {
+    for (const [name, value] of Object.entries(process.env)) {
+      if (name.startsWith('OS_INFRA_') && value !== undefined) {
+        stashed.set(name, value);
+        delete process.env[name];
+      }
+    }
+  });
+  afterAll(() => {
+    for (const [name, value] of stashed) process.env[name] = value;
+  });
   const envFile = (text: string): string => {
     const path = join(tempDir(), 'infra.env');
     writeFileSync(path, text);
@@ -124,6 +137,7 @@ describe('bad flags: one line naming the flag, what it expects and what it got, 
     ['--server-metrics not a URL', () => ['--server-metrics', '127.0.0.1:8080'], /^error: invalid --server-metrics; reason: expected the emulator's HTTP URL, such as http:\/\/127\.0\.0\.1:8080, got `127\.0\.0\.1:8080`$/],
     ['both sources', () => ['--server-metrics', 'http://127.0.0.1:1', '--cloudwatch'], /^error: invalid --server-metrics; reason: expected either --server-metrics URL or --cloudwatch, not both/],
     ['--infra-env without --cloudwatch', () => ['--infra-env', 'x.env'], /^error: invalid --infra-env; reason: expected --cloudwatch with it/],
+    ['--cloudwatch without a file or OS_INFRA_* variables', () => ['--cloudwatch'], /^error: --cloudwatch \(OS_INFRA_\* from the environment\): missing OS_INFRA_EKS_CLUSTER; reason: expected the EKS cluster name running Open Saves, got nothing; /],
     ['--infra-env missing', () => ['--cloudwatch', '--infra-env', '/nonexistent/infra.env'], /^error: cannot read --infra-env \/nonexistent\/infra\.env: no such file$/],
     ['--infra-env line', () => ['--cloudwatch', '--infra-env', envFile('OS_INFRA_REGION us-west-2\n')], /^error: invalid --infra-env .* line 1; reason: expected KEY=VALUE, got `OS_INFRA_REGION us-west-2`$/],
     [

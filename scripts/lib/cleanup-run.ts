@@ -4,7 +4,8 @@
 // outcome is tallied: deleted, already gone, or left (with the reason printed).
 import exec from 'k6/execution';
 import { unary, type CallResult } from './grpc-client.js';
-import { encodeSegment as seg, httpCall, parseJson } from './http-client.js';
+import { httpCall, parseJson } from './http-client.js';
+import { blobPath, HTTP_ROUTES, recordPath, storePath } from './http-transport.js';
 import { config } from './runtime.js';
 import { cleanupCommand, type RecordRef } from './cleanup-plan.js';
 import type { HttpRecord } from './http-records.js';
@@ -104,15 +105,8 @@ export function grpcStoreName(key: string): string | null | undefined {
   return read.message ? read.message.name : undefined;
 }
 
-const ROUTES = {
-  store: '/api/stores/{store_id}',
-  records: '/api/stores/{store_id}/records',
-  record: '/api/stores/{store_id}/records/{record_id}',
-  blobs: '/api/stores/{store_id}/records/{record_id}/blobs',
-  blob: '/api/stores/{store_id}/records/{record_id}/blobs/{blob_key}',
-};
-const storePath = (store: string) => `/api/stores/${seg(store)}`;
-const recordPath = (ref: RecordRef) => `${storePath(ref.store)}/records/${seg(ref.key)}`;
+const ROUTES = HTTP_ROUTES;
+const recordPathOf = (ref: RecordRef) => recordPath(ref.store, ref.key);
 
 /**
  * Deletes a record over HTTP, each of its blobs first. `blobKeys` as a list
@@ -123,7 +117,7 @@ const recordPath = (ref: RecordRef) => `${storePath(ref.store)}/records/${seg(re
 export function deleteHttpRecord(ref: RecordRef, tally: Tally, blobKeys?: readonly string[]): void {
   let blobs = blobKeys;
   if (blobs === undefined) {
-    const listed = httpCall('GetBlob', 'GET', `${recordPath(ref)}/blobs`, null, { route: `GET ${ROUTES.blobs}`, expect: [200, 404] });
+    const listed = httpCall('GetBlob', 'GET', `${recordPathOf(ref)}/blobs`, null, { route: `GET ${ROUTES.blobs}`, expect: [200, 404] });
     if (listed.status === 404) {
       tally.gone.record++;
       return;
@@ -132,12 +126,12 @@ export function deleteHttpRecord(ref: RecordRef, tally: Tally, blobKeys?: readon
     blobs = parseJson<string[] | null>(listed) ?? [];
   }
   for (const blob of blobs) {
-    const deleted = httpCall('DeleteBlob', 'DELETE', `${recordPath(ref)}/blobs/${seg(blob)}`, null, { route: `DELETE ${ROUTES.blob}`, expect: [200, 204, 404] });
+    const deleted = httpCall('DeleteBlob', 'DELETE', blobPath(ref.store, ref.key, blob), null, { route: `DELETE ${ROUTES.blob}`, expect: [200, 204, 404] });
     if (!deleted.ok) return leave(tally, 'blob', `${blob} of ${ref.store}/${ref.key}`, `DELETE answered ${deleted.status}`);
     if (deleted.status === 404) tally.gone.blob++;
     else tally.deleted.blob++;
   }
-  const deleted = httpCall('DeleteRecord', 'DELETE', recordPath(ref), null, { route: `DELETE ${ROUTES.record}`, expect: [200, 204, 404] });
+  const deleted = httpCall('DeleteRecord', 'DELETE', recordPathOf(ref), null, { route: `DELETE ${ROUTES.record}`, expect: [200, 204, 404] });
   if (!deleted.ok) leave(tally, 'record', `${ref.store}/${ref.key}`, `DELETE answered ${deleted.status}`);
   else if (deleted.status === 404) tally.gone.record++;
   else tally.deleted.record++;

@@ -42,6 +42,8 @@ export function manifestStoreKey(runId: string): string {
 
 // The next slot of each role, per VU.
 const nextSlots = new Map<KeyRole, number>();
+// k6 builds exec.vu anew on every read; a VU's id never changes.
+let vuId: number | undefined;
 
 /**
  * A key for a record (or store) this VU makes now; `role` tells what it is for.
@@ -50,7 +52,7 @@ const nextSlots = new Map<KeyRole, number>();
  */
 export function iterationKey(runId: string, role: KeyRole): string {
   const slots = roleSlots(role);
-  const vu = exec.vu.idInInstance;
+  const vu = (vuId ??= exec.vu.idInInstance);
   let slot = nextSlots.get(role) ?? 0;
   for (let tried = 0; tried < slots; tried++) {
     const key = vuKeyOf(runId, segmentLabel(), vu, role, slot);

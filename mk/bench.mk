@@ -30,10 +30,12 @@ bench: setup k6 bundle bench-peers ## every benchmark: generator cost vs ghz and
 	set -o pipefail; npx tsx bench/load-cost.ts --duration 30 --repeat 4 --json $(BENCH_OUT)/load-cost.json | tee $(BENCH_OUT)/load-cost.md
 	set -o pipefail; npx tsx bench/overhead.ts --workload Ping --duration 30 --repeat 4 --cases $(OVERHEAD_PING_CASES) --json $(BENCH_OUT)/overhead-ping.json | tee $(BENCH_OUT)/overhead-ping.md
 	set -o pipefail; npx tsx bench/overhead.ts --workload GetRecord --duration 30 --repeat 4 --cases $(OVERHEAD_GETRECORD_CASES) --json $(BENCH_OUT)/overhead-getrecord.json | tee $(BENCH_OUT)/overhead-getrecord.md
+	set -o pipefail; npx tsx bench/mixed.ts --repeat 3 --duration 30 --classes default,records,blobs,stores,health,atomic --json $(BENCH_OUT)/mixed.json | tee $(BENCH_OUT)/mixed.md
 	set -o pipefail; npx tsx bench/vu-memory.ts --scripts minimal --sources proto,protoset --json $(BENCH_OUT)/vu-memory-minimal.json | tee $(BENCH_OUT)/vu-memory-minimal.md
 	set -o pipefail; npx tsx bench/vu-memory.ts --scripts mixed --sources proto,protoset-lazy --json $(BENCH_OUT)/vu-memory-mixed.json | tee $(BENCH_OUT)/vu-memory-mixed.md
 	set -o pipefail; npx tsx bench/vu-memory.ts --vus 100 --sources proto,protoset-lazy --scripts "$$(ls dist/*.js | xargs -n1 basename | sed 's/\.js$$//' | paste -sd, -)" --json $(BENCH_OUT)/vu-memory-bundles.json | tee $(BENCH_OUT)/vu-memory-bundles.md
 	set -o pipefail; npx tsx bench/arrival-fidelity.ts --duration 12 --json $(BENCH_OUT)/arrival-fidelity.json | tee $(BENCH_OUT)/arrival-fidelity.md
 	set -o pipefail; npx tsx bench/analysis-throughput.ts 1000000 | tee $(BENCH_OUT)/analysis-1m.md
 	set -o pipefail; npx tsx bench/analysis-throughput.ts 10000000 | tee $(BENCH_OUT)/analysis-10m.md
+	set -o pipefail; npx tsx bench/analysis-e2e.ts --lines 5000000 | tee $(BENCH_OUT)/analysis-e2e.md
 	set -o pipefail; npx tsx bench/emulator-throughput.ts | tee $(BENCH_OUT)/emulator-throughput.md

@@ -13,8 +13,6 @@ import type { SetupNeeds } from './setup-needs.js';
 export interface TransportPlan {
   /** the scenario's operations this transport offers */
   readonly ops: readonly RpcName[];
-  readonly skipped: readonly RpcName[];
-  readonly skippedQueries: readonly QueryKind[];
   /** sub-metrics of the skipped operations (so the summary counts them) and, over HTTP, the WAF's */
   readonly thresholds: Record<string, string[]>;
   /** one line at setup naming what this transport lacks, when it lacks anything */
@@ -32,8 +30,6 @@ export function planTransport(ops: readonly RpcName[], queryKinds: readonly Quer
   const lacking = [...skipped, ...skippedQueries.map((kind) => `QueryRecords (${kind})`)];
   return {
     ops: ops.filter((op) => transport.offers(op)),
-    skipped,
-    skippedQueries,
     thresholds,
     announce() {
       if (lacking.length === 0) return;

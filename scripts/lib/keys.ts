@@ -63,7 +63,8 @@ export function iterationKey(runId: string, role: KeyRole): string {
     }
   }
   // A kit defect, not a user error: vu-state.ts keeps more records than KEY_ROLE_SLOTS allows.
-  throw new Error(`keys: all ${slots} slots of role ${role} are owned by VU ${vu}; raise KEY_ROLE_SLOTS.${role} in cleanup-keys.ts`);
+  exec.test.abort(`keys: all ${slots} slots of role ${role} are owned by VU ${vu}; raise KEY_ROLE_SLOTS.${role} in scripts/lib/cleanup-keys.ts`);
+  throw new Error('unreachable');
 }
 
 /** The key of the n-th record that setup() seeds in a store. */

@@ -105,6 +105,21 @@ export function analyseTable(ctx: ScalingContext, table: string): ComponentResul
         if (previous === undefined || share > previous.y) utilisationByTime.set(p.timeMs, { x: p.offered!, y: share });
       }
     }
+    // Consuming more than provisioned draws on burst capacity (up to 300 s of unused units): the table is past what it
+    // sustains, and throttles as soon as the burst is spent.
+    const overCapacity = provisionedMode
+      ? points.find((p) => {
+          const capacity = valueAt(side.provisioned, p.timeMs) ?? side.setting;
+          return capacity !== null && capacity > 0 && p.value / periodSec > capacity;
+        })
+      : undefined;
+    if (overCapacity !== undefined) {
+      evidence.push(evidenceOf(side.consumed, overCapacity));
+      if (saturatedAtMs === null || overCapacity.timeMs < saturatedAtMs) {
+        saturatedAtMs = overCapacity.timeMs;
+        saturatedAtRate = overCapacity.offered;
+      }
+    }
     if (side.throttles !== undefined) {
       const first = joined(ctx, side.throttles).find((p) => p.value > 0);
       if (first !== undefined) {

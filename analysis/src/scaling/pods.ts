@@ -94,22 +94,24 @@ export function analysePods(ctx: ScalingContext): ComponentResult | null {
   } else {
     const cpuSeconds = perRequest * limitCores;
     const busyCores = ctx.goalRequests * cpuSeconds;
-    const hpaPods = Math.max(min, roundUp(busyCores / ((request / 1000) * (target / 100))));
+    const hpaDemand = roundUp(busyCores / ((request / 1000) * (target / 100)));
+    const hpaPods = Math.max(min, hpaDemand);
     const limitPods = Math.max(1, roundUp(busyCores / limitCores));
-    const sizing = hpaPods > max ? `Raise the HPA maximum from ${max} to ${hpaPods} pods` : `HPA maximum ${max} suffices (${hpaPods} pods)`;
+    const pods = (n: number): string => `${n} pod${n === 1 ? '' : 's'}`;
+    const sizing = hpaPods > max ? `Raise the HPA maximum from ${max} to ${pods(hpaPods)}` : `HPA maximum ${max} suffices (${pods(hpaPods)})`;
     const sizingPrices = ctx.prices.sizing;
     const hourly = sizingPrices === null ? null : hpaPods * (limitCores * sizingPrices.podVcpuHour + (PORT_DEFAULTS.memoryLimitMiB / 1024) * sizingPrices.podMemoryGbHour);
     recommendation =
       `${sizing} for ${rateText(ctx, ctx.goalRate)}: the HPA keeps each pod at ${target} % of its ${request}m CPU request` +
-      (hpaPods > limitPods ? `; at their ${limit}m limits ${limitPods} pods would carry it, so a CPU request nearer the limit needs fewer pods` : '') +
-      (hourly === null ? '.' : ` (about ${money(hourly, ctx.prices.currency)} per hour for ${hpaPods} Fargate-priced pods).`);
+      (request < limit && hpaDemand > limitPods ? `; at their ${limit}m limits ${pods(limitPods)} would carry it, so a CPU request nearer the limit needs fewer pods` : '') +
+      (hourly === null ? '.' : ` (about ${money(hourly, ctx.prices.currency)} per hour for ${pods(hpaPods)}, priced as Fargate).`);
     arithmetic =
       `CPU per request = Σ(CPU % of the ${limit}m limit × running pods × ${periodSec} s) / Σ requests = ${num(limitSeconds)} limit-seconds / ${num(requests)} requests ` +
       `× ${limitCores} cores = ${num(cpuSeconds * 1000)} ms CPU. At the goal: ${num(ctx.goalRequests)} requests/s × ${num(cpuSeconds * 1000)} ms = ${num(busyCores)} cores busy; ` +
       `the HPA's share per pod is ${target} % × ${request}m = ${num((request * target) / 100)}m: ${num(busyCores)} / ${num((request * target) / 100000)} = ` +
-      `${num(busyCores / ((request / 1000) * (target / 100)))}, rounded up: ${hpaPods} pods (at least the minimum ${min}); at the ${limit}m limit: ` +
-      `${num(busyCores)} / ${limitCores} = ${num(busyCores / limitCores)}, ${limitPods} pods. The pods saturate when requests queue for a busy pod, or when CPU passes the ` +
-      `HPA's target (${num(targetOfLimit)} % of the limit) with ${max} pods running.` +
+      `${num(busyCores / ((request / 1000) * (target / 100)))}, rounded up: ${pods(hpaPods)} (at least the minimum ${min}); at the ${limit}m limit: ` +
+      `${num(busyCores)} / ${limitCores} = ${num(busyCores / limitCores)}, ${pods(limitPods)}. The pods saturate when a request per pod queues for 3 s, or when CPU passes the ` +
+      `HPA's target (${num(targetOfLimit)} % of the limit) with the maximum of ${pods(max)} running.` +
       (assumed.length > 0 ? ` Assumed (the source does not say; the AWS port's deployment): ${assumed.join(', ')}.` : '');
   }
   return {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPriceTable } from '../../../../analysis/src/cost.js';
 import { DEFAULT_PRICES_PATH } from '../../../../analysis/src/args.js';
 import { analyseScaling, type ScalingInput } from '../../../../analysis/src/scaling/index.js';
-import { capacityFailingAt, clientSeries, END_MS, history, START_MS, withWaf, type ModelParameters } from './synthetic.js';
+import { capacityFailingAt, clientSeries, END_MS, history, RATES, START_MS, withWaf, type ModelParameters } from './synthetic.js';
 
 const prices = loadPriceTable(DEFAULT_PRICES_PATH);
 
@@ -56,6 +56,18 @@ describe('DynamoDB writes saturate first', () => {
     // 40 requests/s × 2 = 80 > 70; 30 × 2 = 60 did not throttle.
     expect(table.saturatedAtRate).toBe(40);
     expect(table.evidence[0]).toMatchObject({ metric: 'AWS/DynamoDB WriteThrottleEvents TableName=open-saves-records (Sum)', value: 5, time: new Date(START_MS + 36_000).toISOString() });
+  });
+
+  it('consuming past provisioned capacity (burst) is saturation before any throttle', () => {
+    const h = history(WRITES_FIRST);
+    for (const s of h.series) {
+      if (s.metricName === 'ConsumedWriteCapacityUnits') s.points = s.points.map(([t], i) => [t, 2 * RATES[i]!]);
+      if (s.metricName === 'WriteThrottleEvents') s.points = s.points.map(([t]) => [t, 0]);
+    }
+    const burst = component(analyseScaling(input({ history: h })), 'DynamoDB open-saves-records');
+    // 40 requests/s × 2 = 80 WCU/s > 70 provisioned
+    expect(burst.saturatedAtRate).toBe(40);
+    expect(burst.evidence).toEqual([{ metric: 'AWS/DynamoDB ConsumedWriteCapacityUnits TableName=open-saves-records (Sum)', value: 80, time: new Date(START_MS + 36_000).toISOString() }]);
   });
 
   it('sizes WCU from the unthrottled periods with 30 % headroom for the peak offered rate', () => {

@@ -1,7 +1,8 @@
 // Records in the AWS port's JSON shape, converted to and from the gRPC message the
 // flows compare: untyped properties (a JSON number is an INTEGER, a string a
 // STRING, a boolean a BOOLEAN), owner_id carried inside properties (the only
-// place the port reads it from), and the opaque string, which the port has no
+// place the port's DynamoDB flavour reads it from) and at the top level (the
+// DocumentDB flavour's), and the opaque string, which the port has no
 // field for, kept as the property opaque_string. A record so written reads back
 // as the same RecordMessage, so one comparison serves both transports.
 import { buildRecord } from './records.js';
@@ -40,7 +41,9 @@ export function toHttpRecord(record: RecordMessage): HttpRecord {
   if (record.opaqueString) properties[OPAQUE_PROPERTY] = record.opaqueString;
   const typed = record.properties ?? {};
   for (const name in typed) properties[name] = plainValue(typed[name] as Property);
-  return { record_id: record.key, tags: [...(record.tags ?? [])], properties };
+  // The DynamoDB flavour reads the owner from properties.owner_id only, the DocumentDB flavour from the top level only.
+  const owner = record.ownerId ? { owner_id: record.ownerId } : {};
+  return { record_id: record.key, ...owner, tags: [...(record.tags ?? [])], properties };
 }
 
 /** A record the port returned, as the gRPC message it was written from. */

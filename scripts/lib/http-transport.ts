@@ -117,8 +117,8 @@ export const httpTransport: Transport = {
     return outcome(result, json ? fromHttpRecord(json) : null);
   },
   updateRecord: (store, record, options) => {
-    const { tags, properties } = toHttpRecord(record);
-    return outcome(call('UpdateRecord', 'PUT', recordPath(store, record.key), JSON.stringify({ tags, properties }), HTTP_ROUTES.record, 200, options));
+    const { owner_id, tags, properties } = toHttpRecord(record);
+    return outcome(call('UpdateRecord', 'PUT', recordPath(store, record.key), JSON.stringify({ owner_id, tags, properties }), HTTP_ROUTES.record, 200, options));
   },
   deleteRecord: (store, key, options) => outcome(call('DeleteRecord', 'DELETE', recordPath(store, key), null, HTTP_ROUTES.record, 204, options)),
 

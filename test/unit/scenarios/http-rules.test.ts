@@ -16,8 +16,9 @@ describe('records over the AWS port', () => {
     const json = JSON.parse(JSON.stringify(toHttpRecord(written)));
     const returned = { ...json, tags: [...json.tags].reverse(), owner_id: written.ownerId, store_id: 's', created_at: 't' };
     expect(recordDifferences(fromHttpRecord(returned), written)).toEqual([]);
-    // owner_id is carried where the port reads it from, and nothing is left out of properties.
+    // owner_id is carried where either flavour of the port reads it from.
     expect(json.properties.owner_id).toBe(written.ownerId);
+    expect(json.owner_id).toBe(written.ownerId);
     expect(typeof json.properties.opaque_string).toBe('string');
   });
 

@@ -167,8 +167,8 @@ describe('each scenario over TRANSPORT=http against eventually consistent reads 
 describe("a run against CloudFront's WAF rate rule", () => {
   let emulator: EmulatorProcess;
   beforeAll(async () => {
-    // Enough for preflight and setup's stores and seeds; the iterations then run into the rule.
-    emulator = await startEmulatorProcess(['--waf-limit', '30', '--waf-window-s', '60']);
+    // Enough for preflight and setup's stores and seeds (about a dozen requests); the iterations then run into the rule.
+    emulator = await startEmulatorProcess(['--waf-limit', '40', '--waf-window-s', '60']);
   });
   afterAll(async () => {
     await emulator?.stop();
@@ -186,7 +186,7 @@ describe("a run against CloudFront's WAF rate rule", () => {
         RATE: '10',
         RAMP: '1s',
         HOLD: '2s',
-        RECORDS_PER_STORE: '2',
+        RECORDS_PER_STORE: '1',
         SUMMARY_PATH: summaryPath,
         ...LATENCY_NOT_JUDGED,
       },

@@ -99,7 +99,8 @@ export function setup(): CleanupPlan {
   const candidates = candidateCount(manifest);
   const source = plan.recorded
     ? `as its manifest records`
-    : `no manifest store ${manifestStore}, so from this command's RECORDS_PER_STORE, BLOB_SIZES and MAX_VUS/PROFILE`;
+    : `no manifest store ${manifestStore}, so from this command's RECORDS_PER_STORE, BLOB_SIZES and MAX_VUS/PROFILE; ` +
+      'a run split with --execution-segment is cleaned with the same flags, one segment at a time';
   console.log(
     `cleanup of run ${runId} (segment ${manifest.segment}): looking up ${candidates.records} record and ${candidates.stores} store keys ` +
       `(${manifest.recordsPerStore} seeds per store, blob sizes ${manifest.blobLabels.join(',') || 'none'}, up to ${manifest.maxVus} VUs; ${source})`,

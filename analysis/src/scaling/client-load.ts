@@ -3,6 +3,8 @@
 import type { Capacity } from '../capacity.js';
 import type { TimeSeries } from '../timeseries.js';
 
+const FELL_BEHIND_SECONDS = 3;
+
 export interface SloKnee {
   /** epoch ms at which the first failing step began */
   timeMs: number;
@@ -83,12 +85,20 @@ export function clientLoad(series: TimeSeries, capacity: Capacity | null, startM
     };
   }
 
+  // Behind for a moment happens while k6 starts VUs; behind for FELL_BEHIND_SECONDS running is a finding.
   let fellBehind: ClientLoad['fellBehind'] = null;
-  for (let i = 1; i < offered.length - 1 && useIterations; i++) {
+  const needed = Math.max(1, Math.ceil(FELL_BEHIND_SECONDS / series.bucketSec));
+  let runStart = -1;
+  for (let i = 1; i < offered.length - 1 && useIterations && fellBehind === null; i++) {
     const dropped = series.droppedPerSec[i]!;
-    if (offered[i]! > 0 && (achieved[i]! < fellBehindShare * offered[i]! || dropped > (1 - fellBehindShare) * offered[i]!)) {
-      fellBehind = { timeMs: series.startsMs[i]!, offered: offered[i]!, achieved: achieved[i]!, dropped };
-      break;
+    const behind = offered[i]! > 0 && (achieved[i]! < fellBehindShare * offered[i]! || dropped > (1 - fellBehindShare) * offered[i]!);
+    if (!behind) {
+      runStart = -1;
+      continue;
+    }
+    if (runStart === -1) runStart = i;
+    if (i - runStart + 1 >= needed) {
+      fellBehind = { timeMs: series.startsMs[runStart]!, offered: offered[runStart]!, achieved: achieved[runStart]!, dropped: series.droppedPerSec[runStart]! };
     }
   }
 

@@ -185,6 +185,18 @@ describe('WAF, runners and missing sources', () => {
     expect(runners.arithmetic).toMatch(/BENCHMARKS\.md/);
   });
 
+  it('the runners fell behind only when k6 dropped iterations for 3 s in a row, not for a moment', () => {
+    const blip = clientSeries();
+    blip.droppedPerSec[14] = 5;
+    blip.droppedPerSec[15] = 5;
+    expect(component(analyseScaling(input({ series: blip })), 'k6 runners').saturatedAtRate).toBeNull();
+    const behind = clientSeries();
+    for (const i of [40, 41, 42, 43]) behind.droppedPerSec[i] = 6;
+    const runners = component(analyseScaling(input({ series: behind })), 'k6 runners');
+    expect(runners.saturatedAtRate).toBe(40);
+    expect(runners.evidence[0]).toEqual({ metric: 'k6 dropped_iterations (per second)', value: 6, time: new Date(START_MS + 40_000).toISOString() });
+  });
+
   it('without server metrics: says why, sizes only the runners and names no bottleneck', () => {
     const result = analyseScaling(input({ history: null, unavailable: 'Server metrics unavailable: --server-metrics http://127.0.0.1:9: cannot reach.' }));
     expect(result.scaling.bottleneck).toBeNull();

@@ -35,9 +35,9 @@ export function buildSummary(scenario: string, config: Config, data: SummaryData
   const lines: string[] = [];
   lines.push(`Open Saves ${scenario} scenario: ${describeEmulatorOrDeployment(config)}, profile ${config.profile}`);
   lines.push('', 'effective configuration:');
-  for (const [name, value] of Object.entries(describeConfig(config))) {
-    if (value !== undefined) lines.push(`  ${name.padEnd(16)} ${JSON.stringify(value)}`);
-  }
+  const settings = Object.entries(describeConfig(config)).filter(([, value]) => value !== undefined);
+  const width = Math.max(...settings.map(([name]) => name.length));
+  for (const [name, value] of settings) lines.push(`  ${name.padEnd(width)} ${JSON.stringify(value)}`);
   const extra = notes ? notes(data) : [];
   if (extra.length > 0) lines.push('', `${scenario}:`, ...extra.map((line) => `  ${line}`));
   lines.push(...skippedLines(data));

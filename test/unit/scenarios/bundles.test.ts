@@ -65,7 +65,7 @@ describe('each scenario bundle in the smoke profile', () => {
     }
     // The text summary states the effective configuration.
     expect(run.stdout).toContain('effective configuration:');
-    expect(run.stdout).toContain(`addr             "${emulator.grpcAddress}"`);
+    expect(run.stdout).toMatch(new RegExp(`\\n  addr +"${emulator.grpcAddress}"\\n`));
     const after = await fetchMetrics(emulator.httpUrl);
     for (const gauge of ['opensaves_stores', 'opensaves_records']) {
       expect(sample(after, gauge), `${gauge} after the run\n${run.stdout}${run.stderr}`).toBe(sample(before, gauge));

@@ -24,6 +24,7 @@ import { bundleRun, type CostCase, type GeneratorCommand, type GeneratorContext,
 import { MissingInputError, runMain } from './lib/main.js';
 import { BenchConfigError, choiceList, positiveInteger, readOptions } from './lib/options.js';
 import { checkGenerators, writeJson } from './lib/preflight.js';
+import { classMix, type MixFile } from './lib/mix-classes.js';
 import { markdownTable } from './lib/table.js';
 
 const CLASSES = ['default', ...(Object.keys(GRPC_OPERATION_GROUPS) as (keyof typeof GRPC_OPERATION_GROUPS)[])] as const;
@@ -33,25 +34,6 @@ const CLASS_RATES: Record<MixClass, number> = { default: 40, records: 100, blobs
 // Two generators' blobs, own records and uploads: more than the emulator's default 1 GiB budget.
 const EMULATOR_ARGS = ['--max-bytes', '4g'];
 const K6_ENV = { ...process.env, K6_NO_USAGE_REPORT: 'true' };
-
-interface MixFile {
-  read: Record<string, number>;
-  write: Record<string, number>;
-}
-
-/** The default mix cut down to one operation class; a class with only reads (or writes) runs READ_RATIO 1 (or 0). */
-export function classMix(mix: MixFile, ops: readonly string[]): { mix: MixFile; readRatio?: string } {
-  const keep = (weights: Record<string, number>) => Object.fromEntries(Object.entries(weights).filter(([op, weight]) => ops.includes(op) && weight > 0));
-  const read = keep(mix.read);
-  const write = keep(mix.write);
-  const hasRead = Object.keys(read).length > 0;
-  const hasWrite = Object.keys(write).length > 0;
-  if (!hasRead && !hasWrite) throw new Error(`the default mix weighs none of ${ops.join(', ')}`);
-  // The mix format needs both classes; the one READ_RATIO never picks repeats the other.
-  if (!hasWrite) return { mix: { read, write: read }, readRatio: '1' };
-  if (!hasRead) return { mix: { read: write, write }, readRatio: '0' };
-  return { mix: { read, write } };
-}
 
 /** A bundle command with MAX_VUS set to `vus` instead of the generators' default. */
 function withMaxVus(command: GeneratorCommand, vus: number): GeneratorCommand {

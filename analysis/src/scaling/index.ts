@@ -8,7 +8,9 @@ import type { TimeSeries } from '../timeseries.js';
 import { analyseCache, clustersIn } from './cache.js';
 import { clientLoad, type ClientLoad } from './client-load.js';
 import { ACHIEVED_SHARE } from './constants.js';
-import { num, type ScalingContext } from './context.js';
+import { joined, num, type ScalingContext } from './context.js';
+import { seriesLabel } from '../server-metrics/history.js';
+import { ALB, CLOUDFRONT, S3 } from '../../../catalogue/aws-metrics.js';
 import { analyseTable, tablesIn } from './dynamodb.js';
 import { analysePods } from './pods.js';
 import { analyseRunners, RUNNERS_COMPONENT } from './runners.js';
@@ -73,6 +75,7 @@ export function analyseScaling(input: ScalingInput): ScalingAnalysis {
     const waf = analyseWaf(ctx, input.wafBlocks, input.httpShare);
     if (waf !== null) results.push(waf);
     if (results.length === 0) findings.push(`The server metrics hold no series the scaling analysis reads (pods, DynamoDB, ElastiCache, WAF).`);
+    findings.push(...errorSignals(ctx));
   } else {
     findings.unshift(
       input.unavailable ??
@@ -153,6 +156,30 @@ function bottleneckFindings(bottleneck: Bottleneck | null, results: readonly Com
     );
   } else {
     out.push(`The SLO broke at step ${knee.step} (${num(knee.offeredRate)} ${unit}, ${at(knee.timeMs)}) while no component had saturated.`);
+  }
+  return out;
+}
+
+// Errors in front of and behind the pods that no component is sized for, but that say where requests failed.
+const ERROR_SIGNALS: ReadonlyArray<{ namespace: string; metricName: string; what: string }> = [
+  { namespace: ALB.namespace, metricName: ALB.metrics.rejectedConnections, what: 'the load balancer rejected connections (its connection limit)' },
+  { namespace: ALB.namespace, metricName: ALB.metrics.elb5xx, what: 'the load balancer answered 5xx itself (no healthy target, or targets too slow)' },
+  { namespace: ALB.namespace, metricName: ALB.metrics.target5xx, what: 'the pods answered 5xx' },
+  { namespace: S3.namespace, metricName: S3.metrics.errors5xx, what: 'S3 answered 5xx (503 SlowDown: more than a prefix sustains)' },
+  { namespace: CLOUDFRONT.namespace, metricName: CLOUDFRONT.metrics.errorRate5xx, what: 'CloudFront answered 5xx' },
+];
+
+function errorSignals(ctx: ScalingContext): string[] {
+  const out: string[] = [];
+  for (const signal of ERROR_SIGNALS) {
+    for (const series of ctx.history.series.filter((s) => s.namespace === signal.namespace && s.metricName === signal.metricName)) {
+      const first = joined(ctx, series).find((p) => p.value > 0);
+      if (first === undefined) continue;
+      out.push(
+        `Also: ${signal.what}: ${seriesLabel(series)} = ${num(first.value)} first ${num((first.timeMs - ctx.load.startMs) / 1000)} s into the run, ` +
+          `at ${num(first.offered!)} ${ctx.load.unit}/s offered.`,
+      );
+    }
   }
   return out;
 }

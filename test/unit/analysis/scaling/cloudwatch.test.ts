@@ -195,13 +195,14 @@ describe('npm run analyze -- --cloudwatch --infra-env FILE', () => {
     }
   });
 
-  it('reads the window of the run and sizes the tables it finds throttled', async () => {
+  it('reads the window of the run, sizes the tables it finds throttled and names the load balancer rejecting connections', async () => {
     const envPath = join(tempDir(), 'infra.env');
     writeFileSync(envPath, `${readFileSync(EXAMPLE_ENV, 'utf8')}\nOS_INFRA_WAF_WEB_ACL_ARN=${WEB_ACL_ARN}\n`);
     fake.valueOf = (q) => {
       const name = q.MetricStat.Metric.MetricName;
       if (name === 'WriteThrottleEvents') return 4;
       if (name === 'ConsumedWriteCapacityUnits') return 600;
+      if (name === 'RejectedConnectionCount') return 2;
       return name === 'ProvisionedWriteCapacityUnits' ? 10 : 0;
     };
     const out = tempDir();
@@ -215,6 +216,9 @@ describe('npm run analyze -- --cloudwatch --infra-env FILE', () => {
       expect.arrayContaining(['DynamoDB open-saves-records', 'DynamoDB open-saves-stores', 'pods/HPA', 'ElastiCache open-saves-redis-001', 'WAF rate rule', 'k6 runners']),
     );
     expect(summary.scaling.bottleneck).toMatch(/^DynamoDB /);
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/Server metrics: CloudWatch in us-west-2 \(\d+ GetMetricData call\(s\)\)/);
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toMatch(/Server metrics: CloudWatch in us-west-2 \(\d+ GetMetricData call\(s\)\)/);
+    expect(md).toMatch(/Also: the load balancer rejected connections \(its connection limit\): AWS\/ApplicationELB RejectedConnectionCount LoadBalancer=app\/open-saves-alb\/0123456789abcdef \(Sum\) = 2 first/);
+    expect(md).not.toMatch(/Also: S3/);
   });
 });

@@ -7,11 +7,19 @@
 import { status } from '@grpc/grpc-js';
 import { CONTAINER_INSIGHTS, DYNAMODB, ELASTICACHE } from '../../catalogue/aws-metrics.js';
 import type { ModelClock } from './clock.js';
-import { TABLE_KINDS, type ModelConfig, type TableConfig, type TableKind } from './config.js';
+import type { ModelConfig, TableConfig } from './config.js';
 import type { MetricHistory } from './history.js';
 import { MODEL_QUEUE } from './metric-names.js';
 import { PodPool } from './pods.js';
-import { planCall, type CallDescription, type CallPlan, type DynamoApi, type DynamoStep } from './port-operations.js';
+import {
+  planCall,
+  TABLE_KINDS,
+  type CallDescription,
+  type CallPlan,
+  type DynamoApi,
+  type DynamoStep,
+  type TableKind,
+} from './port-operations.js';
 import { RedisModel } from './redis.js';
 import { TokenBucket } from './token-bucket.js';
 import type { HttpAnswer } from './waf.js';

@@ -4,11 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { RPC_NAMES } from '../constants.js';
-import { HTTP_OPERATION_NAMES } from './port-operations.js';
+import { HTTP_OPERATION_NAMES, TABLE_KINDS, type TableKind } from './port-operations.js';
 import { PORT_WAF } from './waf.js';
 
-export const TABLE_KINDS = ['stores', 'records', 'metadata'] as const;
-export type TableKind = (typeof TABLE_KINDS)[number];
 
 export interface HpaConfig {
   /** average CPU as a percentage of the pods' CPU request, as Kubernetes' HPA measures it */

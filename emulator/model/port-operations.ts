@@ -4,7 +4,9 @@
 // (data/aws-prices.json "operations" has the same shapes). Also what the port answers
 // when a step is throttled: where the port turns any read failure into "not found", a
 // throttled read is a 404; where it only logs a failure, the call still succeeds.
-import type { TableKind } from './config.js';
+/** The port's three DynamoDB tables (spec section 6). */
+export const TABLE_KINDS = ['stores', 'records', 'metadata'] as const;
+export type TableKind = (typeof TABLE_KINDS)[number];
 
 export type DynamoApi = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'Scan';
 

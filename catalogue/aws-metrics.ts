@@ -212,3 +212,11 @@ export const ALARM_LIMITS = {
   maxNameLength: 255,
   maxCompositeRuleLength: 10_240,
 } as const;
+
+// --- The emulator's component model ---------------------------------------------------------
+// Queueing figures CloudWatch has no metric for (an ALB shows only their effect), named in its
+// style in a namespace of their own; the emulator's model records them, the scaling analysis reads them.
+export const MODEL_QUEUE = {
+  namespace: 'OpenSaves/EmulatorModel',
+  metrics: { queueLength: 'RequestQueueLength', queueWait: 'RequestQueueWaitTime', rejected: 'RejectedRequests' },
+} as const;

@@ -9,7 +9,7 @@ import { CONTAINER_INSIGHTS, DYNAMODB, ELASTICACHE } from '../../catalogue/aws-m
 import type { ModelClock } from './clock.js';
 import type { ModelConfig, TableConfig } from './config.js';
 import type { MetricHistory } from './history.js';
-import { MODEL_QUEUE } from './metric-names.js';
+import { MODEL_QUEUE } from '../../catalogue/aws-metrics.js';
 import { PodPool } from './pods.js';
 import {
   planCall,
@@ -24,7 +24,6 @@ import { RedisModel } from './redis.js';
 import { TokenBucket } from './token-bucket.js';
 import type { HttpAnswer } from './waf.js';
 
-export { MODEL_QUEUE } from './metric-names.js';
 
 export interface Rejection {
   reason: 'overloaded' | 'throttled';

@@ -1,7 +1,7 @@
 // Pods and their HPA: CPU over the pod limit, running pods, queueing; sized from the CPU seconds one request costs.
 // Kubernetes' HPA measures CPU as a share of the pod's CPU *request* (the AWS port: 70 % of 100m), while a pod can
 // burn up to its *limit* (500m): the HPA's replica count and the pods' physical capacity are both shown.
-import { CONTAINER_INSIGHTS as CI } from '../../../catalogue/aws-metrics.js';
+import { CONTAINER_INSIGHTS as CI, MODEL_QUEUE } from '../../../catalogue/aws-metrics.js';
 import { findSeries, type ServerMetricSeries } from '../server-metrics/history.js';
 import { PORT_DEFAULTS } from './constants.js';
 import { evidenceOf, joined, money, num, numberSetting, pick, rateText, roundUp, valueAt, type ScalingContext } from './context.js';
@@ -125,7 +125,9 @@ export function analysePods(ctx: ScalingContext): ComponentResult | null {
 /** A queue of requests waiting for a pod, where the source publishes one (the emulator's model; Container Insights has none). */
 function queueSeries(ctx: ScalingContext): ServerMetricSeries | undefined {
   return pick(
-    ctx.history.series.filter((s) => /QueueLength/i.test(s.metricName) && s.points.length > 0),
+    ctx.history.series.filter(
+      (s) => s.namespace === MODEL_QUEUE.namespace && s.metricName === MODEL_QUEUE.metrics.queueLength && s.points.length > 0,
+    ),
     ['Maximum', 'Average', 'Sum'],
   );
 }

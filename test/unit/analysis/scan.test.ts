@@ -181,3 +181,16 @@ describe('the bundled worker kept between runs', () => {
     expect(readCachedWorker(cachePath)).toBeNull();
   });
 });
+
+describe('balancedRangeBytes', () => {
+  it('cuts as many ranges as a multiple of the workers, none over the target', async () => {
+    const { balancedRangeBytes } = await import('../../../analysis/src/scan.js');
+    const mb = 1024 * 1024;
+    // 1.1 GB over 2 workers with a 256 MB target: 6 ranges of 190 MB (not 5, which left the fifth to one worker).
+    expect(Math.ceil(1137e6 / balancedRangeBytes(1137e6, 2, 256 * mb))).toBe(6);
+    expect(balancedRangeBytes(1137e6, 2, 256 * mb)).toBeLessThanOrEqual(256 * mb);
+    // Smaller than the target: one range per worker; no workers: the whole input in one range.
+    expect(balancedRangeBytes(100e6, 2, 256 * mb)).toBe(50e6);
+    expect(balancedRangeBytes(100e6, 0, 256 * mb)).toBe(100e6);
+  });
+});

@@ -7,6 +7,7 @@
 //
 //   npx tsx bench/mixed.ts [--rate 40] [--duration 30] [--repeat 3] [--classes default,records,blobs,stores,health,atomic]
 //                          [--class-rates records=100,blobs=10,...] [--bundle dist/mixed.js] [--before other/mixed.js]
+//                          [--classes ops --ops QueryRecords,GetRecords]
 //                          [--json results/bench/mixed.json]
 // --before adds a second build of mixed.js, each of its runs paired with its own bare run in the same repeats,
 // so a change's before/after ratios come from the same minutes.
@@ -27,10 +28,11 @@ import { checkGenerators, writeJson } from './lib/preflight.js';
 import { classMix, type MixFile } from './lib/mix-classes.js';
 import { markdownTable } from './lib/table.js';
 
-const CLASSES = ['default', ...(Object.keys(GRPC_OPERATION_GROUPS) as (keyof typeof GRPC_OPERATION_GROUPS)[])] as const;
+// 'ops' is the default mix cut down to the operations named by --ops (e.g. QueryRecords, to price one of them).
+const CLASSES = ['default', ...(Object.keys(GRPC_OPERATION_GROUPS) as (keyof typeof GRPC_OPERATION_GROUPS)[]), 'ops'] as const;
 type MixClass = (typeof CLASSES)[number];
 // Rates that keep two generators of a class within one core (blobs move ~2 MB per iteration).
-const CLASS_RATES: Record<MixClass, number> = { default: 40, records: 100, blobs: 10, stores: 100, health: 100, atomic: 100 };
+const CLASS_RATES: Record<MixClass, number> = { default: 40, records: 100, blobs: 10, stores: 100, health: 100, atomic: 100, ops: 100 };
 // Two generators' blobs, own records and uploads: more than the emulator's default 1 GiB budget.
 const EMULATOR_ARGS = ['--max-bytes', '4g'];
 const K6_ENV = { ...process.env, K6_NO_USAGE_REPORT: 'true' };
@@ -91,11 +93,16 @@ runMain('mixed', async () => {
     'class-rates': '',
     bundle: 'dist/mixed.js',
     before: '',
+    ops: '',
     json: 'results/bench/mixed.json',
   });
   const durationSeconds = positiveInteger('duration', raw.duration, 300);
   const repeats = positiveInteger('repeat', raw.repeat, 9);
   const classes = choiceList('classes', raw.classes, CLASSES);
+  const allOps = [...Object.keys(GRPC_OPERATION_GROUPS).flatMap((group) => GRPC_OPERATION_GROUPS[group as keyof typeof GRPC_OPERATION_GROUPS])];
+  const ops = raw.ops ? choiceList('ops', raw.ops, allOps) : [];
+  if (classes.includes('ops') !== ops.length > 0) throw new BenchConfigError('--ops', 'RPC names when --classes has ops, and only then', raw.ops ?? '');
+  const opsOf = (mixClass: Exclude<MixClass, 'default'>): readonly string[] => (mixClass === 'ops' ? ops : GRPC_OPERATION_GROUPS[mixClass]);
   const rates: Record<MixClass, number> = { ...CLASS_RATES, default: positiveInteger('rate', raw.rate, 1000), ...parseRates(raw['class-rates']) };
   checkGenerators(['k6-bundle']);
   const bundle = resolve(REPO_ROOT, raw.bundle!);
@@ -109,7 +116,7 @@ runMain('mixed', async () => {
     const shape: LoadShape = { rate: rates[mixClass], durationSeconds };
     const env: string[] = [];
     if (mixClass !== 'default') {
-      const { mix, readRatio } = classMix(defaultMix, GRPC_OPERATION_GROUPS[mixClass]);
+      const { mix, readRatio } = classMix(defaultMix, opsOf(mixClass));
       const path = join(scratch, `${mixClass}.json`);
       writeFileSync(path, JSON.stringify(mix));
       env.push('-e', `MIX=${path}`, ...(readRatio === undefined ? [] : ['-e', `READ_RATIO=${readRatio}`]));
@@ -158,13 +165,13 @@ runMain('mixed', async () => {
       suffix: suffix!,
       ratio: median(ratios),
       ratios,
-      cells: [`${mixClass}${suffix}`, rates[mixClass], bare, range(steadyCosts(results, bareId)), ours, range(steadyCosts(results, bundleCase.id)),
+      cells: [`${mixClass === 'ops' ? ops.join('+') : mixClass}${suffix}`, rates[mixClass], bare, range(steadyCosts(results, bareId)), ours, range(steadyCosts(results, bundleCase.id)),
         median(ratios) === null ? null : `${median(ratios)!.toFixed(2)}×`, range(ratios), mb, perMb(bare), perMb(ours)],
     };
   }));
   console.log(`load average ${load(loadBefore)} before, ${load(loadAfter)} after (1, 5, 15 min; 2 cores shared)`);
   for (const row of rows) {
-    const name = row.mixClass === 'default' ? 'mixed' : `mixed ${row.mixClass}`;
+    const name = row.mixClass === 'default' ? 'mixed' : `mixed ${row.mixClass === 'ops' ? ops.join('+') : row.mixClass}`;
     console.log(`${name}${row.suffix}: bundle/bare = ${row.ratio === null ? '—' : `${row.ratio.toFixed(2)}×`} (range ${range(row.ratios)} over ${row.ratios.length} pairs)`);
   }
   console.log('');

@@ -3,11 +3,13 @@
 // reaches them once the record is gone), then the record, then its store. Every
 // outcome is tallied: deleted, already gone, or left (with the reason printed).
 import exec from 'k6/execution';
+import { sleep } from 'k6';
 import { unary, type CallResult } from './grpc-client.js';
-import { httpCall, parseJson } from './http-client.js';
+import { httpCall, parseJson, type HttpResult } from './http-client.js';
 import { blobPath, HTTP_ROUTES, recordPath, storePath } from './http-transport.js';
 import { config } from './runtime.js';
-import { cleanupCommand, type RecordRef } from './cleanup-plan.js';
+import { STALE, untilFresh } from './consistency.js';
+import { cleanupCommand, setupRecords, vuRecords, type RecordRef, type RunManifest } from './cleanup-plan.js';
 import type { HttpRecord } from './http-records.js';
 import type { GetRecordsResult, QueryRecordsResponse, RecordMessage, StoreMessage } from './messages.js';
 
@@ -17,14 +19,16 @@ export interface Tally {
   readonly deleted: Record<ItemKind, number>;
   readonly gone: Record<ItemKind, number>;
   readonly left: Record<ItemKind, number>;
+  /** record keys a teardown had no time left to look up (they may hold data) */
+  unchecked: number;
 }
 
 export function newTally(): Tally {
-  return { deleted: { store: 0, record: 0, blob: 0 }, gone: { store: 0, record: 0, blob: 0 }, left: { store: 0, record: 0, blob: 0 } };
+  return { deleted: { store: 0, record: 0, blob: 0 }, gone: { store: 0, record: 0, blob: 0 }, left: { store: 0, record: 0, blob: 0 }, unchecked: 0 };
 }
 
 export function leftCount(tally: Tally): number {
-  return tally.left.store + tally.left.record + tally.left.blob;
+  return tally.left.store + tally.left.record + tally.left.blob + tally.unchecked;
 }
 
 // A few items left are named; the rest only counted, so a broken target cannot flood the log.
@@ -109,24 +113,33 @@ const ROUTES = HTTP_ROUTES;
 const recordPathOf = (ref: RecordRef) => recordPath(ref.store, ref.key);
 
 /**
- * Deletes a record over HTTP, each of its blobs first. `blobKeys` as a list
- * reported them; without it the record's blob list is read, whose 404 says the
- * record is gone. A blob that cannot be deleted keeps its record, which is the
- * only way left to reach it.
+ * Deletes a record over HTTP, each of its blobs first: the record's blob list is
+ * read, whose 404 says the record is gone (once the reads have caught up with the
+ * run's writes: waitOutReadLag). A blob that cannot be deleted keeps its record,
+ * which is the only way left to reach it. True when the record was found.
  */
-export function deleteHttpRecord(ref: RecordRef, tally: Tally, blobKeys?: readonly string[]): void {
-  let blobs = blobKeys;
-  if (blobs === undefined) {
-    const listed = httpCall('GetBlob', 'GET', `${recordPathOf(ref)}/blobs`, null, { route: `GET ${ROUTES.blobs}`, expect: [200, 404] });
-    if (listed.status === 404) {
-      tally.gone.record++;
-      return;
-    }
-    if (!listed.ok) return leave(tally, 'record', `${ref.store}/${ref.key}`, `its blob list answered ${listed.status}`);
-    blobs = parseJson<string[] | null>(listed) ?? [];
+export function deleteHttpRecord(ref: RecordRef, tally: Tally): boolean {
+  const listed = httpCall('GetBlob', 'GET', `${recordPathOf(ref)}/blobs`, null, { route: `GET ${ROUTES.blobs}`, expect: [200, 404] });
+  if (listed.status === 404) {
+    tally.gone.record++;
+    return false;
   }
+  if (!listed.ok) {
+    leave(tally, 'record', `${ref.store}/${ref.key}`, `its blob list answered ${listed.status}`);
+    return true;
+  }
+  deleteListedHttpRecord(ref, parseJson<string[] | null>(listed) ?? [], tally);
+  return true;
+}
+
+function deleteListedHttpRecord(ref: RecordRef, blobs: readonly string[], tally: Tally): void {
   for (const blob of blobs) {
-    const deleted = httpCall('DeleteBlob', 'DELETE', blobPath(ref.store, ref.key, blob), null, { route: `DELETE ${ROUTES.blob}`, expect: [200, 204, 404] });
+    // The record was just seen, so a 404 (record not found) is the port's lagging lookup: tried again;
+    // one still 404 on the last try is taken as gone.
+    const deleted = untilFresh('DeleteBlob', (lastTry) => {
+      const result = httpCall('DeleteBlob', 'DELETE', blobPath(ref.store, ref.key, blob), null, { route: `DELETE ${ROUTES.blob}`, expect: [200, 204, 404] });
+      return result.status === 404 && !lastTry ? STALE : result;
+    }) as HttpResult;
     if (!deleted.ok) return leave(tally, 'blob', `${blob} of ${ref.store}/${ref.key}`, `DELETE answered ${deleted.status}`);
     if (deleted.status === 404) tally.gone.blob++;
     else tally.deleted.blob++;
@@ -187,42 +200,166 @@ export function addTally(total: Tally, pass: Tally, withLeft: boolean): void {
   }
 }
 
-// Passes over a store's records: a record may reappear while deleting, and the AWS port lists a page at a time.
-const MAX_SWEEP_PASSES = 50;
+// Passes of the last, list-based sweep over a store: each deletes a page of records no derived key names.
+const MAX_SWEEP_PASSES = 20;
 
 /**
- * Deletes what the run's stores still hold, then the stores, then the manifest
- * store (last, and only when nothing is left: while something is, dist/cleanup.js
- * finds the run through it). `mayNotExist`: whether the stores are to be read first
- * (a cleanup's; a teardown knows its run made them). Lists are used here because a run's stores hold
- * only the run's records; dist/cleanup.js also looks up every derived key, which
- * a paging list could miss.
+ * Over HTTP, waits until the port's reads show the writes made so far (the kit's
+ * READ_RETRY_BUDGET_MS, the bound it allows any read to lag): the VUs' last creates
+ * and this cleanup's own deletes. Over gRPC reads are consistent and this returns at once.
  */
-export function sweepStores(stores: readonly string[], manifestStore: string, tally: Tally, mayNotExist: boolean): void {
+export function waitOutReadLag(): void {
+  if (config.transport === 'http' && config.readRetryBudgetMs > 0) sleep(config.readRetryBudgetMs / 1000);
+}
+
+/**
+ * Deletes the records of `refs` that exist, looked up by key (no list: the AWS port
+ * lists a first page only, and lags). Returns those that were found. Stops at
+ * `deadlineMs` (Date.now()), counting the keys not looked up as unchecked.
+ */
+export function deleteRecordsByKey(refs: readonly RecordRef[], tally: Tally, deadlineMs = Infinity): RecordRef[] {
+  const found: RecordRef[] = [];
   const http = config.transport === 'http';
-  for (const store of stores) {
-    for (let pass = 0; pass < MAX_SWEEP_PASSES; pass++) {
-      const passTally = newTally();
-      if (http) {
-        const records = listHttpRecords(store);
-        if (records === undefined || records.length === 0) break;
-        for (const record of records) deleteHttpRecord({ store, key: record.record_id }, passTally, record.blob_keys ?? []);
-      } else {
-        const keys = listGrpcRecordKeys(store);
-        if (keys === undefined || keys.length === 0) break;
-        deleteGrpcRecords(keys.map((key) => ({ store, key })), passTally);
-      }
-      const progress = passTally.deleted.record + passTally.gone.record > 0;
-      addTally(tally, passTally, !progress || pass === MAX_SWEEP_PASSES - 1);
-      if (!progress) break;
+  // gRPC looks keys up in batches, so the deadline is checked per batch there.
+  const step = http ? 1 : BATCH_READ_KEYS;
+  for (let start = 0; start < refs.length; start += step) {
+    if (Date.now() > deadlineMs) {
+      tally.unchecked += refs.length - start;
+      break;
     }
-    // Over HTTP a store whose records could not all go keeps them: the port's store delete would orphan their blobs.
-    if (!http) deleteGrpcStore(store, tally, mayNotExist);
-    else if (leftCount(tally) === 0) deleteHttpStore(store, tally, mayNotExist);
+    const batch = refs.slice(start, start + step);
+    if (http) {
+      for (const ref of batch) {
+        const leftBefore = leftCount(tally);
+        // One that could not be deleted is left already, and not read again.
+        if (deleteHttpRecord(ref, tally) && leftCount(tally) === leftBefore) found.push(ref);
+      }
+    } else {
+      const before = tally.gone.record;
+      deleteGrpcRecords(batch, tally);
+      // Over gRPC a batch read is consistent: only what it found needs no second look.
+      if (tally.gone.record - before < batch.length) found.push(...batch);
+    }
+  }
+  return found;
+}
+
+/**
+ * Over HTTP, reads each of `refs` (just deleted) again until it answers 404, deleting
+ * it once more while it is still found; one found on the last try is left.
+ */
+function confirmHttpRecordsGone(refs: readonly RecordRef[], tally: Tally): void {
+  for (const ref of refs) {
+    const gone = untilFresh('GetRecord', (lastTry) => {
+      const read = httpCall('GetRecord', 'GET', recordPathOf(ref), null, { route: `GET ${ROUTES.record}`, expect: [200, 404] });
+      if (read.status === 404) return true;
+      if (!read.ok || lastTry) return false;
+      // A stale read of the delete, or a delete that did not take: delete it again, uncounted.
+      deleteHttpRecord(ref, newTally());
+      return STALE;
+    });
+    if (gone !== true) leave(tally, 'record', `${ref.store}/${ref.key}`, 'still found after deleting it');
+  }
+}
+
+/**
+ * The last sweep of one store, by list: deletes the records it lists that no derived
+ * key named (`known`, already deleted and confirmed gone); true when the store is
+ * then seen empty. Over HTTP the list is read after the reads caught up (the deleted
+ * records a lagging list still shows would fill its first page).
+ */
+function sweepUnknownRecords(store: string, known: ReadonlySet<string>, tally: Tally): boolean {
+  const http = config.transport === 'http';
+  const deleted = new Set(known);
+  // Listed records whose delete left something: not tried again, and they keep the store.
+  const stuck = new Set<string>();
+  for (let pass = 0; pass < MAX_SWEEP_PASSES; pass++) {
+    const keys = http ? listHttpRecords(store)?.map((record) => record.record_id) : listGrpcRecordKeys(store);
+    if (keys === undefined) {
+      leave(tally, 'store', store, 'its record list failed, so what it still holds is unknown');
+      return false;
+    }
+    const unknown = keys.filter((key) => !deleted.has(key) && !stuck.has(key));
+    if (unknown.length === 0) return stuck.size === 0;
+    if (pass === MAX_SWEEP_PASSES - 1) {
+      for (const key of unknown) leave(tally, 'record', `${store}/${key}`, `still listed after ${MAX_SWEEP_PASSES} passes`);
+      return false;
+    }
+    const refs = unknown.map((key) => ({ store, key }));
+    if (http) {
+      const removed: RecordRef[] = [];
+      for (const ref of refs) {
+        const leftBefore = leftCount(tally);
+        const found = deleteHttpRecord(ref, tally);
+        if (leftCount(tally) > leftBefore) stuck.add(ref.key);
+        else {
+          deleted.add(ref.key);
+          if (found) removed.push(ref);
+        }
+      }
+      confirmHttpRecordsGone(removed, tally);
+      waitOutReadLag();
+    } else {
+      const leftBefore = leftCount(tally);
+      deleteGrpcRecords(refs, tally);
+      for (const ref of refs) (leftCount(tally) > leftBefore ? stuck : deleted).add(ref.key);
+    }
+  }
+  return false;
+}
+
+/**
+ * What a teardown or cleanup deletes once the records have been deleted by key
+ * (`deleted`: those found): over HTTP each is read again until gone, then each store
+ * is swept by list for records no key named, and a store is deleted only when seen
+ * empty (the port's store delete removes the first page of records and orphans
+ * their blobs; upstream's refuses a store with records). The manifest store goes
+ * last, and only when nothing is left: while something is, dist/cleanup.js finds
+ * the run through it. `mayNotExist`: whether the stores are to be read first (a
+ * cleanup's; a teardown knows its run made them).
+ */
+export function sweepStores(stores: readonly string[], manifestStore: string, tally: Tally, mayNotExist: boolean, deleted: readonly RecordRef[] = []): void {
+  const http = config.transport === 'http';
+  if (http) {
+    // A read that still finds a record just deleted is tried again (untilFresh) before it counts.
+    confirmHttpRecordsGone(deleted, tally);
+    // So the lists below no longer show what was deleted: stale items could fill their first page.
+    waitOutReadLag();
+  }
+  for (const store of stores) {
+    const known = new Set(deleted.filter((ref) => ref.store === store).map((ref) => ref.key));
+    // Only what this store keeps holds it back (a record left elsewhere is listed there, not here).
+    if (!sweepUnknownRecords(store, known, tally)) continue;
+    if (http) deleteHttpStore(store, tally, mayNotExist);
+    else deleteGrpcStore(store, tally, mayNotExist);
   }
   if (leftCount(tally) > 0) return;
   if (http) deleteHttpStore(manifestStore, tally, mayNotExist);
   else deleteGrpcStore(manifestStore, tally, mayNotExist);
+}
+
+// teardown()'s share of its 10 min teardownTimeout for looking keys up; the rest is for the sweep and the stores.
+const TEARDOWN_LOOKUP_BUDGET_MS = 8 * 60_000;
+
+/**
+ * teardown(): every record the run may have made, by the keys its manifest derives
+ * (setup's and each VU's slots, as dist/cleanup.js looks them up), over the
+ * run's transport, then the sweep and the stores. A key never made is not reported as
+ * already gone (most VU slots never are).
+ */
+export function removeRunData(manifest: RunManifest, manifestStore: string): Tally {
+  const deadline = Date.now() + TEARDOWN_LOOKUP_BUDGET_MS;
+  const refs = setupRecords(manifest);
+  for (let vu = 1; vu <= manifest.maxVus; vu++) refs.push(...vuRecords(manifest, vu));
+  const lookups = newTally();
+  // The VUs' last creates may not show in a lagging read yet, and a key not seen is taken as never made.
+  waitOutReadLag();
+  const found = deleteRecordsByKey(refs, lookups, deadline);
+  const tally = newTally();
+  addTally(tally, { ...lookups, gone: newTally().gone }, true);
+  tally.unchecked += lookups.unchecked;
+  sweepStores(manifest.stores, manifestStore, tally, false, found);
+  return tally;
 }
 
 /** teardown()'s last line: what it deleted, and the command for what it could not. */
@@ -244,5 +381,6 @@ export function describeTally(tally: Tally): string {
       .join(', ') || 'nothing';
   const gone = part(tally.gone);
   const left = part(tally.left);
-  return `deleted ${part(tally.deleted)}${gone === 'nothing' ? '' : `; already gone: ${gone}`}${left === 'nothing' ? '' : `; left: ${left}`}`;
+  const unchecked = tally.unchecked > 0 ? `; not looked up (out of time): ${tally.unchecked} record keys` : '';
+  return `deleted ${part(tally.deleted)}${gone === 'nothing' ? '' : `; already gone: ${gone}`}${left === 'nothing' ? '' : `; left: ${left}`}${unchecked}`;
 }

@@ -6,10 +6,10 @@
 import { config } from './runtime.js';
 import { createRecord, createStore, payloadBytes, uploadBlob } from './flows/http.js';
 import type { RunData } from './run-data.js';
-import { createRunLayout, stopSetup, type LayoutWriter } from './run-layout.js';
+import { createRunLayout, runManifestOf, stopSetup, type LayoutWriter } from './run-layout.js';
 import { preflight } from './preflight.js';
 import { manifestStoreKey } from './keys.js';
-import { newTally, reportKeptData, reportTeardown, sweepStores } from './cleanup-run.js';
+import { removeRunData, reportKeptData, reportTeardown } from './cleanup-run.js';
 
 const HTTP_WRITER: LayoutWriter = {
   endpoint: config.httpUrl,
@@ -34,7 +34,6 @@ export function teardownHttpRun(data: RunData | undefined): void {
     reportKeptData(data.runId, data.stores);
     return;
   }
-  const tally = newTally();
-  sweepStores(data.stores, manifestStoreKey(data.runId), tally, false);
+  const tally = removeRunData(runManifestOf(data.runId, data.stores), manifestStoreKey(data.runId));
   reportTeardown(data.runId, tally);
 }

@@ -11,11 +11,11 @@ import { uploadBlob, uploadChunked } from './flows/blobs.js';
 import { counterProperties } from './flows/atomic.js';
 import { makePayload } from './payloads.js';
 import { CHUNK_BYTES, CHUNKED_UPLOAD_CHUNKS, COLD_COUNTERS, type BlobRecord, type RunData, type SeedRecord } from './run-data.js';
-import { createRunLayout, stopSetup, type LayoutWriter } from './run-layout.js';
+import { createRunLayout, runManifestOf, stopSetup, type LayoutWriter } from './run-layout.js';
 import { preflight } from './preflight.js';
 import { manifestStoreKey } from './keys.js';
 import { chunkedKeyOf, countersKeyOf } from './cleanup-keys.js';
-import { newTally, reportKeptData, reportTeardown, sweepStores } from './cleanup-run.js';
+import { removeRunData, reportKeptData, reportTeardown } from './cleanup-run.js';
 import type { SetupNeeds } from './setup-needs.js';
 
 const LIFECYCLE_RETRIES = 5;
@@ -65,8 +65,7 @@ export function teardownRun(data: RunData | undefined): void {
     return;
   }
   retryUnavailable(LIFECYCLE_RETRIES);
-  const tally = newTally();
-  sweepStores(data.stores, manifestStoreKey(data.runId), tally, false);
+  const tally = removeRunData(runManifestOf(data.runId, data.stores), manifestStoreKey(data.runId));
   retryUnavailable(0);
   reportTeardown(data.runId, tally);
 }

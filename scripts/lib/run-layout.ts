@@ -8,7 +8,7 @@ import templates from '../../data/save-templates.json';
 import { config } from './runtime.js';
 import { manifestStoreKey, randomRunId, seedKey, segmentLabel, storeKey } from './keys.js';
 import { setupBlobKeyOf } from './cleanup-keys.js';
-import { manifestName } from './cleanup-plan.js';
+import { manifestName, type RunManifest } from './cleanup-plan.js';
 import { cleanupCommandFor } from './cleanup-run.js';
 import { makePayload, sizeLabel, type Payload } from './payloads.js';
 import type { BlobRecord, RunData, SeedRecord } from './run-data.js';
@@ -35,18 +35,23 @@ function maxVusOfTest(): number {
 }
 
 /** Throws (an Error whose message is one line for the user) when the run cannot start: the stores every iteration uses must exist. */
-export async function createRunLayout(writer: LayoutWriter, needs: { seeds?: boolean; blobs?: boolean }): Promise<RunLayout> {
-  const runId = config.runId ?? randomRunId();
-  const storeKeys = templates.stores.map((template) => storeKey(runId, template.name));
-  const manifest = manifestName({
+/** The bounded parameters of this run, as its manifest store records them (teardown derives the run's keys from them too). */
+export function runManifestOf(runId: string, stores: readonly string[]): RunManifest {
+  return {
     runId,
     segment: segmentLabel(),
-    stores: storeKeys,
+    stores,
     recordsPerStore: config.recordsPerStore,
     // VUs name blob records by these labels too (blobs scenario), whether or not setup() makes blobs.
     blobLabels: config.blobSizes.map(sizeLabel),
     maxVus: maxVusOfTest(),
-  });
+  };
+}
+
+export async function createRunLayout(writer: LayoutWriter, needs: { seeds?: boolean; blobs?: boolean }): Promise<RunLayout> {
+  const runId = config.runId ?? randomRunId();
+  const storeKeys = templates.stores.map((template) => storeKey(runId, template.name));
+  const manifest = manifestName(runManifestOf(runId, storeKeys));
   if (!writer.createStore(manifestStoreKey(runId), manifest, [])) {
     throw new Error(`setup: cannot create store ${manifestStoreKey(runId)} at ${writer.endpoint}; see the errors above`);
   }

@@ -2,7 +2,8 @@
 // AWS port API: against a plain emulator each passes every check over REST alone,
 // says once what the port lacks and leaves nothing behind; atomic says the port
 // has no atomic routes and runs nothing; under the port's eventual consistency
-// and first-page lists each still passes, counting the stale reads it retried;
+// and first-page lists each still passes, counting the stale reads it retried, and
+// still leaves nothing behind;
 // a WAF rate rule is recognised, counted apart from errors and explained once.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +162,10 @@ describe('each scenario over TRANSPORT=http against eventually consistent reads 
       expect(count(summary, 'opensaves_stale_reads'), 'stale reads').toBeGreaterThan(0);
       expect(run.stdout).toMatch(/stale reads \(an older state, read again within READ_RETRY_BUDGET_MS\): [1-9]/);
     }
+    // Teardown finds the run's data by its keys, not by lagged first-page lists, so nothing stays.
+    const metrics = await fetchMetrics(emulator.httpUrl);
+    expect(sample(metrics, 'opensaves_stores'), run.stdout + run.stderr).toBe(0);
+    expect(sample(metrics, 'opensaves_records'), run.stdout + run.stderr).toBe(0);
   });
 });
 

@@ -102,11 +102,22 @@ export function listGrpcRecordKeys(store: string): string[] | undefined {
   return listed.message ? listed.message.records.map((record) => record.key) : undefined;
 }
 
-/** The name of a store over gRPC; null when it does not exist, undefined when the read failed. */
+/**
+ * The name of a store over gRPC; null when it does not exist, undefined when a read failed.
+ * Upstream's GetStore answers from a cache its DeleteStore does not clear, so a store
+ * it finds is confirmed with ListStores by that name (read from the database): a
+ * deleted store is then neither deleted nor counted again, and a cleanup run twice
+ * reads no manifest of a store already gone.
+ */
 export function grpcStoreName(key: string): string | null | undefined {
   const read = unary<StoreMessage>('GetStore', { key }, { ...GRPC_OPTIONS, expect: ['OK', 'NOT_FOUND'] });
   if (read.status === 'NOT_FOUND') return null;
-  return read.message ? read.message.name : undefined;
+  if (!read.message) return undefined;
+  const listed = unary<{ stores: StoreMessage[] }>('ListStores', { name: read.message.name }, { ...GRPC_OPTIONS, expect: ['OK', 'NOT_FOUND'] });
+  if (listed.status === 'NOT_FOUND') return null;
+  if (!listed.message) return undefined;
+  // The kit's store names carry their key, so no other store has this one's.
+  return listed.message.stores.some((store) => store.key === key) ? read.message.name : null;
 }
 
 const ROUTES = HTTP_ROUTES;

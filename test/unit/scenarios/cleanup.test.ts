@@ -1,7 +1,8 @@
 // dist/cleanup.js removes what a run left behind, from RUN_ID alone: a run
 // killed mid-run (SIGKILL, so no teardown) over gRPC and over HTTP, a run kept
 // with KEEP_DATA=true (by the very command it printed); it exits 0 only when
-// nothing of the run is left, and 99 when something is. Also: a clean HTTP run
+// nothing of the run is left, and 99 when something is; run twice over gRPC it finds
+// nothing the second time. Also: a clean HTTP run
 // leaves no blob bytes behind, orphaned ones included, and a teardown over HTTP
 // against lagging reads and first-page lists leaves nothing and counts each record once.
 import { spawn } from 'node:child_process';
@@ -144,6 +145,23 @@ describe('dist/cleanup.js after a run killed with SIGKILL', () => {
     expect(again.stdout).toMatch(/: deleted nothing; not found \(already gone or never made\): \d+ stores, \d+ records\n/);
     // The manifest went last; without it the keys come from this command's variables (the run's defaults here).
     expect(again.stderr).toContain('no manifest store twice-all-manifest');
+  });
+});
+
+describe('dist/cleanup.js run twice over gRPC, whose GetStore answers from a cache DeleteStore does not clear', () => {
+  it('counts no store deleted the second time and reads no stale manifest', async () => {
+    emulator = await startEmulatorProcess();
+    const env = { OPEN_SAVES_ADDR: emulator.grpcAddress, RUN_ID: 'twice-grpc' };
+    await killMidRun(emulator, env);
+    const first = await cleanup(env);
+    expectNothingLeftReported(first, 'twice-grpc');
+    expect(first.stdout).toMatch(/deleted 3 stores, \d+ records/);
+
+    const again = await cleanup(env);
+
+    expectNothingLeftReported(again, 'twice-grpc');
+    expect(again.stdout).toMatch(/: deleted nothing; not found \(already gone or never made\): \d+ stores, \d+ records\n/);
+    expect(again.stderr).toContain('no manifest store twice-grpc-all-manifest');
   });
 });
 

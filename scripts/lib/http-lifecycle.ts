@@ -4,7 +4,9 @@
 // AWS port's record delete leaves them in S3) and each store's records before
 // the store, and says what it deleted and what it could not.
 import { config } from './runtime.js';
-import { createRecord, createStore, payloadBytes, uploadBlob } from './flows/http.js';
+import { createStore } from './flows/stores.js';
+import { createRecord } from './flows/records.js';
+import { uploadBlob } from './flows/blobs.js';
 import type { RunData } from './run-data.js';
 import { createRunLayout, runManifestOf, stopSetup, type LayoutWriter } from './run-layout.js';
 import { preflight } from './preflight.js';
@@ -13,10 +15,10 @@ import { removeRunData, reportKeptData, reportTeardown } from './cleanup-run.js'
 
 const HTTP_WRITER: LayoutWriter = {
   endpoint: config.httpUrl,
-  // The REST API keeps no store tags.
-  createStore: (key, name) => createStore(key, name),
-  createRecord: (seed) => createRecord(seed),
-  uploadBlob: (ref, payload) => uploadBlob(ref, payloadBytes(payload)),
+  // The same transport-neutral flows as over gRPC (they allow for the port's lagging lookups); the REST API keeps no store tags.
+  createStore: (key, name) => createStore({ key, name, tags: [] }),
+  createRecord: (seed) => createRecord(seed) !== null,
+  uploadBlob: (ref, payload) => uploadBlob(ref, payload),
 };
 
 export async function setupHttpRun(needs: { seeds?: boolean; blobs?: boolean }): Promise<RunData> {

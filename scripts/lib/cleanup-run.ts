@@ -349,6 +349,30 @@ export function sweepStores(stores: readonly string[], manifestStore: string, ta
   else deleteGrpcStore(manifestStore, tally, mayNotExist);
 }
 
+/**
+ * k6 numbers the VUs it initialises from 1 and hands out iterations from a pool of them, so a
+ * run's writing VUs are the low ids; a capacity profile allows 5,000 where a run may use 20, and
+ * looking up every slot of all of them took minutes. teardown() (where k6 does not tell how many
+ * VUs it initialised) looks VUs up in blocks and stops after this many blocks in a row held
+ * nothing; the list sweep after it still catches anything past them. dist/cleanup.js, which
+ * rescues a dead run, looks every VU up.
+ */
+const VU_BLOCK = 64;
+const EMPTY_BLOCKS_TO_STOP = 2;
+
+function deleteVuRecordsUntilEmpty(manifest: RunManifest, tally: Tally, deadlineMs: number): RecordRef[] {
+  const found: RecordRef[] = [];
+  let emptyBlocks = 0;
+  for (let first = 1; first <= manifest.maxVus && emptyBlocks < EMPTY_BLOCKS_TO_STOP; first += VU_BLOCK) {
+    const refs: RecordRef[] = [];
+    for (let vu = first; vu < first + VU_BLOCK && vu <= manifest.maxVus; vu++) refs.push(...vuRecords(manifest, vu));
+    const inBlock = deleteRecordsByKey(refs, tally, deadlineMs);
+    found.push(...inBlock);
+    emptyBlocks = inBlock.length === 0 ? emptyBlocks + 1 : 0;
+  }
+  return found;
+}
+
 // teardown()'s share of its 10 min teardownTimeout for looking keys up; the rest is for the sweep and the stores.
 const TEARDOWN_LOOKUP_BUDGET_MS = 8 * 60_000;
 
@@ -360,12 +384,11 @@ const TEARDOWN_LOOKUP_BUDGET_MS = 8 * 60_000;
  */
 export function removeRunData(manifest: RunManifest, manifestStore: string): Tally {
   const deadline = Date.now() + TEARDOWN_LOOKUP_BUDGET_MS;
-  const refs = setupRecords(manifest);
-  for (let vu = 1; vu <= manifest.maxVus; vu++) refs.push(...vuRecords(manifest, vu));
   const lookups = newTally();
   // The VUs' last creates may not show in a lagging read yet, and a key not seen is taken as never made.
   waitOutReadLag();
-  const found = deleteRecordsByKey(refs, lookups, deadline);
+  const found = deleteRecordsByKey(setupRecords(manifest), lookups, deadline);
+  found.push(...deleteVuRecordsUntilEmpty(manifest, lookups, deadline));
   const tally = newTally();
   addTally(tally, { ...lookups, gone: newTally().gone }, true);
   tally.unchecked += lookups.unchecked;

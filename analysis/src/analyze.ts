@@ -16,7 +16,6 @@ import { buildTimeSeries, type TimeSeries } from './timeseries.js';
 import { K6_METRICS } from '../../catalogue/k6-metrics.js';
 import type { InfraConfig } from '../../catalogue/deployment.js';
 import { analyseScaling, type ScalingAnalysis } from './scaling/index.js';
-import { fetchCloudWatchHistory } from './server-metrics/cloudwatch-source.js';
 import { fetchEmulatorHistory, ServerMetricsUnavailable } from './server-metrics/emulator-source.js';
 import type { ServerMetricsHistory } from './server-metrics/history.js';
 import { loadInfraEnv } from './server-metrics/infra-env.js';
@@ -132,6 +131,8 @@ async function readServerMetrics(config: Readonly<AnalysisConfig>, infra: InfraC
       const history = await fetchEmulatorHistory(source.url, from, to);
       return { history, sourceText: `${history.source} from ${source.url}`, unavailable: null };
     }
+    // The AWS SDK takes a sixth of a second to load: only a --cloudwatch run pays for it.
+    const { fetchCloudWatchHistory } = await import('./server-metrics/cloudwatch-source.js');
     const fetched = await fetchCloudWatchHistory(infra!, from, to);
     warnings.push(...fetched.warnings);
     return { history: fetched.history, sourceText: `CloudWatch in ${infra!.region} (${fetched.calls} GetMetricData call(s))`, unavailable: null };

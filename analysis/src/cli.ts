@@ -25,7 +25,7 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
     const progress = new ProgressBar(streams.stderr);
     const result = await analyze(config, { onStart: (bytes) => progress.start(bytes), onProgress: (bytes) => progress.advance(bytes) });
     progress.finish();
-    const written = writeReports(result, config.outDir, config.formats);
+    const written = await writeReports(result, config.outDir, config.formats);
     const s = result.summary;
     for (const warning of s.warnings) streams.stderr.write(`warning: ${warning}\n`);
     streams.stderr.write(

@@ -3,7 +3,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AnalysisResult } from '../analyze.js';
 import { reportCharts } from '../charts/index.js';
-import { renderChartPng } from '../charts/render-png.js';
 import type { ReportFormat } from '../constants.js';
 import { ConfigError } from '../errors.js';
 import { renderHtml } from './html.js';
@@ -11,7 +10,7 @@ import { renderSummaryJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 
-export function writeReports(result: AnalysisResult, outDir: string, formats: ReadonlySet<ReportFormat>): string[] {
+export async function writeReports(result: AnalysisResult, outDir: string, formats: ReadonlySet<ReportFormat>): Promise<string[]> {
   // Both files are called summary.json: writing ours beside the k6 output would destroy the scenario's.
   const scenarioSummary = result.summary.scenario?.summaryPath;
   if (formats.has('json') && scenarioSummary !== undefined && resolve(outDir, 'summary.json') === resolve(scenarioSummary)) {
@@ -34,6 +33,10 @@ export function writeReports(result: AnalysisResult, outDir: string, formats: Re
   if (formats.has('md')) write('report.md', renderMarkdown(result, pngCharts));
   if (formats.has('html')) write('report.html', renderHtml(result, charts));
   if (formats.has('junit')) write('junit.xml', renderJunit(result));
-  for (const chart of pngCharts) write(`${chart.id}.png`, renderChartPng(chart));
+  if (pngCharts.length > 0) {
+    // The canvas and Chart.js take a quarter of a second to load: only a report with PNG charts pays for them.
+    const { renderChartPng } = await import('../charts/render-png.js');
+    for (const chart of pngCharts) write(`${chart.id}.png`, renderChartPng(chart));
+  }
   return written;
 }

@@ -78,6 +78,9 @@ describe('each scenario over TRANSPORT=http against a plain emulator', () => {
     expect(sumWhere(metrics, 'opensaves_rpc_total', {})).toBe(rpcsBefore);
     expect(sample(metrics, 'opensaves_stores'), run.stdout + run.stderr).toBe(0);
     expect(sample(metrics, 'opensaves_records'), run.stdout + run.stderr).toBe(0);
+    // Blob bytes include the orphans a record delete leaves on the port's S3.
+    expect(sample(metrics, 'opensaves_blob_bytes'), run.stdout + run.stderr).toBe(0);
+    expect(sample(metrics, 'opensaves_orphaned_blob_bytes'), run.stdout + run.stderr).toBe(0);
   });
 
   it('smoke counts each operation the port lacks as skipped and names it in the summary', async () => {
@@ -166,6 +169,9 @@ describe('each scenario over TRANSPORT=http against eventually consistent reads 
     const metrics = await fetchMetrics(emulator.httpUrl);
     expect(sample(metrics, 'opensaves_stores'), run.stdout + run.stderr).toBe(0);
     expect(sample(metrics, 'opensaves_records'), run.stdout + run.stderr).toBe(0);
+    // Blob bytes include the orphans a record delete leaves on the port's S3.
+    expect(sample(metrics, 'opensaves_blob_bytes'), run.stdout + run.stderr).toBe(0);
+    expect(sample(metrics, 'opensaves_orphaned_blob_bytes'), run.stdout + run.stderr).toBe(0);
   });
 });
 

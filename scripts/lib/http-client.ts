@@ -30,6 +30,15 @@ export interface HttpResult {
 }
 
 const SUCCESS = [200, 201, 204];
+
+// Per VU: once the WAF blocks this runner, every further request is blocked too and only
+// adds to the count that keeps it blocked; work that loops over many keys stops on it.
+let wafBlockSeen = false;
+
+/** Whether CloudFront's WAF has blocked one of this VU's requests. */
+export function wafBlockedThisVu(): boolean {
+  return wafBlockSeen;
+}
 const FAILURES_PRINTED_PER_OP = 3;
 const failuresPrinted: Partial<Record<RpcName, number>> = {};
 
@@ -64,6 +73,7 @@ export function httpCall(op: RpcName, method: string, path: string, body: string
   const ok = expected.includes(response.status);
   if (!ok && isWafBlock(response.status, headerOf(response, 'Server'), headerOf(response, 'X-Cache'), textOf(response))) {
     wafBlocked.add(1, { op });
+    wafBlockSeen = true;
     statusChecks.call(op, false);
     return { ok, status: response.status, body: null };
   }

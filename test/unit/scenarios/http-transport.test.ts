@@ -220,5 +220,10 @@ describe("a run against CloudFront's WAF rate rule", () => {
     expect(run.stdout).toContain('allows 2,000 requests per 5 minutes from one address (about 7/s)');
     expect(run.stdout).toContain('OS_INFRA_LOAD_EGRESS_CIDRS');
     expect(run.stdout).toContain('load balancer behind CloudFront');
+    // Teardown stops at its first blocked request (every further one would be blocked and count against the runner),
+    // and leaves the rest to dist/cleanup.js.
+    // About 3 s of iterations at 10/s is well under 300 blocked requests; a teardown looking up every key made thousands.
+    expect(sumWhere(await fetchMetrics(emulator.httpUrl), 'opensaves_waf_blocked_requests_total', {})).toBeLessThan(300);
+    expect(output).toMatch(/teardown: .*not looked up \(CloudFront's WAF blocked this runner\): \d+ record keys; remove what is left with: k6 run -e RUN_ID=/);
   });
 });

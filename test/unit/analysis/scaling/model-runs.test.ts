@@ -73,7 +73,8 @@ describe('dynamodb-writes-first model', () => {
     const consumed = numberIn(table.recommendation, /headroom over ([\d,.]+) WCU/);
     expect(Math.abs(consumed - expected) / expected).toBeLessThan(0.15);
     const provisioned = numberIn(table.recommendation, /with ([\d,.]+) WCU \(now (\d+)\)/);
-    expect(provisioned).toBe(Math.ceil(consumed * 1.3 - 1e-9));
+    // The recommendation prints the consumed figure rounded, so its 30 % headroom rounded up may differ by one unit.
+    expect(Math.abs(provisioned - Math.ceil(consumed * 1.3 - 1e-9))).toBeLessThanOrEqual(1);
     expect(table.recommendation).toMatch(new RegExp(`WCU \\(now ${model.dynamodb.tables.records.wcu}\\)`));
   });
 });

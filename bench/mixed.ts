@@ -19,9 +19,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GRPC_OPERATION_GROUPS } from '../catalogue/operations.js';
 import { REPO_ROOT } from '../test/helpers/emulator-process.js';
-import { K6_BINARY } from '../test/helpers/k6.js';
 import { measureCosts, pairedRatios, type CostResult } from './lib/cost.js';
-import { bundleRun, type CostCase, type GeneratorCommand, type GeneratorContext, type LoadShape } from './lib/generators.js';
+import { bundleRun, k6ScriptCommand, type CostCase, type GeneratorCommand, type GeneratorContext, type LoadShape } from './lib/generators.js';
 import { MissingInputError, runMain } from './lib/main.js';
 import { BenchConfigError, choiceList, positiveInteger, readOptions } from './lib/options.js';
 import { checkGenerators, writeJson } from './lib/preflight.js';
@@ -35,7 +34,6 @@ type MixClass = (typeof CLASSES)[number];
 const CLASS_RATES: Record<MixClass, number> = { default: 40, records: 100, blobs: 10, stores: 100, health: 100, atomic: 100, ops: 100 };
 // Two generators' blobs, own records and uploads: more than the emulator's default 1 GiB budget.
 const EMULATOR_ARGS = ['--max-bytes', '4g'];
-const K6_ENV = { ...process.env, K6_NO_USAGE_REPORT: 'true' };
 
 /** A bundle command with MAX_VUS set to `vus` instead of the generators' default. */
 function withMaxVus(command: GeneratorCommand, vus: number): GeneratorCommand {
@@ -43,23 +41,13 @@ function withMaxVus(command: GeneratorCommand, vus: number): GeneratorCommand {
 }
 
 function bareCommand(shape: LoadShape, context: GeneratorContext, env: string[], vus: number): GeneratorCommand {
-  const summaryExportPath = join(context.scratchDir, `export-${context.runId}.json`);
-  return {
-    command: K6_BINARY,
-    summaryExportPath,
-    k6ApiAddress: context.k6ApiAddress,
-    args: [
-      'run', '--quiet', '--no-color', '--summary-export', summaryExportPath, '--address', context.k6ApiAddress,
-      '-e', `OPEN_SAVES_ADDR=${context.grpcAddress}`,
-      '-e', `RATE=${shape.rate}`,
-      '-e', `DURATION=${shape.durationSeconds}s`,
-      '-e', `MAX_VUS=${vus}`,
-      '-e', `RUN_ID=${context.runId}`,
-      ...env,
-      join(REPO_ROOT, 'bench/k6/bare-mixed.js'),
-    ],
-    env: K6_ENV,
-  };
+  return k6ScriptCommand('bench/k6/bare-mixed.js', context, [
+    '-e', `RATE=${shape.rate}`,
+    '-e', `DURATION=${shape.durationSeconds}s`,
+    '-e', `MAX_VUS=${vus}`,
+    '-e', `RUN_ID=${context.runId}`,
+    ...env,
+  ]);
 }
 
 function parseRates(raw: string | undefined): Partial<Record<MixClass, number>> {

@@ -71,7 +71,11 @@ const K6_ENV = { ...process.env, K6_NO_USAGE_REPORT: 'true' };
 /** Where a bench-only bundle variant or the real bundles live. */
 export const BUNDLE_DIR = join(REPO_ROOT, 'dist');
 
-function k6Minimal(workload: Workload, shape: LoadShape, context: GeneratorContext): GeneratorCommand {
+/**
+ * A plain k6 script as a generator: quiet, its summary exported, its REST API on the context's
+ * address, aimed at the context's emulator; `env` holds the script's own -e pairs.
+ */
+export function k6ScriptCommand(script: string, context: GeneratorContext, env: readonly string[]): GeneratorCommand {
   const summaryExportPath = join(context.scratchDir, `export-${context.runId}.json`);
   return {
     command: K6_BINARY,
@@ -80,16 +84,22 @@ function k6Minimal(workload: Workload, shape: LoadShape, context: GeneratorConte
     args: [
       'run', '--quiet', '--no-color', '--summary-export', summaryExportPath, '--address', context.k6ApiAddress,
       '-e', `OPEN_SAVES_ADDR=${context.grpcAddress}`,
-      '-e', `RPC=${workload}`,
-      '-e', `RATE=${shape.rate}`,
-      '-e', `VUS=${CONCURRENCY}`,
-      '-e', `DURATION=${shape.durationSeconds}s`,
-      '-e', `STORE_KEY=${context.seeded.storeKey}`,
-      '-e', `RECORD_KEYS=${context.seeded.recordKeys.join(',')}`,
-      join(REPO_ROOT, 'bench/k6/minimal-grpc.js'),
+      ...env,
+      join(REPO_ROOT, script),
     ],
     env: K6_ENV,
   };
+}
+
+function k6Minimal(workload: Workload, shape: LoadShape, context: GeneratorContext): GeneratorCommand {
+  return k6ScriptCommand('bench/k6/minimal-grpc.js', context, [
+    '-e', `RPC=${workload}`,
+    '-e', `RATE=${shape.rate}`,
+    '-e', `VUS=${CONCURRENCY}`,
+    '-e', `DURATION=${shape.durationSeconds}s`,
+    '-e', `STORE_KEY=${context.seeded.storeKey}`,
+    '-e', `RECORD_KEYS=${context.seeded.recordKeys.join(',')}`,
+  ]);
 }
 
 function ghz(workload: Workload, shape: LoadShape, context: GeneratorContext): GeneratorCommand {

@@ -1,24 +1,9 @@
 // The AWS fidelity flags from the command line: a bad value exits 2 with one line naming the
 // flag, the expected form and the value (never a token); good values reach the server; --help
 // documents each flag.
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, startEmulatorProcess } from '../../helpers/emulator-process.js';
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/main.ts', ...args], { cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { startEmulatorProcess } from '../../helpers/emulator-process.js';
+import { runCli } from './support/cli.js';
 
 describe('fidelity flags on the command line', () => {
   it.each([

@@ -4,22 +4,8 @@ import { status } from '@grpc/grpc-js';
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, startEmulatorProcess } from '../../helpers/emulator-process.js';
+import { runCli } from './support/cli.js';
 import { failure, TestClient } from './support/client.js';
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/main.ts', ...args], { cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** A emulator started with --stop-when-stdin-closes, once it listens; `exited` resolves with its exit code. */
 async function startSupervisedEmulator() {

@@ -13,7 +13,7 @@ import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
 import { steadyMixedRun, writeSyntheticFile } from './analysis-synthetic.js';
-import { scanInputs } from '../analysis/src/scan.js';
+import { scanInputs } from '../analysis/src/input/scan.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 // Lines per request in the synthetic mix (7 per request plus a vus point per second).

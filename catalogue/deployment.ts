@@ -146,7 +146,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const nonNegative = (n: number): boolean => n >= 0;
 const positive = (n: number): boolean => n > 0;
 
-// The scenarios' RUN_ID form (scripts/lib/config.ts): it becomes the testid tag.
+// The scenarios' RUN_ID form (scripts/lib/config/config.ts): it becomes the testid tag.
 function optionalRunId(read: EnvReader): { k6RunId?: string } {
   const value = read.optional('OS_INFRA_K6_RUN_ID', 'lower-case letters, digits and dashes (at most 24, not starting with a dash)', /^[a-z0-9][a-z0-9-]{0,23}$/);
   return value === undefined ? {} : { k6RunId: value };

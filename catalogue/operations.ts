@@ -2,7 +2,7 @@
 // gRPC: the 27 RPCs of service opensaves.OpenSaves (proto/open_saves.proto); a test
 // checks this list against the proto so the two cannot drift apart.
 // HTTP: the routes of the AWS port (../shared/spec/open-saves-aws-http.md, section 3),
-// tagged as the scenarios tag them (scripts/lib/http-transport.ts): with the name of the gRPC
+// tagged as the scenarios tag them (scripts/lib/transport/http-transport.ts): with the name of the gRPC
 // call they stand in for, so listing blob keys and reading a blob are both GetBlob.
 // The metadata routes have no gRPC counterpart and keep names of their own.
 

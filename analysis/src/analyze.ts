@@ -1,25 +1,25 @@
 // The whole analysis as one function of the configuration: read, aggregate, judge, compare, price.
-import { analyseCapacity } from './capacity.js';
-import { compareRuns, type ComparableOperation } from './compare.js';
-import { EXIT_GATE_FAILED, EXIT_OK } from './constants.js';
-import { estimateCost, loadPriceTable } from './cost.js';
-import { buildDistribution, type Distribution } from './distribution.js';
-import type { AnalysisConfig } from './args.js';
+import { analyseCapacity } from './verdicts/capacity.js';
+import { compareRuns, type ComparableOperation } from './verdicts/compare.js';
+import { EXIT_GATE_FAILED, EXIT_OK } from './config/constants.js';
+import { estimateCost, loadPriceTable } from './verdicts/cost.js';
+import { buildDistribution, type Distribution } from './aggregate/distribution.js';
+import type { AnalysisConfig } from './config/args.js';
 import { loadBaseline } from './baseline.js';
-import { findK6SummaryBeside, loadK6Summary } from './k6-summary.js';
-import { operationViews, viewFigures } from './operations.js';
-import { scanInputs, type ScanOptions } from './scan.js';
-import { evaluateSlo, loadSlo } from './slo.js';
+import { findK6SummaryBeside, loadK6Summary } from './input/k6-summary.js';
+import { operationViews, viewFigures } from './aggregate/operations.js';
+import { scanInputs, type ScanOptions } from './input/scan.js';
+import { evaluateSlo, loadSlo } from './verdicts/slo.js';
 import { buildSummary, durationSecOf, type Summary } from './summary.js';
-import { evaluateThresholds, thresholdsPass } from './thresholds.js';
-import { buildTimeSeries, type TimeSeries } from './timeseries.js';
+import { evaluateThresholds, thresholdsPass } from './verdicts/thresholds.js';
+import { buildTimeSeries, type TimeSeries } from './aggregate/timeseries.js';
 import { K6_METRICS } from '../../catalogue/k6-metrics.js';
 import type { InfraConfig } from '../../catalogue/deployment.js';
 import { analyseScaling, type ScalingAnalysis } from './scaling/index.js';
 import { fetchEmulatorHistory, ServerMetricsUnavailable } from './server-metrics/emulator-source.js';
 import type { ServerMetricsHistory } from './server-metrics/history.js';
 import { loadInfraEnv } from './server-metrics/infra-env.js';
-import type { Aggregate } from './aggregate.js';
+import type { Aggregate } from './aggregate/aggregate.js';
 
 export interface AnalysisResult {
   summary: Summary;

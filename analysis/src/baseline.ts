@@ -1,11 +1,11 @@
 // Loads the baseline of a comparison: a summary.json written by an earlier analysis, or raw k6 output.
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { ComparableOperation } from './compare.js';
-import { ConfigError, InputError } from './errors.js';
-import { LatencyHistogram } from './histogram.js';
-import { isRecord, readJsonFile } from './json-file.js';
-import { operationViews } from './operations.js';
-import { scanInputs, type ScanOptions } from './scan.js';
+import type { ComparableOperation } from './verdicts/compare.js';
+import { ConfigError, InputError } from './config/errors.js';
+import { LatencyHistogram } from './aggregate/histogram.js';
+import { isRecord, readJsonFile } from './config/json-file.js';
+import { operationViews } from './aggregate/operations.js';
+import { scanInputs, type ScanOptions } from './input/scan.js';
 import { SCHEMA_VERSION } from './summary.js';
 
 export async function loadBaseline(path: string, scanOptions: ScanOptions): Promise<Map<string, ComparableOperation>> {

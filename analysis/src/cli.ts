@@ -2,11 +2,11 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { analyze } from './analyze.js';
-import { parseArgs } from './args.js';
-import { EXIT_BAD_INPUT, EXIT_OK } from './constants.js';
-import { ConfigError, InputError } from './errors.js';
-import { ProgressBar } from './progress.js';
-import type { ThresholdResult } from './thresholds.js';
+import { parseArgs } from './config/args.js';
+import { EXIT_BAD_INPUT, EXIT_OK } from './config/constants.js';
+import { ConfigError, InputError } from './config/errors.js';
+import { ProgressBar } from './input/progress.js';
+import type { ThresholdResult } from './verdicts/thresholds.js';
 import type { ScalingAnalysis } from './scaling/index.js';
 import { writeReports } from './report/write.js';
 

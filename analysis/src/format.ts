@@ -1,6 +1,6 @@
 // Number and label formatting shared by the Markdown, HTML and JUnit reports.
 
-import { GRPC_STATUS_NAMES } from './constants.js';
+import { GRPC_STATUS_NAMES } from './config/constants.js';
 
 export type Protocol = 'grpc' | 'http' | 'unknown';
 

@@ -1,15 +1,15 @@
 // summary.json, schema version 1: the machine-readable result of an analysis, and what --baseline reads back.
-import type { Aggregate } from './aggregate.js';
-import type { Capacity } from './capacity.js';
-import type { Comparison } from './compare.js';
-import type { CostEstimate } from './cost.js';
-import type { OperationView } from './operations.js';
-import { PERCENTILE_KEYS, type PercentileKey } from './percentiles.js';
-import { REPORTED_PERCENTILES } from './constants.js';
-import type { InputFile } from './plan.js';
-import type { K6Summary } from './k6-summary.js';
-import type { SloVerdict } from './slo.js';
-import type { ThresholdResult } from './thresholds.js';
+import type { Aggregate } from './aggregate/aggregate.js';
+import type { Capacity } from './verdicts/capacity.js';
+import type { Comparison } from './verdicts/compare.js';
+import type { CostEstimate } from './verdicts/cost.js';
+import type { OperationView } from './aggregate/operations.js';
+import { PERCENTILE_KEYS, type PercentileKey } from './aggregate/percentiles.js';
+import { REPORTED_PERCENTILES } from './config/constants.js';
+import type { InputFile } from './input/plan.js';
+import type { K6Summary } from './input/k6-summary.js';
+import type { SloVerdict } from './verdicts/slo.js';
+import type { ThresholdResult } from './verdicts/thresholds.js';
 import type { Protocol } from './format.js';
 import type { Scaling } from './scaling/types.js';
 

@@ -11,7 +11,7 @@ import protoLoader from '@grpc/proto-loader';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startEmulatorProcess, type EmulatorProcess } from '../../test/helpers/emulator-process.js';
-import { DEFAULT_RECORDS_PER_STORE } from '../../scripts/lib/constants.js';
+import { DEFAULT_RECORDS_PER_STORE } from '../../scripts/lib/config/constants.js';
 import { cpuLayout, pinCurrentProcess, type CpuLayout } from './cpu-layout.js';
 
 export interface SeededRecord {

@@ -7,7 +7,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { REPO_ROOT } from '../../test/helpers/emulator-process.js';
 
-// esbuild keeps the call as written in scripts/lib/grpc-client.ts: `client.load(["../proto"], "open_saves.proto")`.
+// esbuild keeps the call as written in scripts/lib/transport/grpc-client.ts: `client.load(["../proto"], "open_saves.proto")`.
 const PROTO_LOAD_CALL = /\b([A-Za-z_$][\w$]*)\.load\(\s*\[\s*["']\.\.\/proto["']\s*\]\s*,\s*["']open_saves\.proto["']\s*\)/g;
 
 export class VariantError extends Error {

@@ -38,7 +38,7 @@ export class LoadGenerationStack extends TerraformStack {
       metricNamespace: config.k6Namespace,
     });
     const testRunName = `${config.prefix}-k6`.toLowerCase();
-    // One transport configured: tell the scenario (scripts/lib/config.ts reads TRANSPORT).
+    // One transport configured: tell the scenario (scripts/lib/config/config.ts reads TRANSPORT).
     const transport: Record<string, string> = config.k6Protocols.length === 1 ? { TRANSPORT: config.k6Protocols[0] as string } : {};
     new K6TestRun(this, 'test-run', {
       provider: kubernetes,

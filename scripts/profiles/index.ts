@@ -1,8 +1,8 @@
 // Builds a scenario's k6 options from the configuration: one open-model
 // (ramping-arrival-rate) scenario shaped by the profile, plus its thresholds.
 import type { Options, Scenario } from 'k6/options';
-import type { Config, Stage } from '../lib/config.js';
-import type { RpcName } from '../lib/constants.js';
+import type { Config, Stage } from '../lib/config/config.js';
+import type { RpcName } from '../lib/config/constants.js';
 import { buildStages, peakRate, resolveShape } from './stages.js';
 import { baseThresholds, operationThresholds } from './thresholds.js';
 

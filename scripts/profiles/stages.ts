@@ -1,6 +1,6 @@
 // Load shapes: how the arrival rate moves over time for each profile. RATE, RAMP,
 // HOLD and MAX_VUS override a profile's defaults; STAGES replaces the shape entirely.
-import type { Config, ProfileName, Stage } from '../lib/config.js';
+import type { Config, ProfileName, Stage } from '../lib/config/config.js';
 
 export interface ProfileShape {
   /** peak iterations per second */

@@ -1,8 +1,8 @@
 // Service-level objectives per operation class, turned into k6 thresholds on
 // per-operation sub-metrics. SLO_P95_MS, SLO_P99_MS and SLO_ERROR_RATE override
 // the defaults of every class at once.
-import type { Config, ProfileName } from '../lib/config.js';
-import type { RpcName } from '../lib/constants.js';
+import type { Config, ProfileName } from '../lib/config/config.js';
+import type { RpcName } from '../lib/config/constants.js';
 
 export type OperationClass = 'ping' | 'read' | 'query' | 'write' | 'atomic' | 'blob';
 

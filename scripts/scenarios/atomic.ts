@@ -6,16 +6,16 @@
 // start and runs nothing (one iteration that makes no call), and exits 0.
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
-import { config } from '../lib/runtime.js';
+import { config } from '../lib/config/runtime.js';
 import { buildOptions } from '../profiles/index.js';
-import { setupOnTransport, teardownOnTransport } from '../lib/transport-plan.js';
-import { buildSummary, type SummaryData } from '../lib/summary.js';
-import { iterationKey } from '../lib/keys.js';
-import { pick } from '../lib/random.js';
-import { transport } from '../lib/transport.js';
+import { setupOnTransport, teardownOnTransport } from '../lib/workload/transport-plan.js';
+import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
+import { iterationKey } from '../lib/run/keys.js';
+import { pick } from '../lib/run/random.js';
+import { transport } from '../lib/transport/transport.js';
 import { atomicSequence, contend } from '../lib/flows/atomic.js';
-import { COLD_COUNTERS, HOT_COUNTER, type RunData } from '../lib/run-data.js';
-import { ATOMIC_RPCS } from '../lib/constants.js';
+import { COLD_COUNTERS, HOT_COUNTER, type RunData } from '../lib/run/run-data.js';
+import { ATOMIC_RPCS } from '../lib/config/constants.js';
 
 const ATOMICS_OFFERED = ATOMIC_RPCS.every((op) => transport.offers(op));
 const NOTHING_TO_RUN = `TRANSPORT=${config.transport}: the AWS port has no atomic routes (${ATOMIC_RPCS.join(', ')}); the atomic scenario runs nothing over it`;

@@ -4,18 +4,18 @@
 // chunk read, chunk URLs and an aborted upload. The AWS port has no chunked
 // blobs: over HTTP those are skipped and counted.
 import exec from 'k6/execution';
-import { config } from '../lib/runtime.js';
+import { config } from '../lib/config/runtime.js';
 import { buildOptions } from '../profiles/index.js';
-import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/transport-plan.js';
-import { buildSummary, type SummaryData } from '../lib/summary.js';
-import { iterationKey } from '../lib/keys.js';
-import { iterationSeed } from '../lib/vu-seed.js';
-import { makePayload } from '../lib/payloads.js';
-import { transport } from '../lib/transport.js';
-import { skip } from '../lib/skips.js';
+import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/workload/transport-plan.js';
+import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
+import { iterationKey } from '../lib/run/keys.js';
+import { iterationSeed } from '../lib/run/vu-seed.js';
+import { makePayload } from '../lib/model/payloads.js';
+import { transport } from '../lib/transport/transport.js';
+import { skip } from '../lib/metrics/skips.js';
 import { createRecord, deleteRecord } from '../lib/flows/records.js';
 import { abortedUpload, CHUNK_OPS, chunkUrls, deleteBlob, readBlob, readChunk, uploadBlob, uploadChunked } from '../lib/flows/blobs.js';
-import { CHUNK_BYTES, CHUNKED_UPLOAD_CHUNKS, type RunData } from '../lib/run-data.js';
+import { CHUNK_BYTES, CHUNKED_UPLOAD_CHUNKS, type RunData } from '../lib/run/run-data.js';
 
 const plan = planTransport(['CreateRecord', 'CreateBlob', 'GetBlob', 'DeleteBlob', ...CHUNK_OPS, 'DeleteRecord']);
 

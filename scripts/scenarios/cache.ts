@@ -5,15 +5,15 @@
 // AWS port has no hints (and never reads its cache): over HTTP the same reads go
 // out without them, and an older version read back is eventual consistency, read
 // again within the retry budget (consistency.ts).
-import { config } from '../lib/runtime.js';
+import { config } from '../lib/config/runtime.js';
 import { buildOptions, latencyMetric } from '../profiles/index.js';
-import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/transport-plan.js';
-import { buildSummary, type SummaryData } from '../lib/summary.js';
-import { iterationKey } from '../lib/keys.js';
-import { iterationSeed } from '../lib/vu-seed.js';
-import { pick } from '../lib/random.js';
+import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/workload/transport-plan.js';
+import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
+import { iterationKey } from '../lib/run/keys.js';
+import { iterationSeed } from '../lib/run/vu-seed.js';
+import { pick } from '../lib/run/random.js';
 import { createRecord, deleteRecord, readRecord, updateRecord } from '../lib/flows/records.js';
-import type { RunData } from '../lib/run-data.js';
+import type { RunData } from '../lib/run/run-data.js';
 
 const CACHED = { tags: { cache: 'use' } };
 const UNCACHED = { tags: { cache: 'skip' } };

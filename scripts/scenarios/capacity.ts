@@ -1,12 +1,12 @@
 // Capacity: the mixed workload at a rate that climbs in steps until a step
 // breaks the SLO (p95 latency or call failures), which stops the run; the
 // summary records the last step that held.
-import { config } from '../lib/runtime.js';
+import { config } from '../lib/config/runtime.js';
 import { buildOptions } from '../profiles/index.js';
-import { buildSummary, type SummaryData } from '../lib/summary.js';
-import { createWorkload } from '../lib/workload.js';
-import { capacityLines, planCapacity, stepThresholds, tagCurrentStep } from '../lib/capacity.js';
-import type { RunData } from '../lib/run-data.js';
+import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
+import { createWorkload } from '../lib/workload/workload.js';
+import { capacityLines, planCapacity, stepThresholds, tagCurrentStep } from '../lib/workload/capacity.js';
+import type { RunData } from '../lib/run/run-data.js';
 
 const workload = createWorkload(config);
 const plan = planCapacity(config);

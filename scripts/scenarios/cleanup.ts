@@ -10,14 +10,14 @@
 import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
 import templates from '../../data/save-templates.json';
-import { config } from '../lib/runtime.js';
-import { ConfigError } from '../lib/errors.js';
-import { preflight } from '../lib/preflight.js';
-import { retryUnavailable } from '../lib/grpc-client.js';
-import { manifestStoreKey, segmentLabel, storeKey } from '../lib/keys.js';
-import { sizeLabel } from '../lib/payloads.js';
+import { config } from '../lib/config/runtime.js';
+import { ConfigError } from '../lib/config/errors.js';
+import { preflight } from '../lib/preflight/preflight.js';
+import { retryUnavailable } from '../lib/transport/grpc-client.js';
+import { manifestStoreKey, segmentLabel, storeKey } from '../lib/run/keys.js';
+import { sizeLabel } from '../lib/model/payloads.js';
 import { resolveShape } from '../profiles/index.js';
-import { candidateCount, parseManifest, setupRecords, vuRecords, vuStores, type RunManifest } from '../lib/cleanup-plan.js';
+import { candidateCount, parseManifest, setupRecords, vuRecords, vuStores, type RunManifest } from '../lib/run/cleanup-plan.js';
 import {
   deleteGrpcRecords,
   deleteGrpcStore,
@@ -30,7 +30,7 @@ import {
   sweepStores,
   type ItemKind,
   type Tally,
-} from '../lib/cleanup-run.js';
+} from '../lib/lifecycle/cleanup-run.js';
 
 const WORKERS = 4;
 const RETRIES = 5;

@@ -3,16 +3,16 @@
 // update back and deletes it; every 20th iteration also runs a store lifecycle.
 // Over HTTP the AWS port has no GetRecords: the batch read is skipped and counted.
 import exec from 'k6/execution';
-import { config } from '../lib/runtime.js';
+import { config } from '../lib/config/runtime.js';
 import { buildOptions } from '../profiles/index.js';
-import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/transport-plan.js';
-import { buildSummary, type SummaryData } from '../lib/summary.js';
-import { iterationKey } from '../lib/keys.js';
-import { iterationSeed } from '../lib/vu-seed.js';
-import { pickSome } from '../lib/random.js';
+import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/workload/transport-plan.js';
+import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
+import { iterationKey } from '../lib/run/keys.js';
+import { iterationSeed } from '../lib/run/vu-seed.js';
+import { pickSome } from '../lib/run/random.js';
 import { createStore, deleteStore, readStore } from '../lib/flows/stores.js';
 import { createRecord, deleteRecord, readRecord, readRecordBatch, updateRecord } from '../lib/flows/records.js';
-import type { RunData } from '../lib/run-data.js';
+import type { RunData } from '../lib/run/run-data.js';
 
 const plan = planTransport(['CreateStore', 'GetStore', 'DeleteStore', 'CreateRecord', 'GetRecord', 'GetRecords', 'UpdateRecord', 'DeleteRecord']);
 

@@ -1,12 +1,12 @@
 // Mixed: a realistic mix of every operation from data/mix.json (or MIX), with
 // READ_RATIO of the iterations reading. Runs over gRPC or, with TRANSPORT=http,
 // over the AWS port's REST API.
-import { config } from '../lib/runtime.js';
+import { config } from '../lib/config/runtime.js';
 import { buildOptions } from '../profiles/index.js';
-import { buildSummary, type SummaryData } from '../lib/summary.js';
-import { createWorkload } from '../lib/workload.js';
-import { readShareLines } from '../lib/read-share.js';
-import type { RunData } from '../lib/run-data.js';
+import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
+import { createWorkload } from '../lib/workload/workload.js';
+import { readShareLines } from '../lib/summary/read-share.js';
+import type { RunData } from '../lib/run/run-data.js';
 
 const workload = createWorkload(config);
 

@@ -4,16 +4,16 @@
 // port queries by owner only and has no GetRecords: an iteration whose kind it
 // lacks counts that kind as skipped and runs a kind it has instead.
 import exec from 'k6/execution';
-import { config } from '../lib/runtime.js';
+import { config } from '../lib/config/runtime.js';
 import { buildOptions } from '../profiles/index.js';
-import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/transport-plan.js';
-import { buildSummary, type SummaryData } from '../lib/summary.js';
-import { iterationKey } from '../lib/keys.js';
-import { pick, pickSome } from '../lib/random.js';
+import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/workload/transport-plan.js';
+import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
+import { iterationKey } from '../lib/run/keys.js';
+import { pick, pickSome } from '../lib/run/random.js';
 import { QUERY_KINDS, queryOffered, runQuery } from '../lib/flows/queries.js';
-import { skipQuery } from '../lib/skips.js';
+import { skipQuery } from '../lib/metrics/skips.js';
 import { readRecordBatch } from '../lib/flows/records.js';
-import type { RunData } from '../lib/run-data.js';
+import type { RunData } from '../lib/run/run-data.js';
 
 const plan = planTransport(['QueryRecords', 'GetRecords'], QUERY_KINDS);
 const OFFERED_KINDS = QUERY_KINDS.filter(queryOffered);

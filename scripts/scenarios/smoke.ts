@@ -3,24 +3,24 @@
 // succeed and every read-back must match. Over HTTP it passes over the AWS
 // port's routes; what the port lacks (Ping, GetRecords, chunked blobs, atomics)
 // is skipped and counted.
-import { RPC_NAMES, INLINE_BLOB_MAX_BYTES } from '../lib/constants.js';
-import { config } from '../lib/runtime.js';
+import { RPC_NAMES, INLINE_BLOB_MAX_BYTES } from '../lib/config/constants.js';
+import { config } from '../lib/config/runtime.js';
 import { buildOptions } from '../profiles/index.js';
-import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/transport-plan.js';
-import { buildSummary, type SummaryData } from '../lib/summary.js';
-import { iterationKey } from '../lib/keys.js';
-import { iterationSeed } from '../lib/vu-seed.js';
-import { makePayload } from '../lib/payloads.js';
-import { unary } from '../lib/grpc-client.js';
-import { verify } from '../lib/checks.js';
-import { transport } from '../lib/transport.js';
-import { skip } from '../lib/skips.js';
+import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/workload/transport-plan.js';
+import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
+import { iterationKey } from '../lib/run/keys.js';
+import { iterationSeed } from '../lib/run/vu-seed.js';
+import { makePayload } from '../lib/model/payloads.js';
+import { unary } from '../lib/transport/grpc-client.js';
+import { verify } from '../lib/verify/checks.js';
+import { transport } from '../lib/transport/transport.js';
+import { skip } from '../lib/metrics/skips.js';
 import { createStore, deleteStore, findStoreByName, readStore } from '../lib/flows/stores.js';
 import { createRecord, deleteRecord, readRecord, readRecordBatch, updateRecord } from '../lib/flows/records.js';
 import { abortedUpload, CHUNK_OPS, chunkUrls, deleteBlob, readBlob, readChunk, uploadBlob, uploadChunked } from '../lib/flows/blobs.js';
 import { atomicSequence } from '../lib/flows/atomic.js';
 import { runQuery } from '../lib/flows/queries.js';
-import type { RunData } from '../lib/run-data.js';
+import type { RunData } from '../lib/run/run-data.js';
 
 const plan = planTransport(RPC_NAMES);
 

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { AnalysisResult } from '../analyze.js';
 import { gridColumns, type ChartPanel, type ChartSpec } from '../charts/chart-spec.js';
-import { thresholdsPass } from '../thresholds.js';
+import { thresholdsPass } from '../verdicts/thresholds.js';
 import { reportSections, type Section, type Table } from './sections.js';
 
 let chartJsSource: string | null = null;

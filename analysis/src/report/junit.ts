@@ -1,6 +1,6 @@
 // junit.xml: SLO objectives, k6 thresholds and the baseline gate as test cases, so CI systems show them natively.
 import type { AnalysisResult } from '../analyze.js';
-import { describeCriterion } from '../slo.js';
+import { describeCriterion } from '../verdicts/slo.js';
 
 function xml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

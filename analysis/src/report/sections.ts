@@ -1,10 +1,10 @@
 // The report's content as neutral sections (headline facts, paragraphs and tables of strings); the Markdown and
 // HTML renderers only lay them out.
 import type { AnalysisResult } from '../analyze.js';
-import { describeCriterion } from '../slo.js';
+import { describeCriterion } from '../verdicts/slo.js';
 import type { ScalingAnalysis } from '../scaling/index.js';
 import { WAF_COMPONENT } from '../scaling/waf.js';
-import { thresholdsPass } from '../thresholds.js';
+import { thresholdsPass } from '../verdicts/thresholds.js';
 import { formatBytes, formatCount, formatDelta, formatMoney, formatMs, formatPercent, formatRate, formatStatusCodes } from '../format.js';
 
 export interface Table {

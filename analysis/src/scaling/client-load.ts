@@ -1,7 +1,7 @@
 // The client side of the join: the offered and achieved rates k6 saw, looked up over any server-metrics period,
 // the run's peak offered rate (the default goal) and the capacity knee (where the SLO broke first).
-import type { Capacity } from '../capacity.js';
-import type { TimeSeries } from '../timeseries.js';
+import type { Capacity } from '../verdicts/capacity.js';
+import type { TimeSeries } from '../aggregate/timeseries.js';
 
 const FELL_BEHIND_SECONDS = 3;
 

@@ -1,6 +1,6 @@
 // What every component's analysis reads: the server history, the client load, the goal and the prices, plus the
 // small helpers that join a server series with the client's rates.
-import type { PriceTable } from '../cost.js';
+import type { PriceTable } from '../verdicts/cost.js';
 import { seriesLabel, type ServerMetricSeries, type ServerMetricsHistory } from '../server-metrics/history.js';
 import type { ClientLoad } from './client-load.js';
 import type { ScalingEvidence } from './types.js';

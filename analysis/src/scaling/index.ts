@@ -1,10 +1,10 @@
 // The scaling analysis: joins the server metrics of the run window with what k6 offered, finds per component the
 // load at which it saturated, names the one that broke first (lined up with the client-side SLO knee) and sizes each
 // for a goal rate.
-import type { Capacity } from '../capacity.js';
-import type { PriceTable } from '../cost.js';
+import type { Capacity } from '../verdicts/capacity.js';
+import type { PriceTable } from '../verdicts/cost.js';
 import type { ServerMetricsHistory } from '../server-metrics/history.js';
-import type { TimeSeries } from '../timeseries.js';
+import type { TimeSeries } from '../aggregate/timeseries.js';
 import { analyseCache, clustersIn } from './cache.js';
 import { clientLoad, type ClientLoad } from './client-load.js';
 import { ACHIEVED_SHARE } from './constants.js';

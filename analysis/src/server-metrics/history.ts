@@ -1,7 +1,7 @@
 // Checks that a JSON value is a ServerMetricsHistory (catalogue/server-metrics.ts), whichever source sent it, and
 // finds series in one by CloudWatch namespace, name, dimensions and statistic.
 import type { ServerMetricSeries, ServerMetricsHistory } from '../../../catalogue/server-metrics.js';
-import { isRecord } from '../json-file.js';
+import { isRecord } from '../config/json-file.js';
 
 export type { ServerMetricSeries, ServerMetricsHistory };
 

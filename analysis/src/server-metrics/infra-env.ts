@@ -2,7 +2,7 @@
 // infra/example.env) over those of the environment, validated by the CDKTF app's own loadInfraConfig.
 import { readFileSync } from 'node:fs';
 import { InfraConfigError, loadInfraConfig, type InfraConfig } from '../../../catalogue/deployment.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../config/errors.js';
 
 export function parseEnvFile(text: string, path: string): Record<string, string> {
   const values: Record<string, string> = {};

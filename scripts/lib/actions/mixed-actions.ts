@@ -3,22 +3,22 @@
 // to records this VU owns (vu-state.ts), so VUs never race on each other's
 // records, except the shared counters of atomic ops. An operation the transport
 // lacks has no entry: the workload skips and counts it.
-import { oneReadIn, verifiedRead } from '../grpc-client.js';
-import { config } from '../runtime.js';
-import { transport } from '../transport.js';
-import { NO_DIFFERENCES } from '../records.js';
-import { iterationKey } from '../keys.js';
-import { iterationSeed } from '../vu-seed.js';
-import { makePayload, type Payload } from '../payloads.js';
-import { pick, pickSome } from '../random.js';
-import { anyOwned, forget, remember, type OwnRecord } from '../vu-state.js';
+import { oneReadIn, verifiedRead } from '../transport/grpc-client.js';
+import { config } from '../config/runtime.js';
+import { transport } from '../transport/transport.js';
+import { NO_DIFFERENCES } from '../model/records.js';
+import { iterationKey } from '../run/keys.js';
+import { iterationSeed } from '../run/vu-seed.js';
+import { makePayload, type Payload } from '../model/payloads.js';
+import { pick, pickSome } from '../run/random.js';
+import { anyOwned, forget, remember, type OwnRecord } from '../run/vu-state.js';
 import { createRecord, deleteRecord, dropRecord, readRecord, readRecordBatch, readSeed, updateRecord } from '../flows/records.js';
 import { findStoreByName, readStoreKey } from '../flows/stores.js';
 import { abortedUpload, chunkUrls, deleteBlob, readBlob, readChunk, uploadBlob, uploadChunked, uploadConfirmed } from '../flows/blobs.js';
 import { contend } from '../flows/atomic.js';
 import { queryOffered, runQuery, type QueryKind } from '../flows/queries.js';
-import { CHUNK_BYTES, CHUNKED_UPLOAD_CHUNKS, COLD_COUNTERS, HOT_COUNTER } from '../run-data.js';
-import type { RpcName } from '../constants.js';
+import { CHUNK_BYTES, CHUNKED_UPLOAD_CHUNKS, COLD_COUNTERS, HOT_COUNTER } from '../run/run-data.js';
+import type { RpcName } from '../config/constants.js';
 import type { ActionContext, ActionTable } from './types.js';
 
 // Paging is left out: concurrent creates may shift a page between its two queries.

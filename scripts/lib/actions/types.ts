@@ -1,8 +1,8 @@
 // One operation of the mixed workload: what an iteration does when the mix
 // picks that RPC name.
-import type { RpcName } from '../constants.js';
-import type { Payload } from '../payloads.js';
-import type { RunData } from '../run-data.js';
+import type { RpcName } from '../config/constants.js';
+import type { Payload } from '../model/payloads.js';
+import type { RunData } from '../run/run-data.js';
 
 export interface ActionContext {
   readonly data: RunData;

@@ -3,12 +3,12 @@
 // every atomic RPC and checks each pre-operation value the server reports
 // (spec d.5); `contend` hits shared counters where ABORTED is expected
 // under contention and reported through opensaves_atomic_contention.
-import { unary, type CallOptions } from '../grpc-client.js';
-import { verify } from '../checks.js';
-import { ATOMIC_RPCS, type RpcName } from '../constants.js';
-import { transport } from '../transport.js';
-import { skip } from '../skips.js';
-import { intProperty, propertyValue, stringProperty, type AtomicIntResponse, type CompareAndSwapResponse, type RecordMessage } from '../messages.js';
+import { unary, type CallOptions } from '../transport/grpc-client.js';
+import { verify } from '../verify/checks.js';
+import { ATOMIC_RPCS, type RpcName } from '../config/constants.js';
+import { transport } from '../transport/transport.js';
+import { skip } from '../metrics/skips.js';
+import { intProperty, propertyValue, stringProperty, type AtomicIntResponse, type CompareAndSwapResponse, type RecordMessage } from '../model/messages.js';
 
 const CONTENDED: CallOptions = { expect: ['OK', 'ABORTED'] };
 

@@ -3,17 +3,17 @@
 // deletion are written once against the transport-neutral client; the
 // chunked-upload lifecycle is gRPC's alone (the AWS port has no chunks) and is
 // skipped, and counted, elsewhere.
-import { clientStream, serverStream, unary } from '../grpc-client.js';
-import { statusChecks, verify } from '../checks.js';
-import type { RpcName } from '../constants.js';
-import type { ChunkMetadata, Hint, RecordMessage } from '../messages.js';
-import { ContentDigest, type Payload } from '../payloads.js';
-import { transport } from '../transport.js';
-import { skip } from '../skips.js';
-import { STALE, untilFreshAsync } from '../consistency.js';
-import type { BlobTarget, CallOptions } from '../transport-types.js';
+import { clientStream, serverStream, unary } from '../transport/grpc-client.js';
+import { statusChecks, verify } from '../verify/checks.js';
+import type { RpcName } from '../config/constants.js';
+import type { ChunkMetadata, Hint, RecordMessage } from '../model/messages.js';
+import { ContentDigest, type Payload } from '../model/payloads.js';
+import { transport } from '../transport/transport.js';
+import { skip } from '../metrics/skips.js';
+import { STALE, untilFreshAsync } from './consistency.js';
+import type { BlobTarget, CallOptions } from '../transport/transport-types.js';
 
-export type { BlobTarget } from '../transport-types.js';
+export type { BlobTarget } from '../transport/transport-types.js';
 
 const LAGGING = transport.readsMayLag;
 

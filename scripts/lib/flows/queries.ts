@@ -5,13 +5,13 @@
 // AWS port answers only its first page (1 MB), so over HTTP what is returned is
 // verified, never that everything is. A kind the transport cannot ask is skipped
 // and counted.
-import { verify } from '../checks.js';
-import type { RunData, SeedRecord } from '../run-data.js';
-import type { QueryRecordsResponse, RecordMessage } from '../messages.js';
-import { buildRecord, ownerFor, propertiesFor, recordDifferences, tagsFor } from '../records.js';
-import { transport } from '../transport.js';
-import { skipQuery } from '../skips.js';
-import type { QueryFeature, QueryRequest } from '../transport-types.js';
+import { verify } from '../verify/checks.js';
+import type { RunData, SeedRecord } from '../run/run-data.js';
+import type { QueryRecordsResponse, RecordMessage } from '../model/messages.js';
+import { buildRecord, ownerFor, propertiesFor, recordDifferences, tagsFor } from '../model/records.js';
+import { transport } from '../transport/transport.js';
+import { skipQuery } from '../metrics/skips.js';
+import type { QueryFeature, QueryRequest } from '../transport/transport-types.js';
 
 export type QueryKind = 'owner' | 'tagsAnd' | 'tagsOr' | 'filter' | 'sorted' | 'page' | 'keysOnly' | 'allStores';
 

@@ -1,15 +1,15 @@
 // Record flows, written once against the transport-neutral client, each verifying
 // what it reads back against records.ts. Reads of the run's own writes tolerate
 // an eventually consistent transport within the retry budget (consistency.ts).
-import { unary, verifiedRead } from '../grpc-client.js';
-import { statusChecks, verify } from '../checks.js';
-import type { GetRecordsResult, Hint, RecordMessage } from '../messages.js';
-import { buildRecord, nextSampledReadIsFull, readDifferences, recordDifferences, writtenVersion, type FirstFullRead } from '../records.js';
-import { config } from '../runtime.js';
-import { transport } from '../transport.js';
-import { skip } from '../skips.js';
-import { STALE, untilFresh } from '../consistency.js';
-import type { CallOptions } from '../transport-types.js';
+import { unary, verifiedRead } from '../transport/grpc-client.js';
+import { statusChecks, verify } from '../verify/checks.js';
+import type { GetRecordsResult, Hint, RecordMessage } from '../model/messages.js';
+import { buildRecord, nextSampledReadIsFull, readDifferences, recordDifferences, writtenVersion, type FirstFullRead } from '../model/records.js';
+import { config } from '../config/runtime.js';
+import { transport } from '../transport/transport.js';
+import { skip } from '../metrics/skips.js';
+import { STALE, untilFresh } from './consistency.js';
+import type { CallOptions } from '../transport/transport-types.js';
 
 export interface RecordRef {
   readonly store: string;

@@ -1,15 +1,15 @@
 // Store flows, written once against the transport-neutral client: create, read
 // back, find by name, delete.
-import { oneReadIn, verifiedRead } from '../grpc-client.js';
-import { statusChecks, verify } from '../checks.js';
-import type { StoreMessage } from '../messages.js';
-import { NO_DIFFERENCES } from '../records.js';
-import { config } from '../runtime.js';
-import { transport } from '../transport.js';
-import { STALE, untilFresh } from '../consistency.js';
-import type { CallOptions, StoreSpec } from '../transport-types.js';
+import { oneReadIn, verifiedRead } from '../transport/grpc-client.js';
+import { statusChecks, verify } from '../verify/checks.js';
+import type { StoreMessage } from '../model/messages.js';
+import { NO_DIFFERENCES } from '../model/records.js';
+import { config } from '../config/runtime.js';
+import { transport } from '../transport/transport.js';
+import { STALE, untilFresh } from './consistency.js';
+import type { CallOptions, StoreSpec } from '../transport/transport-types.js';
 
-export type { StoreSpec } from '../transport-types.js';
+export type { StoreSpec } from '../transport/transport-types.js';
 
 const LAGGING = transport.readsMayLag;
 

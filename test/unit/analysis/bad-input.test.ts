@@ -3,8 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { syntheticK6Output, steadyMixedRun } from '../../../bench/analysis-synthetic.js';
-import { scanInputs } from '../../../analysis/src/scan.js';
-import { InputError } from '../../../analysis/src/errors.js';
+import { scanInputs } from '../../../analysis/src/input/scan.js';
+import { InputError } from '../../../analysis/src/config/errors.js';
 import { cli, removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);

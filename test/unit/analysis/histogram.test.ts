@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BucketHistogram, LatencyHistogram } from '../../../analysis/src/histogram.js';
+import { BucketHistogram, LatencyHistogram } from '../../../analysis/src/aggregate/histogram.js';
 import { exactPercentile } from './helpers.js';
 
 // Log-normal latencies from 10 us to minutes: the spread the HDR range must cover.

@@ -3,9 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSyntheticFile, type SyntheticRun } from '../../../bench/analysis-synthetic.js';
-import { evaluateSlo, type SloSpec } from '../../../analysis/src/slo.js';
-import { estimateCost, loadPriceTable, operationCost } from '../../../analysis/src/cost.js';
-import { mannWhitney, twoProportion } from '../../../analysis/src/stats.js';
+import { evaluateSlo, type SloSpec } from '../../../analysis/src/verdicts/slo.js';
+import { estimateCost, loadPriceTable, operationCost } from '../../../analysis/src/verdicts/cost.js';
+import { mannWhitney, twoProportion } from '../../../analysis/src/aggregate/stats.js';
 import { cli, removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);

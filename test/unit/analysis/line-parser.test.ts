@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LINE_BLANK, LINE_DECLARATION, LINE_POINT, LineError, LineParser, PointFields } from '../../../analysis/src/line-parser.js';
-import { TAGGED_METRICS } from '../../../analysis/src/aggregate.js';
+import { PointFields } from '../../../analysis/src/aggregate/point.js';
+import { LINE_BLANK, LINE_DECLARATION, LINE_POINT, LineError, LineParser } from '../../../analysis/src/input/line-parser.js';
+import { TAGGED_METRICS } from '../../../analysis/src/aggregate/aggregate.js';
 
 function parse(line: string): { kind: number; point: PointFields } {
   const point = new PointFields();

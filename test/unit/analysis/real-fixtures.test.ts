@@ -1,13 +1,13 @@
 // Output of real k6 runs against the local emulator (test/fixtures/analysis, recorded by record-fixtures.ts; the
 // emulator injected 5% UNAVAILABLE on GetRecord, and the scenarios expect some NOT_FOUND).
 import { describe, expect, it } from 'vitest';
-import { scanInputs } from '../../../analysis/src/scan.js';
-import { operationViews } from '../../../analysis/src/operations.js';
-import { evaluateThresholds } from '../../../analysis/src/thresholds.js';
-import { analyseCapacity } from '../../../analysis/src/capacity.js';
-import { buildTimeSeries } from '../../../analysis/src/timeseries.js';
-import { loadSlo } from '../../../analysis/src/slo.js';
-import { DEFAULT_SLO_PATH } from '../../../analysis/src/args.js';
+import { scanInputs } from '../../../analysis/src/input/scan.js';
+import { operationViews } from '../../../analysis/src/aggregate/operations.js';
+import { evaluateThresholds } from '../../../analysis/src/verdicts/thresholds.js';
+import { analyseCapacity } from '../../../analysis/src/verdicts/capacity.js';
+import { buildTimeSeries } from '../../../analysis/src/aggregate/timeseries.js';
+import { loadSlo } from '../../../analysis/src/verdicts/slo.js';
+import { DEFAULT_SLO_PATH } from '../../../analysis/src/config/args.js';
 import { durationSecOf } from '../../../analysis/src/summary.js';
 import { join } from 'node:path';
 import { steadyMixedRun, writeSyntheticFile, type SyntheticRequest } from '../../../bench/analysis-synthetic.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { cli, fixture, removeTempDirs, tempDir, type CliRun } from './helpers.js';
 import { PNG_HEIGHT, PNG_WIDTH } from '../../../analysis/src/charts/render-png.js';
-import { ProgressBar } from '../../../analysis/src/progress.js';
+import { ProgressBar } from '../../../analysis/src/input/progress.js';
 
 const out = join(tempDir(), 'report');
 let run: CliRun;

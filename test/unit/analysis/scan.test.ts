@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeSyntheticFile, writeSyntheticGzip, type SyntheticRequest, type SyntheticRun } from '../../../bench/analysis-synthetic.js';
-import { scanInputs } from '../../../analysis/src/scan.js';
-import { operationViews } from '../../../analysis/src/operations.js';
-import { buildTimeSeries } from '../../../analysis/src/timeseries.js';
+import { scanInputs } from '../../../analysis/src/input/scan.js';
+import { operationViews } from '../../../analysis/src/aggregate/operations.js';
+import { buildTimeSeries } from '../../../analysis/src/aggregate/timeseries.js';
 import { exactPercentile, removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -91,8 +91,8 @@ describe('scanInputs on synthetic output with known distributions', () => {
 
 describe('--bucket auto', () => {
   it('picks the finest bucket that keeps the run under 150 buckets, from the file head and tail', async () => {
-    const { chooseBucketMs } = await import('../../../analysis/src/bucket.js');
-    const { inspectInput } = await import('../../../analysis/src/plan.js');
+    const { chooseBucketMs } = await import('../../../analysis/src/input/bucket.js');
+    const { inspectInput } = await import('../../../analysis/src/input/plan.js');
     const dir = tempDir();
     const short = join(dir, 'short.json');
     const long = join(dir, 'long.json');
@@ -164,7 +164,7 @@ describe('scanInputs on tag values that are not ASCII', () => {
 describe('the bundled worker kept between runs', () => {
   it('is used while every file it was built from is unchanged, and not once one has changed', async () => {
     const { writeFileSync, statSync, utimesSync } = await import('node:fs');
-    const { readCachedWorker } = await import('../../../analysis/src/scan.js');
+    const { readCachedWorker } = await import('../../../analysis/src/input/scan.js');
     const dir = tempDir();
     const input = join(dir, 'reader.ts');
     writeFileSync(input, 'export const a = 1;\n');
@@ -184,7 +184,7 @@ describe('the bundled worker kept between runs', () => {
 
 describe('balancedRangeBytes', () => {
   it('cuts as many ranges as a multiple of the workers, none over the target', async () => {
-    const { balancedRangeBytes } = await import('../../../analysis/src/scan.js');
+    const { balancedRangeBytes } = await import('../../../analysis/src/input/scan.js');
     const mb = 1024 * 1024;
     // 1.1 GB over 2 workers with a 256 MB target: 6 ranges of 190 MB (not 5, which left the fifth to one worker).
     expect(Math.ceil(1137e6 / balancedRangeBytes(1137e6, 2, 256 * mb))).toBe(6);

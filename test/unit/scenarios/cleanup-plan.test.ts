@@ -2,8 +2,8 @@
 // carries, every key a run can make (the keys VUs make included, bounded by
 // maxVUs and each role's slots), and the printed command, which never holds the token.
 import { describe, expect, it } from 'vitest';
-import { KEY_ROLE_SLOTS, roleSlots, vuKeyOf } from '../../../scripts/lib/cleanup-keys.js';
-import { candidateCount, cleanupCommand, manifestName, parseManifest, setupRecords, vuRecords, vuStores, type RunManifest } from '../../../scripts/lib/cleanup-plan.js';
+import { KEY_ROLE_SLOTS, roleSlots, vuKeyOf } from '../../../scripts/lib/run/cleanup-keys.js';
+import { candidateCount, cleanupCommand, manifestName, parseManifest, setupRecords, vuRecords, vuStores, type RunManifest } from '../../../scripts/lib/run/cleanup-plan.js';
 
 const MANIFEST: RunManifest = {
   runId: 'r1',

@@ -3,11 +3,10 @@
 // retry pauses stay within their budget, and CloudFront's WAF block is told apart
 // from the API's own 403s and explained with what to do.
 import { describe, expect, it } from 'vitest';
-import { fromHttpRecord, toHttpRecord } from '../../../scripts/lib/http-records.js';
-import { buildRecord, recordDifferences, writtenVersion } from '../../../scripts/lib/records.js';
-import { retryPausesMs } from '../../../scripts/lib/retry-pauses.js';
-import { isWafBlock, wafLines } from '../../../scripts/lib/waf.js';
-import type { SummaryData } from '../../../scripts/lib/summary.js';
+import { fromHttpRecord, toHttpRecord } from '../../../scripts/lib/transport/http-records.js';
+import { buildRecord, recordDifferences, writtenVersion } from '../../../scripts/lib/model/records.js';
+import { retryPausesMs } from '../../../scripts/lib/flows/retry-pauses.js';
+import { isWafBlock, wafLines } from '../../../scripts/lib/transport/waf.js';
 
 describe('records over the AWS port', () => {
   it('read back as the record written: owner, tags, typed properties and opaque string survive the JSON shape', () => {
@@ -67,9 +66,8 @@ describe("CloudFront's WAF block", () => {
   });
 
   it('is explained with the blocked host, the rule and what to do; nothing when nothing was blocked', () => {
-    const summary = (count: number): SummaryData => ({ metrics: { opensaves_waf_blocked: { type: 'counter', values: { count } } }, root_group: {} });
-    expect(wafLines(summary(0), 'https://d1.cloudfront.net')).toEqual([]);
-    const text = wafLines(summary(12), 'https://d1.cloudfront.net/base').join('\n');
+    expect(wafLines(0, 'https://d1.cloudfront.net')).toEqual([]);
+    const text = wafLines(12, 'https://d1.cloudfront.net/base').join('\n');
     expect(text).toContain("in front of d1.cloudfront.net blocked this runner's address: 12 requests answered 403");
     expect(text).toContain('2,000 requests per 5 minutes from one address (about 7/s)');
     expect(text).toContain("that is the port's default");

@@ -1,8 +1,8 @@
 // The pure parts of the mixed workload's iteration: picking an operation by
 // weight, and what setup() has to make for the operations a mix can pick.
 import { describe, expect, it } from 'vitest';
-import { weightedPicker } from '../../../scripts/lib/random.js';
-import { setupNeeds } from '../../../scripts/lib/setup-needs.js';
+import { weightedPicker } from '../../../scripts/lib/run/random.js';
+import { setupNeeds } from '../../../scripts/lib/run/setup-needs.js';
 
 describe('weightedPicker', () => {
   it('returns the only entry without drawing a number', () => {

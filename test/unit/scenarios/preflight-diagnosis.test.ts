@@ -9,7 +9,7 @@ import {
   diagnosePingStatus,
   errorDetail,
   type HttpAnswer,
-} from '../../../scripts/lib/preflight-diagnosis.js';
+} from '../../../scripts/lib/preflight/preflight-diagnosis.js';
 
 const ADDR = '10.0.0.5:6000';
 const answer = (fields: Partial<HttpAnswer>): HttpAnswer => ({ status: 200, error: '', server: '', xCache: '', body: '', ...fields });

@@ -1,7 +1,7 @@
 // The typed configuration and the profile module, called directly: defaults,
 // parsing, and the stages and thresholds they turn into.
 import { describe, expect, it } from 'vitest';
-import { describeConfig, loadConfig } from '../../../scripts/lib/config.js';
+import { describeConfig, loadConfig } from '../../../scripts/lib/config/config.js';
 import { buildStages, capacityStages, durationMs } from '../../../scripts/profiles/stages.js';
 import { operationThresholds } from '../../../scripts/profiles/thresholds.js';
 

@@ -1,7 +1,7 @@
 // Which iterations read: each VU's own evenly spread sequence, and how close a
 // run of many VUs with uneven iteration counts stays to READ_RATIO.
 import { describe, expect, it } from 'vitest';
-import { readSchedule, vuPhase } from '../../../scripts/lib/read-schedule.js';
+import { readSchedule, vuPhase } from '../../../scripts/lib/workload/read-schedule.js';
 
 function reads(readRatio: number, phase: number, iterations: number): boolean[] {
   const next = readSchedule(readRatio, phase);

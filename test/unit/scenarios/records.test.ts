@@ -1,8 +1,8 @@
 // What record reads are checked against: key and version on every read, the
 // whole content on a schedule, and a comparison that finds every kind of difference.
 import { describe, expect, it } from 'vitest';
-import { buildRecord, nextSampledReadIsFull, readDifferences, recordDifferences } from '../../../scripts/lib/records.js';
-import type { RecordMessage } from '../../../scripts/lib/messages.js';
+import { buildRecord, nextSampledReadIsFull, readDifferences, recordDifferences } from '../../../scripts/lib/model/records.js';
+import type { RecordMessage } from '../../../scripts/lib/model/messages.js';
 
 // What k6 hands over for a read: a copy, property order as the server sent it.
 function asRead(record: RecordMessage): RecordMessage {

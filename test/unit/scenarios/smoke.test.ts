@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LATENCY_NOT_JUDGED, runK6 } from '../../helpers/k6.js';
 import { startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
-import { RPC_NAMES } from '../../../scripts/lib/constants.js';
+import { RPC_NAMES } from '../../../scripts/lib/config/constants.js';
 import { bundleScenarios, K6_TEST_ARGS, type Bundles } from './bundles.js';
 import { count, failedThresholds, readSummary } from './summary-file.js';
 import { fetchMetrics, sample, sumWhere } from './emulator-metrics.js';

@@ -1,6 +1,6 @@
 // One status check per call; a verified read's status check carries its read-back check.
 import { describe, expect, it } from 'vitest';
-import { createStatusChecks, foldedSentence, statusSentence } from '../../../scripts/lib/status-checks.js';
+import { createStatusChecks, foldedSentence, statusSentence } from '../../../scripts/lib/verify/status-checks.js';
 
 function recorder() {
   const emitted: { name: string; passed: boolean; tags: Readonly<Record<string, string>> }[] = [];

@@ -1,8 +1,8 @@
 // The scaling analysis on synthetic runs with known per-request costs: which component saturated first and at
 // which offered rate, its alignment with the SLO knee, and each sized setting's figures.
 import { describe, expect, it } from 'vitest';
-import { loadPriceTable } from '../../../../analysis/src/cost.js';
-import { DEFAULT_PRICES_PATH } from '../../../../analysis/src/args.js';
+import { loadPriceTable } from '../../../../analysis/src/verdicts/cost.js';
+import { DEFAULT_PRICES_PATH } from '../../../../analysis/src/config/args.js';
 import { analyseScaling, type ScalingInput } from '../../../../analysis/src/scaling/index.js';
 import { capacityFailingAt, clientSeries, END_MS, history, RATES, START_MS, withWaf, type ModelParameters } from './synthetic.js';
 

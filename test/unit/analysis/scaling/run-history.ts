@@ -1,7 +1,7 @@
 // A server history made from a real k6 run's own per-second rates, so the scaling analysis has known per-request
 // costs to find: the records table consumes 2 WCU per request against 20 provisioned, pod CPU is 0.5 % per request/s.
 import { analyze } from '../../../../analysis/src/analyze.js';
-import { parseArgs } from '../../../../analysis/src/args.js';
+import { parseArgs } from '../../../../analysis/src/config/args.js';
 import { CONTAINER_INSIGHTS as CI, DYNAMODB } from '../../../../catalogue/aws-metrics.js';
 import type { ServerMetricsHistory } from '../../../../catalogue/server-metrics.js';
 

@@ -1,8 +1,8 @@
 // Synthetic runs for the scaling tests: a client time series with a staircase of offered load (one bucket per
 // second) and server histories derived from it with known per-request costs, so every recommendation has an exact
 // expected figure.
-import type { Capacity } from '../../../../analysis/src/capacity.js';
-import type { TimeSeries } from '../../../../analysis/src/timeseries.js';
+import type { Capacity } from '../../../../analysis/src/verdicts/capacity.js';
+import type { TimeSeries } from '../../../../analysis/src/aggregate/timeseries.js';
 import type { ServerMetricSeries, ServerMetricsHistory } from '../../../../catalogue/server-metrics.js';
 import { CONTAINER_INSIGHTS as CI, DYNAMODB, ELASTICACHE as EC, WAFV2 } from '../../../../catalogue/aws-metrics.js';
 

@@ -1,0 +1,554 @@
+// Folds k6 Points into per-operation, per-time-bucket and per-metric aggregates, and merges aggregates built by
+// several readers (worker threads, several files) into one.
+import {
+  BUILTIN_TRENDS,
+  CHECKS_METRIC,
+  DROPPED_ITERATIONS_METRIC,
+  GRPC_METHOD_PREFIX,
+  GRPC_STATUS_NAMES,
+  ITERATIONS_METRIC,
+  OPENSAVES_ERRORS_METRIC,
+  OPENSAVES_REQUESTS_METRIC,
+  REQUEST_DURATION_METRICS,
+  STATUS_CHECK_KIND,
+  VUS_METRIC,
+} from '../config/constants.js';
+import { BucketHistogram, LatencyHistogram, type SerializedHistogram } from './histogram.js';
+import type { MetricDeclaration, PointFields } from './point.js';
+
+// k6 built-ins that are not trends: no histogram is kept for them even before their declaration is seen.
+const BUILTIN_NON_TRENDS: ReadonlySet<string> = new Set([
+  'vus', 'vus_max', 'iterations', 'dropped_iterations', 'checks', 'data_sent', 'data_received', 'http_reqs',
+  'http_req_failed', 'grpc_streams', 'grpc_streams_msgs_sent', 'grpc_streams_msgs_received',
+  OPENSAVES_REQUESTS_METRIC, OPENSAVES_ERRORS_METRIC,
+]);
+
+/** Metrics whose tags the aggregator reads; the parser skips the tags of all others. */
+export const TAGGED_METRICS: ReadonlySet<string> = new Set([
+  ...REQUEST_DURATION_METRICS, OPENSAVES_REQUESTS_METRIC, OPENSAVES_ERRORS_METRIC, CHECKS_METRIC, ITERATIONS_METRIC,
+]);
+
+/** The operation of a request point: the `op` tag, else the RPC of a gRPC method path, else the request name. */
+export function operationOf(op: string, name: string): string {
+  if (op !== '') return op;
+  if (name.startsWith(GRPC_METHOD_PREFIX)) return name.slice(GRPC_METHOD_PREFIX.length);
+  if (name.startsWith('/') && name.lastIndexOf('/') > 0) return name.slice(name.lastIndexOf('/') + 1);
+  return name === '' ? '(untagged)' : name;
+}
+
+/** gRPC: any status but 0 (OK). HTTP: k6's expected_response tag when present, else status 0 or >= 400. */
+export function isFailedRequest(metric: string, status: string, expectedResponse: string): boolean {
+  if (metric === 'grpc_req_duration') return status !== '0';
+  if (expectedResponse !== '') return expectedResponse !== 'true';
+  const code = Number(status);
+  return !(code >= 100 && code < 400);
+}
+
+/** gRPC status names (what the scenarios' counters carry) -> the numeric codes k6 puts on grpc_req_duration. */
+const GRPC_CODES: ReadonlyMap<string, string> = new Map(GRPC_STATUS_NAMES.map((name, code) => [name, String(code)]));
+
+export function normaliseStatus(status: string): string {
+  return status === '' ? 'unknown' : (GRPC_CODES.get(status) ?? status);
+}
+
+function bump(map: Map<string, number>, key: string, n: number): void {
+  map.set(key, (map.get(key) ?? 0) + n);
+}
+
+function mergeInto(map: Map<string, number>, entries: readonly [string, number][]): void {
+  for (const [key, n] of entries) bump(map, key, n);
+}
+
+/**
+ * Requests of one operation (in one cell: the run, a time bucket, a step) from two sources: request-duration points
+ * (one per call, the status decides failure) and the scenarios' own verdicts: their status checks (kind=status, one
+ * per call; older runs: the opensaves_requests counter) with opensaves_errors (the scenario decides failure, so an
+ * expected NOT_FOUND is not an error). `effective*` pick what the report uses.
+ */
+export class Counts {
+  count = 0;
+  errors = 0;
+  readonly statusCodes = new Map<string, number>();
+  /** failed requests by status: HTTP status 0 is a failure while gRPC status 0 is OK, so keep what was decided */
+  readonly errorsByStatus = new Map<string, number>();
+  counterCount = 0;
+  counterErrors = 0;
+  readonly counterStatusCodes = new Map<string, number>();
+  readonly counterErrorsByStatus = new Map<string, number>();
+  /** the scenarios' status checks (one per call, tagged kind=status): present when the scenario judged the calls */
+  verdicts = 0;
+
+  add(status: string, failed: boolean, n = 1): void {
+    this.count += n;
+    bump(this.statusCodes, status, n);
+    if (failed) {
+      this.errors += n;
+      bump(this.errorsByStatus, status, n);
+    }
+  }
+
+  addCounterRequest(status: string, n: number): void {
+    this.counterCount += n;
+    bump(this.counterStatusCodes, status, n);
+  }
+
+  addVerdict(): void {
+    this.verdicts++;
+  }
+
+  addCounterError(status: string, n: number): void {
+    this.counterErrors += n;
+    bump(this.counterErrorsByStatus, status, n);
+  }
+
+  /** Timed calls when there are any (streaming calls included), else the counter. */
+  get effectiveCount(): number {
+    if (this.count > 0) return this.count;
+    return this.counterCount > 0 ? this.counterCount : this.verdicts;
+  }
+
+  /** Whether the scenario decided which calls failed (its counters or its status checks). */
+  get judgedByScenario(): boolean {
+    return this.counterCount > 0 || this.verdicts > 0;
+  }
+
+  get effectiveStatusCodes(): ReadonlyMap<string, number> {
+    return this.count > 0 ? this.statusCodes : this.counterStatusCodes;
+  }
+
+  /** The scenario's own verdict when it counted this operation, else the status of each call. */
+  get effectiveErrors(): number {
+    return this.judgedByScenario ? this.counterErrors : this.errors;
+  }
+
+  get effectiveErrorsByStatus(): ReadonlyMap<string, number> {
+    return this.judgedByScenario ? this.counterErrorsByStatus : this.errorsByStatus;
+  }
+
+  merge(other: SerializedCounts): void {
+    this.count += other.count;
+    this.errors += other.errors;
+    mergeInto(this.statusCodes, other.statusCodes);
+    mergeInto(this.errorsByStatus, other.errorsByStatus);
+    this.counterCount += other.counterCount;
+    this.counterErrors += other.counterErrors;
+    mergeInto(this.counterStatusCodes, other.counterStatusCodes);
+    mergeInto(this.counterErrorsByStatus, other.counterErrorsByStatus);
+    this.verdicts += other.verdicts;
+  }
+
+  toJSON(): SerializedCounts {
+    return {
+      count: this.count,
+      errors: this.errors,
+      statusCodes: [...this.statusCodes],
+      errorsByStatus: [...this.errorsByStatus],
+      counterCount: this.counterCount,
+      counterErrors: this.counterErrors,
+      counterStatusCodes: [...this.counterStatusCodes],
+      counterErrorsByStatus: [...this.counterErrorsByStatus],
+      verdicts: this.verdicts,
+    };
+  }
+}
+
+export class OperationStats extends Counts {
+  readonly latency = new LatencyHistogram();
+}
+
+export class BucketOperationStats extends Counts {
+  readonly latency = new BucketHistogram();
+}
+
+export class TimeBucket {
+  readonly operations = new Map<string, BucketOperationStats>();
+  iterations = 0;
+  droppedIterations = 0;
+  /** highest VU gauge value seen in the bucket; null when k6 reported none */
+  vus: number | null = null;
+  checksPassed = 0;
+  checksFailed = 0;
+
+  operation(op: string): BucketOperationStats {
+    let stats = this.operations.get(op);
+    if (stats === undefined) this.operations.set(op, (stats = new BucketOperationStats()));
+    return stats;
+  }
+}
+
+/** One step of a capacity run (points tagged step=<n> by the capacity scenario). */
+export class StepStats {
+  readonly operations = new Map<string, BucketOperationStats>();
+  iterations = 0;
+  startMs = Infinity;
+  endMs = -Infinity;
+
+  operation(op: string): BucketOperationStats {
+    let stats = this.operations.get(op);
+    if (stats === undefined) this.operations.set(op, (stats = new BucketOperationStats()));
+    return stats;
+  }
+}
+
+/** What thresholds need of any metric: counts, sums, extremes, the last gauge value and, for trends, a histogram. */
+export class MetricStats {
+  count = 0;
+  sum = 0;
+  nonZero = 0;
+  min: number | null = null;
+  max: number | null = null;
+  lastTimeMs = -Infinity;
+  lastValue = 0;
+  histogram: BucketHistogram | null;
+
+  constructor(keepHistogram: boolean) {
+    this.histogram = keepHistogram ? new BucketHistogram() : null;
+  }
+
+  add(value: number, timeMs: number): void {
+    this.count++;
+    this.sum += value;
+    if (value !== 0) this.nonZero++;
+    if (this.min === null || value < this.min) this.min = value;
+    if (this.max === null || value > this.max) this.max = value;
+    if (timeMs >= this.lastTimeMs) {
+      this.lastTimeMs = timeMs;
+      this.lastValue = value;
+    }
+    if (this.histogram !== null) this.histogram.record(value);
+  }
+}
+
+export interface InputStats {
+  /** lines read, blank lines included */
+  lines: number;
+  points: number;
+  invalidLines: number;
+  bytes: number;
+}
+
+export class Aggregate {
+  readonly bucketMs: number;
+  /** keyed by operation, then by the request metric (gRPC and HTTP timings of one op stay apart for thresholds) */
+  readonly operations = new Map<string, Map<string, OperationStats>>();
+  /** operations known only from the opensaves_requests / opensaves_errors counters */
+  readonly counterOperations = new Map<string, Counts>();
+  readonly buckets = new Map<number, TimeBucket>();
+  readonly steps = new Map<string, StepStats>();
+  readonly metrics = new Map<string, MetricStats>();
+  readonly declarations = new Map<string, MetricDeclaration>();
+  readonly checks = new Map<string, { passes: number; fails: number }>();
+  readonly instances = new Map<string, Counts>();
+  droppedIterations = 0;
+  startMs: number | null = null;
+  endMs: number | null = null;
+  readonly input: InputStats = { lines: 0, points: 0, invalidLines: 0, bytes: 0 };
+
+  constructor(bucketMs: number) {
+    this.bucketMs = bucketMs;
+  }
+
+  declare(declaration: MetricDeclaration): void {
+    this.declarations.set(declaration.name, declaration);
+    const stats = this.metrics.get(declaration.name);
+    if (stats !== undefined) stats.histogram = this.keepsHistogram(declaration.name) ? (stats.histogram ?? new BucketHistogram()) : null;
+  }
+
+  /** Folds one Point. `defaultInstance` names the runner when the point carries no `instance` tag. */
+  add(point: PointFields, defaultInstance: string): void {
+    const { metric, value, timeMs } = point;
+    this.input.points++;
+    if (this.startMs === null || timeMs < this.startMs) this.startMs = timeMs;
+    if (this.endMs === null || timeMs > this.endMs) this.endMs = timeMs;
+
+    let stats = this.metrics.get(metric);
+    if (stats === undefined) this.metrics.set(metric, (stats = new MetricStats(this.keepsHistogram(metric))));
+    stats.add(value, timeMs);
+
+    const bucketIndex = Math.floor(timeMs / this.bucketMs);
+    const step = point.step === '' ? null : this.step(point.step, timeMs);
+    if (REQUEST_DURATION_METRICS.has(metric)) {
+      const op = operationOf(point.op, point.name);
+      const status = point.status === '' ? 'unknown' : point.status;
+      const failed = isFailedRequest(metric, point.status, point.expectedResponse);
+      const opStats = this.operationStats(op, metric);
+      opStats.add(status, failed);
+      opStats.latency.record(value);
+      const cell = this.bucket(bucketIndex).operation(op);
+      cell.add(status, failed);
+      cell.latency.record(value);
+      if (step !== null) {
+        const stepCell = step.operation(op);
+        stepCell.add(status, failed);
+        stepCell.latency.record(value);
+      }
+      this.instance(point.instance || defaultInstance).add(status, failed);
+      return;
+    }
+    switch (metric) {
+      case OPENSAVES_REQUESTS_METRIC:
+      case OPENSAVES_ERRORS_METRIC: {
+        const status = normaliseStatus(point.status);
+        for (const counts of this.scenarioCells(point, bucketIndex, step, defaultInstance)) {
+          if (metric === OPENSAVES_REQUESTS_METRIC) counts.addCounterRequest(status, value);
+          else counts.addCounterError(status, value);
+        }
+        return;
+      }
+      case DROPPED_ITERATIONS_METRIC:
+        this.droppedIterations += value;
+        this.bucket(bucketIndex).droppedIterations += value;
+        return;
+      case ITERATIONS_METRIC:
+        this.bucket(bucketIndex).iterations += value;
+        if (step !== null) step.iterations += value;
+        return;
+      case VUS_METRIC: {
+        const bucket = this.bucket(bucketIndex);
+        if (bucket.vus === null || value > bucket.vus) bucket.vus = value;
+        return;
+      }
+      case CHECKS_METRIC: {
+        let check = this.checks.get(point.check);
+        if (check === undefined) this.checks.set(point.check, (check = { passes: 0, fails: 0 }));
+        if (value !== 0) check.passes++;
+        else check.fails++;
+        const bucket = this.bucket(bucketIndex);
+        if (value !== 0) bucket.checksPassed++;
+        else bucket.checksFailed++;
+        if (point.kind === STATUS_CHECK_KIND && point.op !== '') {
+          // The scenarios judge every call with one status check (their failures go to opensaves_errors).
+          // A quarter of a run's lines: the cells are visited without building scenarioCells' array.
+          const op = operationOf(point.op, point.name);
+          this.counterOperation(op).addVerdict();
+          this.bucket(bucketIndex).operation(op).addVerdict();
+          this.instance(point.instance || defaultInstance).addVerdict();
+          if (step !== null) step.operation(op).addVerdict();
+        }
+        return;
+      }
+      default:
+    }
+  }
+
+  /**
+   * Trends keep a histogram for thresholds, except request durations: their thresholds use the exact per-operation
+   * HDR histograms instead.
+   */
+  private keepsHistogram(metric: string): boolean {
+    if (REQUEST_DURATION_METRICS.has(metric)) return false;
+    const declared = this.declarations.get(metric);
+    if (declared !== undefined) return declared.type === 'trend';
+    return BUILTIN_TRENDS.has(metric) || !BUILTIN_NON_TRENDS.has(metric);
+  }
+
+  operationStats(op: string, metric: string): OperationStats {
+    let byMetric = this.operations.get(op);
+    if (byMetric === undefined) this.operations.set(op, (byMetric = new Map()));
+    let stats = byMetric.get(metric);
+    if (stats === undefined) byMetric.set(metric, (stats = new OperationStats()));
+    return stats;
+  }
+
+  private step(name: string, timeMs: number): StepStats {
+    let step = this.steps.get(name);
+    if (step === undefined) this.steps.set(name, (step = new StepStats()));
+    if (timeMs < step.startMs) step.startMs = timeMs;
+    if (timeMs > step.endMs) step.endMs = timeMs;
+    return step;
+  }
+
+  /** The cells a scenario's own count of an operation goes to: the run, the time bucket, the runner and the step. */
+  private scenarioCells(point: PointFields, bucketIndex: number, step: StepStats | null, defaultInstance: string): Counts[] {
+    const op = operationOf(point.op, point.name);
+    const cells = [this.counterOperation(op), this.bucket(bucketIndex).operation(op), this.instance(point.instance || defaultInstance)];
+    if (step !== null) cells.push(step.operation(op));
+    return cells;
+  }
+
+  private counterOperation(op: string): Counts {
+    let counts = this.counterOperations.get(op);
+    if (counts === undefined) this.counterOperations.set(op, (counts = new Counts()));
+    return counts;
+  }
+
+  // Consecutive points fall in the same bucket: the last one is kept at hand.
+  private lastBucketIndex = Number.NaN;
+  private lastBucket: TimeBucket | null = null;
+
+  bucket(index: number): TimeBucket {
+    if (index === this.lastBucketIndex && this.lastBucket !== null) return this.lastBucket;
+    let bucket = this.buckets.get(index);
+    if (bucket === undefined) this.buckets.set(index, (bucket = new TimeBucket()));
+    this.lastBucketIndex = index;
+    this.lastBucket = bucket;
+    return bucket;
+  }
+
+  private instance(name: string): Counts {
+    let counts = this.instances.get(name);
+    if (counts === undefined) this.instances.set(name, (counts = new Counts()));
+    return counts;
+  }
+
+  toJSON(): SerializedAggregate {
+    return {
+      bucketMs: this.bucketMs,
+      operations: [...this.operations].flatMap(([op, byMetric]) =>
+        [...byMetric].map(([metric, stats]) => ({ op, metric, counts: stats.toJSON(), latency: stats.latency.toJSON() })),
+      ),
+      counterOperations: [...this.counterOperations].map(([op, counts]) => ({ op, counts: counts.toJSON() })),
+      buckets: [...this.buckets].map(([index, bucket]) => ({
+        index,
+        iterations: bucket.iterations,
+        droppedIterations: bucket.droppedIterations,
+        vus: bucket.vus,
+        checksPassed: bucket.checksPassed,
+        checksFailed: bucket.checksFailed,
+        operations: [...bucket.operations].map(([op, cell]) => ({
+          op,
+          counts: cell.toJSON(),
+          latency: cell.latency.toSparse(),
+        })),
+      })),
+      steps: [...this.steps].map(([name, step]) => ({
+        name,
+        iterations: step.iterations,
+        startMs: step.startMs,
+        endMs: step.endMs,
+        operations: [...step.operations].map(([op, cell]) => ({ op, counts: cell.toJSON(), latency: cell.latency.toSparse() })),
+      })),
+      metrics: [...this.metrics].map(([name, m]) => ({
+        name,
+        count: m.count,
+        sum: m.sum,
+        nonZero: m.nonZero,
+        min: m.min,
+        max: m.max,
+        lastTimeMs: m.lastTimeMs,
+        lastValue: m.lastValue,
+        histogram: m.histogram?.toSparse() ?? null,
+      })),
+      declarations: [...this.declarations.values()],
+      checks: [...this.checks],
+      instances: [...this.instances].map(([name, counts]) => ({ name, counts: counts.toJSON() })),
+      droppedIterations: this.droppedIterations,
+      startMs: this.startMs,
+      endMs: this.endMs,
+      input: { ...this.input },
+    };
+  }
+
+  /** Adds an aggregate built elsewhere (same bucket size). */
+  merge(other: SerializedAggregate): void {
+    if (other.bucketMs !== this.bucketMs) throw new Error(`bucket sizes differ: ${other.bucketMs} vs ${this.bucketMs}`);
+    for (const { op, metric, counts, latency } of other.operations) {
+      const stats = this.operationStats(op, metric);
+      stats.merge(counts);
+      stats.latency.addSparse(latency.counts, latency.count, latency.sumMs, latency.minMs, latency.maxMs);
+    }
+    for (const { op, counts } of other.counterOperations) this.counterOperation(op).merge(counts);
+    for (const b of other.buckets) {
+      const bucket = this.bucket(b.index);
+      bucket.iterations += b.iterations;
+      bucket.droppedIterations += b.droppedIterations;
+      if (b.vus !== null) bucket.vus = bucket.vus === null ? b.vus : Math.max(bucket.vus, b.vus);
+      bucket.checksPassed += b.checksPassed;
+      bucket.checksFailed += b.checksFailed;
+      for (const cell of b.operations) {
+        const mine = bucket.operation(cell.op);
+        mine.merge(cell.counts);
+        mine.latency.add(BucketHistogram.fromSparse(cell.latency));
+      }
+    }
+    for (const st of other.steps) {
+      const mine = this.step(st.name, st.startMs);
+      if (st.endMs > mine.endMs) mine.endMs = st.endMs;
+      mine.iterations += st.iterations;
+      for (const cell of st.operations) {
+        const stats = mine.operation(cell.op);
+        stats.merge(cell.counts);
+        stats.latency.add(BucketHistogram.fromSparse(cell.latency));
+      }
+    }
+    for (const m of other.metrics) {
+      let mine = this.metrics.get(m.name);
+      if (mine === undefined) this.metrics.set(m.name, (mine = new MetricStats(false)));
+      mine.count += m.count;
+      mine.sum += m.sum;
+      mine.nonZero += m.nonZero;
+      if (m.min !== null && (mine.min === null || m.min < mine.min)) mine.min = m.min;
+      if (m.max !== null && (mine.max === null || m.max > mine.max)) mine.max = m.max;
+      if (m.lastTimeMs >= mine.lastTimeMs) {
+        mine.lastTimeMs = m.lastTimeMs;
+        mine.lastValue = m.lastValue;
+      }
+      if (m.histogram !== null) (mine.histogram ??= new BucketHistogram()).add(BucketHistogram.fromSparse(m.histogram));
+    }
+    for (const d of other.declarations) this.declarations.set(d.name, d);
+    for (const [name, c] of other.checks) {
+      const mine = this.checks.get(name) ?? { passes: 0, fails: 0 };
+      this.checks.set(name, { passes: mine.passes + c.passes, fails: mine.fails + c.fails });
+    }
+    for (const { name, counts } of other.instances) this.instance(name).merge(counts);
+    this.droppedIterations += other.droppedIterations;
+    if (other.startMs !== null && (this.startMs === null || other.startMs < this.startMs)) this.startMs = other.startMs;
+    if (other.endMs !== null && (this.endMs === null || other.endMs > this.endMs)) this.endMs = other.endMs;
+    this.input.lines += other.input.lines;
+    this.input.points += other.input.points;
+    this.input.invalidLines += other.input.invalidLines;
+    this.input.bytes += other.input.bytes;
+  }
+}
+
+export interface SerializedCounts {
+  count: number;
+  errors: number;
+  statusCodes: [string, number][];
+  errorsByStatus: [string, number][];
+  counterCount: number;
+  counterErrors: number;
+  counterStatusCodes: [string, number][];
+  counterErrorsByStatus: [string, number][];
+  verdicts: number;
+}
+
+export interface SerializedAggregate {
+  bucketMs: number;
+  operations: { op: string; metric: string; counts: SerializedCounts; latency: SerializedHistogram }[];
+  counterOperations: { op: string; counts: SerializedCounts }[];
+  buckets: {
+    index: number;
+    iterations: number;
+    droppedIterations: number;
+    vus: number | null;
+    checksPassed: number;
+    checksFailed: number;
+    operations: { op: string; counts: SerializedCounts; latency: number[] }[];
+  }[];
+  steps: {
+    name: string;
+    iterations: number;
+    startMs: number;
+    endMs: number;
+    operations: { op: string; counts: SerializedCounts; latency: number[] }[];
+  }[];
+  metrics: {
+    name: string;
+    count: number;
+    sum: number;
+    nonZero: number;
+    min: number | null;
+    max: number | null;
+    lastTimeMs: number;
+    lastValue: number;
+    histogram: number[] | null;
+  }[];
+  declarations: MetricDeclaration[];
+  checks: [string, { passes: number; fails: number }][];
+  instances: { name: string; counts: SerializedCounts }[];
+  droppedIterations: number;
+  startMs: number | null;
+  endMs: number | null;
+  input: InputStats;
+}

@@ -1,0 +1,192 @@
+// Streams one byte range of a k6 JSON file (or a whole gzip file) line by line into an Aggregate. Never holds more
+// than one read chunk and one partial line in memory.
+import { isAscii } from 'node:buffer';
+import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { Aggregate, TAGGED_METRICS, type SerializedAggregate } from '../aggregate/aggregate.js';
+import { READ_CHUNK_BYTES } from '../config/constants.js';
+import { PointFields } from '../aggregate/point.js';
+import { LINE_DECLARATION, LINE_POINT, LineError, LineParser } from './line-parser.js';
+
+export interface RangeTask {
+  /** position of the range in the plan; results are put back in this order */
+  id: number;
+  file: string;
+  /** runner name for points without an `instance` tag */
+  instance: string;
+  gzip: boolean;
+  /** byte range [start, end) of a plain file, starting at a line start; ignored for gzip */
+  start: number;
+  end: number;
+  /** the range reaches the end of the file, so an unterminated last line there is a truncated write */
+  reachesEnd: boolean;
+}
+
+export interface LineProblem {
+  /** 1-based line number inside the range */
+  line: number;
+  message: string;
+}
+
+export interface RangeResult {
+  id: number;
+  aggregate: SerializedAggregate;
+  lines: number;
+  /** the first invalid line (strict mode stops there) */
+  firstInvalid: LineProblem | null;
+  truncatedLastLine: LineProblem | null;
+  /** a gzip stream that ends early (k6 killed while writing) */
+  truncatedGzip: string | null;
+  /** an error that is not about one line: unreadable file, corrupt gzip */
+  failure: string | null;
+}
+
+export interface ReadOptions {
+  bucketMs: number;
+  lenient: boolean;
+  onProgress?: (bytes: number) => void;
+}
+
+class RangeFolder {
+  readonly aggregate: Aggregate;
+  private readonly parser = new LineParser();
+  private readonly point = new PointFields();
+  lines = 0;
+  firstInvalid: LineProblem | null = null;
+  truncatedLastLine: LineProblem | null = null;
+  stopped = false;
+
+  constructor(
+    private readonly task: RangeTask,
+    private readonly options: ReadOptions,
+  ) {
+    this.aggregate = new Aggregate(options.bucketMs);
+  }
+
+  /** A last line outside any chunk (the unterminated end of a range): its bytes were not checked. */
+  lastLine(text: string, unterminatedLast: boolean): boolean {
+    this.parser.asciiOnly = false;
+    return this.line(text, 0, text.length, unterminatedLast);
+  }
+
+  /** Folds the line text[start, end); returns false once a strict-mode error stops the range. */
+  line(text: string, start: number, lineEnd: number, unterminatedLast: boolean): boolean {
+    this.lines++;
+    const end = lineEnd > start && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+    try {
+      const kind = this.parser.parse(text, start, end, this.point, TAGGED_METRICS);
+      if (kind === LINE_POINT) this.aggregate.add(this.point, this.task.instance);
+      else if (kind === LINE_DECLARATION && this.point.declaration) this.aggregate.declare(this.point.declaration);
+      return true;
+    } catch (error) {
+      if (!(error instanceof LineError)) throw error;
+      if (unterminatedLast) {
+        this.truncatedLastLine = { line: this.lines, message: error.message };
+        return true;
+      }
+      this.aggregate.input.invalidLines++;
+      this.firstInvalid ??= { line: this.lines, message: error.message };
+      if (!this.options.lenient) this.stopped = true;
+      return this.options.lenient;
+    }
+  }
+
+  /**
+   * Folds the lines of a decoded chunk; `rest` is the unterminated end of the previous chunk. Returns the new rest.
+   * Lines are read in place in the chunk: `rest + chunk` would make a cons string, on which every charCodeAt is
+   * several times slower.
+   */
+  chunk(rest: string, text: string, asciiOnly: boolean): string {
+    let start = 0;
+    if (rest.length > 0) {
+      const first = text.indexOf('\n');
+      if (first < 0) return rest + text;
+      const joined = rest + text.slice(0, first);
+      // The rest came from the chunk before, which may have held other bytes.
+      this.parser.asciiOnly = false;
+      if (!this.line(joined, 0, joined.length, false)) return '';
+      start = first + 1;
+    }
+    this.parser.asciiOnly = asciiOnly;
+    for (;;) {
+      const newline = text.indexOf('\n', start);
+      if (newline < 0) return start === text.length ? '' : text.slice(start);
+      if (!this.line(text, start, newline, false)) return '';
+      start = newline + 1;
+    }
+  }
+
+  result(truncatedGzip: string | null, failure: string | null): RangeResult {
+    this.aggregate.input.lines = this.lines;
+    return {
+      id: this.task.id,
+      aggregate: this.aggregate.toJSON(),
+      lines: this.lines,
+      firstInvalid: this.firstInvalid,
+      truncatedLastLine: this.truncatedLastLine,
+      truncatedGzip,
+      failure,
+    };
+  }
+}
+
+export async function readRange(task: RangeTask, options: ReadOptions): Promise<RangeResult> {
+  return task.gzip ? readGzip(task, options) : readPlainRange(task, options);
+}
+
+function readPlainRange(task: RangeTask, options: ReadOptions): RangeResult {
+  const folder = new RangeFolder(task, options);
+  let fd: number;
+  try {
+    fd = openSync(task.file, 'r');
+  } catch (error) {
+    return folder.result(null, (error as Error).message);
+  }
+  try {
+    const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    let position = task.start;
+    let rest = '';
+    while (position < task.end && !folder.stopped) {
+      const bytesRead = readSync(fd, chunk, 0, Math.min(READ_CHUNK_BYTES, task.end - position), position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      folder.aggregate.input.bytes += bytesRead;
+      rest = folder.chunk(rest, chunk.toString('latin1', 0, bytesRead), isAscii(chunk.subarray(0, bytesRead)));
+      options.onProgress?.(bytesRead);
+    }
+    if (rest.length > 0 && !folder.stopped) folder.lastLine(rest, task.reachesEnd);
+    return folder.result(null, null);
+  } catch (error) {
+    return folder.result(null, (error as Error).message);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readGzip(task: RangeTask, options: ReadOptions): Promise<RangeResult> {
+  const folder = new RangeFolder(task, options);
+  const compressed = createReadStream(task.file);
+  compressed.on('data', (chunk) => options.onProgress?.(chunk.length));
+  const stream = compressed.pipe(createGunzip());
+  let rest = '';
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      folder.aggregate.input.bytes += chunk.length;
+      rest = folder.chunk(rest, chunk.toString('latin1'), isAscii(chunk));
+      if (folder.stopped) break;
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'Z_BUF_ERROR') {
+      compressed.destroy();
+      return folder.result(null, `not a valid gzip file (${(error as Error).message})`);
+    }
+    // "unexpected end of file": the writer stopped mid-stream; keep what was decompressed.
+    if (rest.length > 0) folder.lastLine(rest, true);
+    return folder.result('the gzip stream ends early (was k6 stopped while writing?)', null);
+  } finally {
+    compressed.destroy();
+  }
+  if (rest.length > 0 && !folder.stopped) folder.lastLine(rest, true);
+  return folder.result(null, null);
+}

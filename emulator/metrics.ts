@@ -72,6 +72,12 @@ export class Metrics {
       state.orphanedBlobs.size,
     );
     gauge(lines, 'opensaves_orphaned_blob_bytes', 'Bytes of those orphaned named blobs (part of opensaves_blob_bytes).', state.orphanedBlobBytes);
+    gauge(
+      lines,
+      'opensaves_metadata_items',
+      'Items of the HTTP API metadata table (/api/metadata/{type}/{id}), store_info and store_stats included; the AWS port\'s store delete leaves store_stats.',
+      state.metadata.size,
+    );
     gauge(lines, 'opensaves_state_bytes', 'Estimated bytes of state counted against --max-bytes.', state.budget.usedBytes);
     gauge(lines, 'opensaves_state_max_bytes', 'The state byte budget (--max-bytes).', state.budget.maxBytes);
     const lag = state.readLag;

@@ -1,6 +1,6 @@
 // /api/metadata/{type}/{id} of the AWS port: free-form JSON items with no gRPC
 // equivalent, plus the store_info / store_stats items the store and record routes write.
-import type { State } from '../state.js';
+import type { MetadataItem, State } from '../state.js';
 import { readJsonObject, type HttpContext } from './context.js';
 import { HttpError, methodNotAllowed, sendEmpty, sendJson } from './respond.js';
 
@@ -25,14 +25,34 @@ export function deleteMetadataItem(state: State, type: string, id: string): void
 }
 
 /**
- * Adjusts store_stats.record_count (never below zero), as the AWS port's record routes do:
- * a read-modify-write whose read may be stale (--read-lag-ms), so counts can drift as there.
+ * store_stats/<store> after a record create, as the AWS port's CreateRecord writes it: the
+ * record_count it read plus one, or 1 when it read no item (or no number). A read-modify-write
+ * whose read may be stale (--read-lag-ms), so counts can drift as there.
  */
-export function countRecords(state: State, storeId: string, delta: number): void {
-  const current = state.metadataForRead(itemKey('store_stats', storeId))?.data as { record_count?: number } | undefined;
-  const count = Math.max(0, (current?.record_count ?? 0) + delta);
-  putMetadataItem(state, 'store_stats', storeId, { record_count: count, updated_at: Math.floor(Date.now() / 1000) });
+export function countRecordCreated(state: State, storeId: string): void {
+  const count = recordCountOf(state.metadataForRead(itemKey('store_stats', storeId)));
+  putMetadataItem(state, 'store_stats', storeId, { record_count: count === undefined ? 1 : Math.trunc(count) + 1, updated_at: nowSeconds() });
 }
+
+/**
+ * store_stats/<store> after a record delete, as the AWS port's DeleteRecord writes it: only
+ * when it reads an item with record_count > 0, and whether or not the record existed (its
+ * DeleteItem is unconditional). It never creates the item.
+ */
+export function countRecordDeleted(state: State, storeId: string): void {
+  const item = state.metadataForRead(itemKey('store_stats', storeId));
+  const count = recordCountOf(item);
+  if (count === undefined || count <= 0) return;
+  putMetadataItem(state, 'store_stats', storeId, { ...(item!.data as object), record_count: count - 1, updated_at: nowSeconds() });
+}
+
+/** record_count of a store_stats item; undefined when there is no item or no number in it. */
+function recordCountOf(item: MetadataItem | undefined): number | undefined {
+  const data = item?.data as { record_count?: unknown } | null | undefined;
+  return typeof data?.record_count === 'number' ? data.record_count : undefined;
+}
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 export async function metadataRoute(context: HttpContext): Promise<void> {
   const { state, method, params, response } = context;

@@ -6,7 +6,7 @@ import { estimateFieldBytes, type WritableFields } from '../handlers/record-fiel
 import { recordCacheKey, touchRecord, type RecordEntity, type RecordView, type State } from '../state.js';
 import { readJsonObject, type HttpContext } from './context.js';
 import { propertiesFromJson, propertiesToJson, stringProperty } from './json-properties.js';
-import { countRecords } from './metadata.js';
+import { countRecordCreated, countRecordDeleted } from './metadata.js';
 import { dynamoItemBytes, firstPage } from './paging.js';
 import { HttpError, methodNotAllowed, sendEmpty, sendJson } from './respond.js';
 
@@ -71,7 +71,7 @@ export async function recordsRoute(context: HttpContext): Promise<void> {
   const record = newRecordEntity(storeId, recordId, fields, 0n, estimateFieldBytes(storeId, recordId, fields));
   record.gameId = gameIdAfterWrite(fields.properties, undefined);
   state.addRecord(record);
-  countRecords(state, storeId, 1);
+  countRecordCreated(state, storeId);
   sendEmpty(response, 201);
 }
 
@@ -158,11 +158,10 @@ export async function recordRoute(context: HttpContext): Promise<void> {
     }
     case 'DELETE': {
       const record = state.getRecord(storeId, recordId);
-      if (record) {
-        // The AWS port leaves the record's blob objects in S3.
-        state.removeRecord(record, 'orphan');
-        countRecords(state, storeId, -1);
-      }
+      // The AWS port leaves the record's blob objects in S3.
+      if (record) state.removeRecord(record, 'orphan');
+      // Its store_stats update follows an unconditional DeleteItem, so it runs for a missing record too.
+      countRecordDeleted(state, storeId);
       sendEmpty(response, 204);
       return;
     }

@@ -1,5 +1,5 @@
-// QueryRecords (spec d.2): all conditions ANDed, sort orders in sequence, then
-// offset, limit and keys_only. Runs over memory, so it needs no composite indexes.
+// QueryRecords (spec d.2): all conditions ANDed, results in Datastore's order (below),
+// then offset, limit and keys_only. Runs over memory, so it needs no composite indexes.
 import { status } from '@grpc/grpc-js';
 import { invalidArgument, RpcError } from '../errors.js';
 import { keyOnlyRecordMessage, recordToMessage, type RecordMessage } from '../messages.js';
@@ -48,7 +48,7 @@ const OPERATORS: Record<string, (order: number) => boolean> = {
 
 export function queryRecords(state: State, request: QueryRecordsRequest): QueryRecordsResponse {
   const predicates = buildPredicates(request);
-  const comparators = (request.sortOrders ?? []).map(buildComparator);
+  const comparators = datastoreOrder(request).map(buildComparator);
   const matches: RecordEntity[] = [];
   const storeKey = request.storeKey ?? '';
   const ownerId = request.ownerId ?? '';
@@ -80,6 +80,28 @@ export function queryRecords(state: State, request: QueryRecordsRequest): QueryR
     storeKeys.push(record.storeKey);
   }
   return { records, storeKeys };
+}
+
+const INEQUALITY_OPERATORS = new Set(['GREATER', 'LESS', 'GREATER_OR_EQUAL', 'LESS_OR_EQUAL']);
+
+/**
+ * The sort orders Datastore applies: the request's, in sequence, then each property an
+ * inequality filter names (ascending, in the order the filters name them) that no sort order
+ * already covers; the key decides last. So without sort orders an equality-only query comes
+ * in key order and `prop1 > 0` in prop1 order (10 before 20), as the inequality property's index
+ * serves it. Datastore refuses sort orders that do not start with the inequality property
+ * (upstream: INTERNAL); here they are served as given (README, deviation 6).
+ */
+function datastoreOrder(request: QueryRecordsRequest): SortOrderMessage[] {
+  const orders = [...(request.sortOrders ?? [])];
+  const sorted = new Set(orders.filter((order) => order.property === 'USER_PROPERTY').map((order) => order.userPropertyName ?? ''));
+  for (const filter of request.filters ?? []) {
+    const name = filter.propertyName ?? '';
+    if (typeof filter.operator !== 'string' || !INEQUALITY_OPERATORS.has(filter.operator) || sorted.has(name)) continue;
+    sorted.add(name);
+    orders.push({ property: 'USER_PROPERTY', userPropertyName: name, direction: 'ASC' });
+  }
+  return orders;
 }
 
 function collect(records: Iterable<RecordEntity>, predicates: Predicate[], into: RecordEntity[]): void {

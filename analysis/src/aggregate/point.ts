@@ -24,6 +24,10 @@ export class PointFields {
   kind = '';
   /** capacity runs tag every sample with the step it ran in */
   step = '';
+  /** k6's group path: `::setup` and `::teardown` (and their nested groups) for samples of setup() and teardown() */
+  group = '';
+  /** the k6 scenario; setup() and teardown() samples have none */
+  scenario = '';
   declaration: MetricDeclaration | null = null;
 
   clearTags(): void {
@@ -35,5 +39,7 @@ export class PointFields {
     this.check = '';
     this.kind = '';
     this.step = '';
+    this.group = '';
+    this.scenario = '';
   }
 }

@@ -146,8 +146,10 @@ export class LineParser {
         if (first === 115 && line.startsWith('status', pos + 1)) out.status = this.tagValue(line, valueStart, valueEnd);
       } else if (keyLength === 8) {
         if (first === 105 && line.startsWith('instance', pos + 1)) out.instance = this.tagValue(line, valueStart, valueEnd);
+        else if (first === 115 && line.startsWith('scenario', pos + 1)) out.scenario = this.tagValue(line, valueStart, valueEnd);
       } else if (keyLength === 5) {
         if (first === 99 && line.startsWith('check', pos + 1)) out.check = this.tagValue(line, valueStart, valueEnd);
+        else if (first === 103 && line.startsWith('group', pos + 1)) out.group = this.tagValue(line, valueStart, valueEnd);
       } else if (keyLength === 17 && first === 101 && line.startsWith('expected_response', pos + 1)) {
         out.expectedResponse = this.tagValue(line, valueStart, valueEnd);
       }
@@ -227,6 +229,8 @@ export class LineParser {
       out.kind = stringTag(tags.kind);
       out.expectedResponse = stringTag(tags.expected_response);
       out.step = stringTag(tags.step);
+      out.group = stringTag(tags.group);
+      out.scenario = stringTag(tags.scenario);
     }
     return LINE_POINT;
   }

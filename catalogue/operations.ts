@@ -1,12 +1,12 @@
 // The values of the k6 `op` tag that dashboards and alarms plot one line or one alarm for.
 // gRPC: the 27 RPCs of service opensaves.OpenSaves (proto/open_saves.proto); a test
 // checks this list against the proto so the two cannot drift apart.
-// HTTP: the routes of the AWS port (../shared/spec/open-saves-aws-http.md, section 3),
-// tagged as the scenarios tag them (scripts/lib/transport/http-transport.ts): with the name of the gRPC
-// call they stand in for, so listing blob keys and reading a blob are both GetBlob.
+// HTTP: the routes of the AWS port, from its one route table (http-routes.ts), tagged with the
+// name of the gRPC call they stand in for, so listing blob keys and reading a blob are both GetBlob.
 // The metadata routes have no gRPC counterpart and keep names of their own.
 
 import { OPERATION_GROUPS, RPC_NAMES, type OperationGroup, type RpcName } from '../proto/operations.js';
+import { HTTP_PATHS, HTTP_ROUTES, type HttpMethod, type HttpRouteGroup } from './http-routes.js';
 
 export const GRPC_OPERATION_GROUPS = OPERATION_GROUPS;
 export type GrpcOperationGroup = OperationGroup;
@@ -19,42 +19,28 @@ export const GRPC_SUCCESS_STATUS = '0';
 
 export interface HttpOperation {
   readonly op: string;
-  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly method: HttpMethod;
   readonly route: string;
   // The status the AWS port answers on success; latency alarms watch successful calls only.
   readonly successStatus: '200' | '201' | '204';
 }
 
-export const HTTP_OPERATION_GROUPS = {
-  stores: [
-    { op: 'ListStores', method: 'GET', route: '/api/stores', successStatus: '200' },
-    { op: 'CreateStore', method: 'POST', route: '/api/stores', successStatus: '201' },
-    { op: 'GetStore', method: 'GET', route: '/api/stores/{store_id}', successStatus: '200' },
-    { op: 'DeleteStore', method: 'DELETE', route: '/api/stores/{store_id}', successStatus: '204' },
-  ],
-  records: [
-    { op: 'QueryRecords', method: 'GET', route: '/api/stores/{store_id}/records', successStatus: '200' },
-    { op: 'CreateRecord', method: 'POST', route: '/api/stores/{store_id}/records', successStatus: '201' },
-    { op: 'GetRecord', method: 'GET', route: '/api/stores/{store_id}/records/{record_id}', successStatus: '200' },
-    { op: 'UpdateRecord', method: 'PUT', route: '/api/stores/{store_id}/records/{record_id}', successStatus: '200' },
-    { op: 'DeleteRecord', method: 'DELETE', route: '/api/stores/{store_id}/records/{record_id}', successStatus: '204' },
-  ],
-  blobs: [
-    { op: 'GetBlob', method: 'GET', route: '/api/stores/{store_id}/records/{record_id}/blobs', successStatus: '200' },
-    { op: 'GetBlob', method: 'GET', route: '/api/stores/{store_id}/records/{record_id}/blobs/{blob_key}', successStatus: '200' },
-    { op: 'CreateBlob', method: 'PUT', route: '/api/stores/{store_id}/records/{record_id}/blobs/{blob_key}', successStatus: '200' },
-    { op: 'DeleteBlob', method: 'DELETE', route: '/api/stores/{store_id}/records/{record_id}/blobs/{blob_key}', successStatus: '204' },
-  ],
-  metadata: [
-    { op: 'GetMetadata', method: 'GET', route: '/api/metadata/{type}/{id}', successStatus: '200' },
-    { op: 'PutMetadata', method: 'POST', route: '/api/metadata/{type}/{id}', successStatus: '200' },
-    { op: 'DeleteMetadata', method: 'DELETE', route: '/api/metadata/{type}/{id}', successStatus: '204' },
-  ],
-} as const satisfies Record<string, readonly HttpOperation[]>;
+export type HttpOperationGroup = HttpRouteGroup;
 
-export type HttpOperationGroup = keyof typeof HTTP_OPERATION_GROUPS;
+// One entry per route of the port's table (http-routes.ts), in the shape the dashboards and alarms read.
+export const HTTP_OPERATIONS: readonly HttpOperation[] = HTTP_ROUTES.map((route) => ({
+  op: route.op,
+  method: route.method,
+  route: HTTP_PATHS[route.path],
+  successStatus: String(route.successStatus) as HttpOperation['successStatus'],
+}));
 
-export const HTTP_OPERATIONS: readonly HttpOperation[] = Object.values(HTTP_OPERATION_GROUPS).flat();
+export const HTTP_OPERATION_GROUPS: Readonly<Record<HttpOperationGroup, readonly HttpOperation[]>> = {
+  stores: HTTP_OPERATIONS.filter((_, index) => HTTP_ROUTES[index]!.group === 'stores'),
+  records: HTTP_OPERATIONS.filter((_, index) => HTTP_ROUTES[index]!.group === 'records'),
+  blobs: HTTP_OPERATIONS.filter((_, index) => HTTP_ROUTES[index]!.group === 'blobs'),
+  metadata: HTTP_OPERATIONS.filter((_, index) => HTTP_ROUTES[index]!.group === 'metadata'),
+};
 
 export type Protocol = 'grpc' | 'http';
 

@@ -2,6 +2,7 @@
 // /metrics and the chunk URLs. Each request is counted per route and status;
 // injected faults apply to API routes only, so probes keep working.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { HTTP_PATHS, matchPath, routeFor, type HttpPathName } from '../../catalogue/http-routes.js';
 import type { ServiceContext } from '../grpc-service.js';
 import { INJECTED_ERROR_MESSAGE } from '../faults.js';
 import { sendAnswer, type Ticket } from '../model/gate.js';
@@ -25,71 +26,40 @@ interface Route {
   params: string[];
 }
 
-const faultNames = (names: Record<string, string>) => (method: string) => names[method] ?? `Http${method}`;
+// The handler of each of the port's path templates (catalogue/http-routes.ts); methods are checked by the handlers.
+const API_HANDLERS: Record<Exclude<HttpPathName, 'health'>, RouteHandler> = {
+  stores: storesRoute,
+  store: storeRoute,
+  records: recordsRoute,
+  record: recordRoute,
+  blobs: blobListRoute,
+  blob: blobRoute,
+  metadata: metadataRoute,
+};
+const API_PATHS = Object.keys(API_HANDLERS) as (keyof typeof API_HANDLERS)[];
+// The port serves /api/metadata/ as a prefix and answers a path of the wrong shape with 400 itself.
+const METADATA_PREFIX = HTTP_PATHS.metadata.slice(1, HTTP_PATHS.metadata.indexOf('{') - 1).split('/');
 
-/** Matches /api/stores... by segment count, mirroring the AWS port's ServeMux prefixes. */
+/** A per-route fault name (--error-rate HttpGetRecord=0.5) from the port's route table. */
+const faultNameOf = (path: HttpPathName) => (method: string) => `Http${routeFor(path, method)?.action ?? method}`;
+
+function apiRoute(path: keyof typeof API_HANDLERS, params: string[]): Route {
+  return { template: HTTP_PATHS[path], faultName: faultNameOf(path), handler: API_HANDLERS[path], params };
+}
+
+/** Matches a path against the port's templates by its segments, as the AWS port's ServeMux does. */
 function resolve(segments: string[]): Route | undefined {
-  const [first, second, storeId, third, recordId, fourth, blobKey] = segments;
   if (segments.length === 0) return { template: '/', handler: banner, params: [] };
-  if (first === 'health' && segments.length === 1) return { template: '/health', handler: health, params: [] };
-  if (first === 'chunks' && segments.length === 3) {
+  if (matchPath('health', segments)) return { template: HTTP_PATHS.health, handler: health, params: [] };
+  if (segments[0] === 'chunks' && segments.length === 3) {
     return { template: '/chunks/{blob_key}/{number}', faultName: () => 'HttpGetChunk', handler: chunkRoute, params: segments.slice(1) };
   }
-  if (first !== 'api') return undefined;
-  if (second === 'metadata') {
-    return {
-      template: '/api/metadata/{type}/{id}',
-      faultName: faultNames({ GET: 'HttpGetMetadata', POST: 'HttpPutMetadata', DELETE: 'HttpDeleteMetadata' }),
-      handler: metadataRoute,
-      params: segments.slice(2),
-    };
+  if (METADATA_PREFIX.every((part, index) => segments[index] === part)) return apiRoute('metadata', segments.slice(METADATA_PREFIX.length));
+  for (const path of API_PATHS) {
+    const params = matchPath(path, segments);
+    if (params) return apiRoute(path, params);
   }
-  if (second !== 'stores') return undefined;
-  switch (segments.length) {
-    case 2:
-      return { template: '/api/stores', faultName: faultNames({ GET: 'HttpListStores', POST: 'HttpCreateStore' }), handler: storesRoute, params: [] };
-    case 3:
-      return {
-        template: '/api/stores/{store_id}',
-        faultName: faultNames({ GET: 'HttpGetStore', DELETE: 'HttpDeleteStore' }),
-        handler: storeRoute,
-        params: [storeId!],
-      };
-    case 4:
-      if (third !== 'records') return undefined;
-      return {
-        template: '/api/stores/{store_id}/records',
-        faultName: faultNames({ GET: 'HttpQueryRecords', POST: 'HttpCreateRecord' }),
-        handler: recordsRoute,
-        params: [storeId!],
-      };
-    case 5:
-      if (third !== 'records') return undefined;
-      return {
-        template: '/api/stores/{store_id}/records/{record_id}',
-        faultName: faultNames({ GET: 'HttpGetRecord', PUT: 'HttpUpdateRecord', DELETE: 'HttpDeleteRecord' }),
-        handler: recordRoute,
-        params: [storeId!, recordId!],
-      };
-    case 6:
-      if (third !== 'records' || fourth !== 'blobs') return undefined;
-      return {
-        template: '/api/stores/{store_id}/records/{record_id}/blobs',
-        faultName: () => 'HttpListBlobs',
-        handler: blobListRoute,
-        params: [storeId!, recordId!],
-      };
-    case 7:
-      if (third !== 'records' || fourth !== 'blobs') return undefined;
-      return {
-        template: '/api/stores/{store_id}/records/{record_id}/blobs/{blob_key}',
-        faultName: faultNames({ GET: 'HttpGetBlob', PUT: 'HttpPutBlob', DELETE: 'HttpDeleteBlob' }),
-        handler: blobRoute,
-        params: [storeId!, recordId!, blobKey!],
-      };
-    default:
-      return undefined;
-  }
+  return undefined;
 }
 
 function banner(context: HttpContext): void {
@@ -132,7 +102,7 @@ export function createHttpServer(service: ServiceContext, host: string, port: nu
     const segments = splitPath(path);
     const route = segments && resolve(segments);
     // CloudFront's WAF sees every request before the port does; only the probes are exempt.
-    const blocked = route?.template === '/health' ? undefined : service.gate?.firewall(request.socket.remoteAddress);
+    const blocked = route?.template === HTTP_PATHS.health ? undefined : service.gate?.firewall(request.socket.remoteAddress);
     if (blocked) {
       request.resume();
       metrics.countHttp(route ? `${method} ${route.template}` : 'unmatched', blocked.status);

@@ -5,8 +5,8 @@
 import exec from 'k6/execution';
 import { sleep } from 'k6';
 import { unary, type CallResult } from '../transport/grpc-client.js';
-import { httpCall, parseJson, wafBlockedThisVu, type HttpResult } from '../transport/http-client.js';
-import { blobPath, HTTP_ROUTES, recordPath, storePath } from '../transport/http-transport.js';
+import { parseJson, wafBlockedThisVu, type HttpResult } from '../transport/http-client.js';
+import { routeCall } from '../transport/http-transport.js';
 import { config } from '../config/runtime.js';
 import { STALE, untilFresh } from '../flows/consistency.js';
 import { cleanupCommand, setupRecords, vuRecords, type RecordRef, type RunManifest } from '../run/cleanup-plan.js';
@@ -120,8 +120,6 @@ export function grpcStoreName(key: string): string | null | undefined {
   return listed.message.stores.some((store) => store.key === key) ? read.message.name : null;
 }
 
-const ROUTES = HTTP_ROUTES;
-const recordPathOf = (ref: RecordRef) => recordPath(ref.store, ref.key);
 
 /**
  * Deletes a record over HTTP, each of its blobs first: the record's blob list is
@@ -130,7 +128,7 @@ const recordPathOf = (ref: RecordRef) => recordPath(ref.store, ref.key);
  * which is the only way left to reach it. True when the record was found.
  */
 export function deleteHttpRecord(ref: RecordRef, tally: Tally): boolean {
-  const listed = httpCall('GetBlob', 'GET', `${recordPathOf(ref)}/blobs`, null, { route: `GET ${ROUTES.blobs}`, expect: [200, 404] });
+  const listed = routeCall('ListBlobs', [ref.store, ref.key], null, { allowMissing: true });
   if (listed.status === 404) {
     tally.gone.record++;
     return false;
@@ -148,14 +146,14 @@ function deleteListedHttpRecord(ref: RecordRef, blobs: readonly string[], tally:
     // The record was just seen, so a 404 (record not found) is the port's lagging lookup: tried again;
     // one still 404 on the last try is taken as gone.
     const deleted = untilFresh('DeleteBlob', (lastTry) => {
-      const result = httpCall('DeleteBlob', 'DELETE', blobPath(ref.store, ref.key, blob), null, { route: `DELETE ${ROUTES.blob}`, expect: [200, 204, 404] });
+      const result = routeCall('DeleteBlob', [ref.store, ref.key, blob], null, { alsoExpect: [200], allowMissing: true });
       return result.status === 404 && !lastTry ? STALE : result;
     }) as HttpResult;
     if (!deleted.ok) return leave(tally, 'blob', `${blob} of ${ref.store}/${ref.key}`, `DELETE answered ${deleted.status}`);
     if (deleted.status === 404) tally.gone.blob++;
     else tally.deleted.blob++;
   }
-  const deleted = httpCall('DeleteRecord', 'DELETE', recordPathOf(ref), null, { route: `DELETE ${ROUTES.record}`, expect: [200, 204, 404] });
+  const deleted = routeCall('DeleteRecord', [ref.store, ref.key], null, { alsoExpect: [200], allowMissing: true });
   if (!deleted.ok) leave(tally, 'record', `${ref.store}/${ref.key}`, `DELETE answered ${deleted.status}`);
   else if (deleted.status === 404) tally.gone.record++;
   else tally.deleted.record++;
@@ -163,14 +161,14 @@ function deleteListedHttpRecord(ref: RecordRef, blobs: readonly string[], tally:
 
 /** The records a store lists now with their blob keys (the AWS port: its first page only); undefined when the list failed. */
 export function listHttpRecords(store: string): HttpRecord[] | undefined {
-  const listed = httpCall('QueryRecords', 'GET', `${storePath(store)}/records`, null, { route: `GET ${ROUTES.records}`, expect: [200, 404] });
+  const listed = routeCall('QueryRecords', [store], null, { allowMissing: true });
   if (listed.status === 404) return [];
   return parseJson<{ records: HttpRecord[] }>(listed)?.records;
 }
 
 /** The name of a store over HTTP; null when it does not exist, undefined when the read failed. */
 export function httpStoreName(key: string): string | null | undefined {
-  const read = httpCall('GetStore', 'GET', storePath(key), null, { route: `GET ${ROUTES.store}`, expect: [200, 404] });
+  const read = routeCall('GetStore', [key], null, { allowMissing: true });
   if (read.status === 404) return null;
   return parseJson<{ name?: string }>(read)?.name ?? (read.ok ? '' : undefined);
 }
@@ -181,7 +179,7 @@ export function deleteHttpStore(key: string, tally: Tally, mayNotExist = true): 
     tally.gone.store++;
     return;
   }
-  const deleted = httpCall('DeleteStore', 'DELETE', storePath(key), null, { route: `DELETE ${ROUTES.store}`, expect: [200, 204, 404] });
+  const deleted = routeCall('DeleteStore', [key], null, { alsoExpect: [200], allowMissing: true });
   if (!deleted.ok) leave(tally, 'store', key, `DELETE answered ${deleted.status}`);
   else tally.deleted.store++;
 }
@@ -263,7 +261,7 @@ export function deleteRecordsByKey(refs: readonly RecordRef[], tally: Tally, dea
 function confirmHttpRecordsGone(refs: readonly RecordRef[], tally: Tally): void {
   for (const ref of refs) {
     const gone = untilFresh('GetRecord', (lastTry) => {
-      const read = httpCall('GetRecord', 'GET', recordPathOf(ref), null, { route: `GET ${ROUTES.record}`, expect: [200, 404] });
+      const read = routeCall('GetRecord', [ref.store, ref.key], null, { allowMissing: true });
       if (read.status === 404) return true;
       if (!read.ok || lastTry) return false;
       // A stale read of the delete, or a delete that did not take: delete it again, uncounted.

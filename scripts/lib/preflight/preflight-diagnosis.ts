@@ -3,6 +3,7 @@
 // reports and the answer the server gave, so each case can be unit-tested. The
 // messages never contain the auth token: they are built from the address, the
 // URL and the server's error text only.
+import { HTTP_PATHS } from '../../../catalogue/http-routes.js';
 import { isWafBlock, PORT_WAF_LIMIT, PORT_WAF_WINDOW_MINUTES } from '../transport/waf.js';
 
 export type TransportSetting = 'plaintext' | 'tls';
@@ -155,7 +156,7 @@ export function diagnoseHttp(answer: HttpAnswer, url: string, route: string, tok
     return { line: `preflight: ${url} refused OPEN_SAVES_AUTH_TOKEN (${route} answered 403); set OPEN_SAVES_AUTH_TOKEN to a token allowed to use the API (its value is not shown)` };
   }
   if (answer.status === 400 && /HTTP request to an HTTPS server/i.test(answer.body)) return { line: httpsLine(url) };
-  if (answer.status === 404 && route.endsWith('/health')) {
+  if (answer.status === 404 && route.endsWith(HTTP_PATHS.health)) {
     return { line: `preflight: ${url} has no /health (${route} answered 404), so it is not the AWS port's REST API; set OPEN_SAVES_HTTP_URL to the API's base URL` };
   }
   if (answer.status === 502 || answer.status === 503 || answer.status === 504) return { retry: `${route} answered ${answer.status}` };

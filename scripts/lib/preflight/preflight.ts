@@ -7,6 +7,7 @@
 import grpc from 'k6/net/grpc';
 import http from 'k6/http';
 import exec from 'k6/execution';
+import { HTTP_PATHS, httpRoute, pathFiller, routeLabel } from '../../../catalogue/http-routes.js';
 import { GRPC_STATUS_NAMES, SERVICE } from '../config/constants.js';
 import { ConfigError } from '../config/errors.js';
 import { config } from '../config/runtime.js';
@@ -138,7 +139,12 @@ function pingUntilAnswered(deadline: number): string | undefined {
 
 const httpHeaders: Record<string, string> = config.authToken === undefined ? {} : { Authorization: `Bearer ${config.authToken}` };
 // A store no run makes (store keys start with a run id, which has no dots): the API answers 404, or 401/403 without a valid token.
-const API_PROBE_PATH = '/api/stores/preflight.probe';
+const API_PROBE_PATH = pathFiller('store')('preflight.probe');
+// The probes' `name` tags: the health route and the port's store read.
+const PROBES = [
+  [HTTP_PATHS.health, `GET ${HTTP_PATHS.health}`],
+  [API_PROBE_PATH, routeLabel(httpRoute('GetStore'))],
+] as const;
 
 function httpAnswer(url: string, timeoutMs: number, route: string): HttpAnswer {
   const response = http.get(url, {
@@ -158,7 +164,7 @@ function httpAnswer(url: string, timeoutMs: number, route: string): HttpAnswer {
 
 function probeHttp(): string | undefined {
   const deadline = Date.now() + PREFLIGHT_BUDGET_MS;
-  for (const [path, route] of [['/health', 'GET /health'], [API_PROBE_PATH, 'GET /api/stores/{store_id}']] as const) {
+  for (const [path, route] of PROBES) {
     let last = '';
     for (;;) {
       if (remaining(deadline) <= MIN_CALL_MS) return httpGaveUpLine(config.httpUrl, last);

@@ -6,6 +6,7 @@
 // and lists and queries answer only their first page.
 import crypto from 'k6/crypto';
 import encoding from 'k6/encoding';
+import { HTTP_ROUTES, pathFiller, routeLabel, type HttpAction } from '../../../catalogue/http-routes.js';
 import { httpCall, parseJson, encodeSegment as seg, type HttpCallOptions, type HttpResult } from './http-client.js';
 import { fromHttpRecord, toHttpRecord, type HttpRecord } from './http-records.js';
 import type { RpcName } from '../config/constants.js';
@@ -16,16 +17,7 @@ import type { CallOptions, Outcome, QueryFeature, QueryRequest, Transport } from
 /** The one blob name the kit uses per record (the port allows many; Open Saves has one). */
 export const BLOB_NAME = 'save';
 
-export const HTTP_ROUTES = {
-  stores: '/api/stores',
-  store: '/api/stores/{store_id}',
-  records: '/api/stores/{store_id}/records',
-  record: '/api/stores/{store_id}/records/{record_id}',
-  blobs: '/api/stores/{store_id}/records/{record_id}/blobs',
-  blob: '/api/stores/{store_id}/records/{record_id}/blobs/{blob_key}',
-};
-
-// The operations the port has a route for (catalogue/operations.ts lists the routes).
+// The operations the port has a route for (catalogue/http-routes.ts lists the routes).
 const OFFERED: ReadonlySet<RpcName> = new Set<RpcName>([
   'CreateStore',
   'GetStore',
@@ -42,9 +34,35 @@ const OFFERED: ReadonlySet<RpcName> = new Set<RpcName>([
 ]);
 const QUERY_FEATURES: ReadonlySet<QueryFeature> = new Set<QueryFeature>(['owner', 'limit']);
 
-export const storePath = (store: string): string => `/api/stores/${seg(store)}`;
-export const recordPath = (store: string, key: string): string => `${storePath(store)}/records/${seg(key)}`;
-export const blobPath = (store: string, key: string, blob = BLOB_NAME): string => `${recordPath(store, key)}/blobs/${seg(blob)}`;
+// Per route of the port's table, made once: the filler of its path template and its `name` tag.
+const ROUTE_CALLS = new Map(HTTP_ROUTES.map((route) => [route.action, { route, fill: pathFiller(route.path), label: routeLabel(route) }]));
+
+export interface RouteCallOptions extends CallOptions {
+  /** statuses that count as success besides the route's own; e.g. 404 for "is it gone?" */
+  readonly alsoExpect?: readonly number[];
+  readonly binary?: boolean;
+  /** query parameters: their values go into the path, their names into the `name` tag */
+  readonly query?: readonly (readonly [string, string])[];
+}
+
+/**
+ * One request of the port's route table: its op tag, method, path, `name` tag and success status come from
+ * catalogue/http-routes.ts; `ids` fill the path's placeholders in order and are URL-encoded here.
+ */
+export function routeCall(action: HttpAction, ids: readonly string[], body: string | ArrayBuffer | null, options?: RouteCallOptions): HttpResult {
+  const { route, fill, label } = ROUTE_CALLS.get(action)!;
+  const query = options?.query ?? [];
+  const path = fill(...ids.map(seg)) + (query.length === 0 ? '' : `?${query.map(([name, value]) => `${name}=${seg(value)}`).join('&')}`);
+  const expect = [route.successStatus, ...(options?.alsoExpect ?? []), ...(options?.allowMissing ? [404] : [])];
+  const callOptions: HttpCallOptions = {
+    route: query.length === 0 ? label : `${label}?${query.map(([name]) => name).join('&')}`,
+    expect,
+    binary: options?.binary ?? false,
+    tags: options?.tags,
+    readBack: options?.readBack,
+  };
+  return httpCall(route.op as RpcName, route.method, path, body, callOptions);
+}
 
 /** The payload as one byte buffer (the REST API takes a blob as a single body). */
 export function payloadBytes(payload: Payload): ArrayBuffer {
@@ -57,17 +75,6 @@ function bytesOf(payload: Payload): ArrayBuffer {
   let bytes = bytesOfPayload.get(payload);
   if (bytes === undefined) bytesOfPayload.set(payload, (bytes = payloadBytes(payload)));
   return bytes;
-}
-
-function call(op: RpcName, method: string, path: string, body: string | ArrayBuffer | null, route: string, success: number, options?: CallOptions, binary = false): HttpResult {
-  const callOptions: HttpCallOptions = {
-    route: `${method} ${route}`,
-    expect: options?.allowMissing ? [success, 404] : [success],
-    binary,
-    tags: options?.tags,
-    readBack: options?.readBack,
-  };
-  return httpCall(op, method, path, body, callOptions);
 }
 
 function outcome<T>(result: HttpResult, message: T | null = null): Outcome<T> {
@@ -95,53 +102,51 @@ export const httpTransport: Transport = {
   readsMayLag: true,
   completeLists: false,
 
-  createStore: (spec) => outcome(call('CreateStore', 'POST', HTTP_ROUTES.stores, JSON.stringify({ store_id: spec.key, name: spec.name }), HTTP_ROUTES.stores, 201)),
+  createStore: (spec) => outcome(routeCall('CreateStore', [], JSON.stringify({ store_id: spec.key, name: spec.name }))),
   getStore: (key, options) => {
-    const result = call('GetStore', 'GET', storePath(key), null, HTTP_ROUTES.store, 200, options);
+    const result = routeCall('GetStore', [key], null, options);
     return outcome(result, storeOf(parseJson<{ store_id: string; name?: string }>(result)));
   },
   listStores: (name) => {
-    const result = call('ListStores', 'GET', HTTP_ROUTES.stores, null, HTTP_ROUTES.stores, 200);
+    const result = routeCall('ListStores', [], null);
     const listed = parseJson<{ stores: { store_id: string; name?: string }[] }>(result);
     // The port lists every store; Open Saves' ListStores filters by exact name.
     const named = listed ? listed.stores.filter((store) => store.name === name).map((store) => storeOf(store) as StoreMessage) : null;
     return outcome(result, named);
   },
-  deleteStore: (key, options) => outcome(call('DeleteStore', 'DELETE', storePath(key), null, HTTP_ROUTES.store, 204, options)),
+  deleteStore: (key, options) => outcome(routeCall('DeleteStore', [key], null, options)),
 
   createRecord: (store, record, options) =>
-    outcome(call('CreateRecord', 'POST', `${storePath(store)}/records`, JSON.stringify(toHttpRecord(record)), HTTP_ROUTES.records, 201, options)),
+    outcome(routeCall('CreateRecord', [store], JSON.stringify(toHttpRecord(record)), options)),
   getRecord: (store, key, options) => {
-    const result = call('GetRecord', 'GET', recordPath(store, key), null, HTTP_ROUTES.record, 200, options);
+    const result = routeCall('GetRecord', [store, key], null, options);
     const json = result.status === 200 ? parseJson<HttpRecord>(result) : null;
     return outcome(result, json ? fromHttpRecord(json) : null);
   },
   updateRecord: (store, record, options) => {
     const { owner_id, tags, properties } = toHttpRecord(record);
-    return outcome(call('UpdateRecord', 'PUT', recordPath(store, record.key), JSON.stringify({ owner_id, tags, properties }), HTTP_ROUTES.record, 200, options));
+    return outcome(routeCall('UpdateRecord', [store, record.key], JSON.stringify({ owner_id, tags, properties }), options));
   },
-  deleteRecord: (store, key, options) => outcome(call('DeleteRecord', 'DELETE', recordPath(store, key), null, HTTP_ROUTES.record, 204, options)),
+  deleteRecord: (store, key, options) => outcome(routeCall('DeleteRecord', [store, key], null, options)),
 
   queryRecords: (request, options) => {
     const lacking = unsupported(request);
     if (lacking !== undefined) throw new Error(`queryRecords over HTTP: the AWS port has no ${lacking} queries (ask queryFeatures first)`);
     const store = request.storeKey as string;
-    const parameters = [
-      ...(request.ownerId === undefined ? [] : [`owner_id=${seg(request.ownerId)}`]),
-      ...(request.limit === undefined ? [] : [`limit=${request.limit}`]),
+    const query: [string, string][] = [
+      ...(request.ownerId === undefined ? [] : [['owner_id', request.ownerId] as [string, string]]),
+      ...(request.limit === undefined ? [] : [['limit', String(request.limit)] as [string, string]]),
     ];
-    const query = parameters.length === 0 ? '' : `?${parameters.join('&')}`;
-    const routeQuery = parameters.length === 0 ? '' : `?${parameters.map((parameter) => parameter.split('=')[0]).join('&')}`;
-    const result = call('QueryRecords', 'GET', `${storePath(store)}/records${query}`, null, `${HTTP_ROUTES.records}${routeQuery}`, 200, options);
+    const result = routeCall('QueryRecords', [store], null, { ...options, query });
     const found = parseJson<{ records: HttpRecord[] }>(result);
     const records: RecordMessage[] = found ? found.records.map(fromHttpRecord) : [];
     return outcome<QueryRecordsResponse>(result, found ? { records, storeKeys: records.map(() => store) } : null);
   },
 
   uploadBlob: async (target, payload, options) =>
-    outcome(call('CreateBlob', 'PUT', blobPath(target.store, target.key), bytesOf(payload), HTTP_ROUTES.blob, 200, { ...options, tags: { size: payload.label, ...options?.tags } })),
+    outcome(routeCall('PutBlob', [target.store, target.key, BLOB_NAME], bytesOf(payload), { ...options, tags: { size: payload.label, ...options?.tags } })),
   downloadBlob: async (target, options) => {
-    const result = call('GetBlob', 'GET', blobPath(target.store, target.key), null, HTTP_ROUTES.blob, 200, options, true);
+    const result = routeCall('GetBlob', [target.store, target.key, BLOB_NAME], null, { ...options, binary: true });
     const body = result.status === 200 && result.body instanceof ArrayBuffer ? result.body : null;
     return {
       ...outcome(result),
@@ -150,5 +155,5 @@ export const httpTransport: Transport = {
       md5: body ? (crypto.md5(body, 'base64') as string) : '',
     };
   },
-  deleteBlob: (target, options) => outcome(call('DeleteBlob', 'DELETE', blobPath(target.store, target.key), null, HTTP_ROUTES.blob, 204, options)),
+  deleteBlob: (target, options) => outcome(routeCall('DeleteBlob', [target.store, target.key, BLOB_NAME], null, options)),
 };

@@ -1,5 +1,6 @@
-// CRC-32C (Castagnoli), the checksum Open Saves keeps next to md5. Computed in
-// plain JS (k6 has no native CRC-32C), so large payloads are built from a short
+// CRC-32C (Castagnoli), the checksum Open Saves keeps next to md5: the kit's one implementation,
+// plain code with no imports so that the k6 bundles and the emulator share it. k6 has no native
+// CRC-32C, so large payloads are built from a short
 // repeated block and their CRC derived with zlib's crc32_combine technique
 // (https://github.com/madler/zlib/blob/v1.3.1/crc32.c, multiplication by x^(8n)
 // modulo the polynomial) instead of byte by byte.

@@ -1,7 +1,8 @@
 // Receiving streamed content (CreateBlob, UploadChunk): checks the oneof order of
 // the messages, reserves budget bytes as pieces arrive and verifies checksums.
 import { status } from '@grpc/grpc-js';
-import { crc32c as computeCrc32c, md5 as computeMd5, NO_CHECKSUMS, type Checksums } from '../checksums.js';
+import { crc32c as computeCrc32c } from '../../proto/crc32c.js';
+import { md5 as computeMd5, NO_CHECKSUMS, type Checksums } from '../checksums.js';
 import { dataLoss, invalidArgument, RpcError } from '../errors.js';
 import type { StreamUploadMessage } from '../messages.js';
 import type { State } from '../state.js';

@@ -6,7 +6,7 @@
 import crypto from 'k6/crypto';
 import encoding from 'k6/encoding';
 import { PAYLOAD_PERIOD_BYTES, UPLOAD_PIECE_BYTES } from '../config/constants.js';
-import { crc32c, crc32cCombine, crc32cRepeated } from '../crc32c.js';
+import { crc32c, crc32cCombine, crc32cRepeated } from '../../../proto/crc32c.js';
 
 export interface Payload {
   readonly size: number;

@@ -3,7 +3,7 @@
 import { status } from '@grpc/grpc-js';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crc32c } from '../../../emulator/checksums.js';
+import { crc32c } from '../../../proto/crc32c.js';
 import { failure, seedRecord, startTestEmulator, type TestEmulator } from './support/client.js';
 
 let emulator: TestEmulator;

@@ -2,7 +2,7 @@
 // the JSON property mapping and the cache, without a socket.
 import { describe, expect, it } from 'vitest';
 import { TtlCache } from '../../../emulator/cache.js';
-import { crc32c } from '../../../emulator/checksums.js';
+import { crc32c } from '../../../proto/crc32c.js';
 import { parseArgs } from '../../../emulator/cli-args.js';
 import { ConfigError } from '../../../emulator/errors.js';
 import { FaultInjector, NO_FAULT } from '../../../emulator/faults.js';

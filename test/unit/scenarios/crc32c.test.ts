@@ -2,7 +2,7 @@
 // check value, and the combine/repeat shortcuts against a byte-by-byte CRC.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { crc32c, crc32cCombine, crc32cRepeated } from '../../../scripts/lib/crc32c.js';
+import { crc32c, crc32cCombine, crc32cRepeated } from '../../../proto/crc32c.js';
 
 // Bit-at-a-time reference: slow, but obviously the Castagnoli definition.
 function referenceCrc32c(bytes: Uint8Array): number {

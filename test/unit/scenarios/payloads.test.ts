@@ -19,7 +19,7 @@ const ENTRY = `
 import crypto from 'k6/crypto';
 import encoding from 'k6/encoding';
 import { makePayload, ContentDigest } from ${JSON.stringify(join(REPO_ROOT, 'scripts/lib/model/payloads.ts'))};
-import { crc32c } from ${JSON.stringify(join(REPO_ROOT, 'scripts/lib/crc32c.ts'))};
+import { crc32c } from ${JSON.stringify(join(REPO_ROOT, 'proto/crc32c.ts'))};
 
 export const options = { vus: 1, iterations: 1 };
 

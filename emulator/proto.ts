@@ -1,12 +1,14 @@
-// The only place that loads .proto files. Options match what k6 scenarios send and
+// Loads the .proto files the services are served from (emulator/reflection.ts builds its
+// descriptors from the same files). Options match what k6 scenarios send and
 // receive: camelCase field names, int64 as decimal strings, enums by name, defaults
 // filled in, and the name of the set oneof member as a virtual field.
-import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
+import { loadSync, type Options } from '@grpc/proto-loader';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { fileURLToPath } from 'node:url';
 
 export const PROTO_DIR = fileURLToPath(new URL('../proto', import.meta.url));
-const EMULATOR_PROTO_DIR = fileURLToPath(new URL('./protos', import.meta.url));
+/** The .proto files the emulator serves besides Open Saves' own (the health service). */
+export const EMULATOR_PROTO_DIR = fileURLToPath(new URL('./protos', import.meta.url));
 
 export const LOADER_OPTIONS: Options = Object.freeze({
   keepCase: false,
@@ -18,11 +20,6 @@ export const LOADER_OPTIONS: Options = Object.freeze({
 });
 
 export interface LoadedProtos {
-  /**
-   * Both services as written in the .proto files, for the reflection service:
-   * descriptors must carry the real (snake_case) field names, so this copy keeps case.
-   */
-  reflectionDefinition: PackageDefinition;
   openSaves: ServiceDefinition;
   health: ServiceDefinition;
 }
@@ -34,7 +31,6 @@ export function loadProtos(): LoadedProtos {
   const files = ['open_saves.proto', 'grpc/health/v1/health.proto'];
   const packageDefinition = loadSync(files, LOADER_OPTIONS);
   loaded = {
-    reflectionDefinition: loadSync(files, { ...LOADER_OPTIONS, keepCase: true }),
     openSaves: packageDefinition['opensaves.OpenSaves'] as ServiceDefinition,
     health: packageDefinition['grpc.health.v1.Health'] as ServiceDefinition,
   };

@@ -1,132 +1,63 @@
-// Server reflection that gRPC tools written in Go (k6, grpcurl) can use.
-// proto-loader hands @grpc/reflection one file descriptor per package with an
-// empty import list, so a Go client cannot resolve e.g. google.protobuf.Timestamp
-// from opensaves.proto (see grpc/grpc-node#2595). This fills in the imports.
+// Server reflection as upstream's grpc-go server answers it: one file descriptor per source
+// file, under that file's name (open_saves.proto, google/protobuf/timestamp.proto,
+// google/rpc/status.proto, grpc/health/v1/health.proto, grpc/reflection/v1/reflection.proto, ...),
+// each listing the files it imports; ListServices names every service the listener serves, the
+// reflection services (v1 and v1alpha, as grpc-go's reflection.Register adds both) included,
+// sorted by name.
+//
+// @grpc/reflection fed proto-loader's definition would serve one file per package
+// ("opensaves.proto", "google_protobuf.proto") with no imports, which Go clients reject, and
+// would list only the services of that definition. So the descriptors come from the source
+// files, built as tools/protoset builds the descriptor set k6 loads (Go's protodesc accepts both).
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import descriptor from 'protobufjs/ext/descriptor/index.js';
 import type { Server } from '@grpc/grpc-js';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type protobuf from 'protobufjs';
+import descriptorModule from 'protobufjs/ext/descriptor/index.js';
+import { buildFileDescriptors, type FileDescriptor } from '../tools/protoset/descriptor-set.js';
+import { EMULATOR_PROTO_DIR, PROTO_DIR } from './proto.js';
 
-interface FileDescriptor {
-  name: string;
-  package: string;
-  dependency: string[];
-  messageType: MessageDescriptor[];
-  enumType: { name: string }[];
-  service: { method: { inputType: string; outputType: string }[] }[];
+/** The .proto files @grpc/reflection serves its own services from. */
+const REFLECTION_PROTO_DIR = join(dirname(createRequire(import.meta.url).resolve('@grpc/reflection')), '../proto');
+
+/** Every service the gRPC listener serves, by the file that declares it (with the directory its imports resolve in). */
+const SERVED_FILES: ReadonlyArray<readonly [protoDir: string, file: string]> = [
+  [PROTO_DIR, 'open_saves.proto'],
+  [EMULATOR_PROTO_DIR, 'grpc/health/v1/health.proto'],
+  [REFLECTION_PROTO_DIR, 'grpc/reflection/v1/reflection.proto'],
+  [REFLECTION_PROTO_DIR, 'grpc/reflection/v1alpha/reflection.proto'],
+];
+
+export function addReflection(server: Pick<Server, 'addService'>): void {
+  new ReflectionService(reflectionDefinition()).addToServer(server);
 }
 
-interface MessageDescriptor {
-  name: string;
-  field: { name: string; typeName?: string }[];
-  nestedType: MessageDescriptor[];
-  enumType: { name: string }[];
-  options?: { mapEntry?: boolean } | null;
-}
-
-export function addReflection(server: Pick<Server, 'addService'>, definition: PackageDefinition): void {
-  new ReflectionService(withFileDependencies(definition)).addToServer(server);
-}
-
-/** The same definition with every file descriptor listing the files it refers to. */
-export function withFileDependencies(definition: PackageDefinition): PackageDefinition {
-  const files = new Map<string, FileDescriptor>();
-  for (const entry of Object.values(definition)) {
-    for (const bytes of fileDescriptorsOf(entry)) {
-      const file = descriptor.FileDescriptorProto.decode(bytes) as unknown as FileDescriptor;
-      if (files.has(file.name)) continue;
-      for (const message of file.messageType) renameMapEntries(message);
-      files.set(file.name, file);
-    }
-  }
-
-  const fileOfSymbol = new Map<string, string>();
-  for (const file of files.values()) {
-    const prefix = file.package ? `.${file.package}.` : '.';
-    for (const message of file.messageType) indexMessage(message, prefix, file.name, fileOfSymbol);
-    for (const enumType of file.enumType) fileOfSymbol.set(`${prefix}${enumType.name}`, file.name);
-  }
-
-  const encoded = new Map<string, Buffer>();
-  for (const file of files.values()) {
-    const dependencies = new Set<string>();
-    // Type names are rewritten fully qualified, so no client has to redo proto scoping.
-    const resolve = (reference: string, scope: string): string => {
-      const fullName = resolveTypeName(reference, scope, fileOfSymbol);
-      const owner = fileOfSymbol.get(fullName);
-      if (owner && owner !== file.name) dependencies.add(owner);
-      return fullName;
-    };
-    const packageScope = file.package ? `.${file.package}` : '';
-    for (const message of file.messageType) resolveMessage(message, packageScope, resolve);
-    for (const service of file.service) {
-      for (const method of service.method) {
-        method.inputType = resolve(method.inputType, packageScope);
-        method.outputType = resolve(method.outputType, packageScope);
-      }
-    }
-    file.dependency = [...dependencies].sort();
-    encoded.set(file.name, Buffer.from(descriptor.FileDescriptorProto.encode(file as never).finish()));
-  }
-
-  const patched: PackageDefinition = {};
-  for (const [name, entry] of Object.entries(definition)) {
-    const protos = fileDescriptorsOf(entry);
-    patched[name] =
-      protos.length === 0
-        ? entry
-        : ({
-            ...entry,
-            fileDescriptorProtos: protos.map((bytes) => encoded.get(nameOf(bytes)) ?? bytes),
-          } as typeof entry);
-  }
-  return patched;
-}
-
-function fileDescriptorsOf(entry: PackageDefinition[string]): Buffer[] {
-  const protos = (entry as { fileDescriptorProtos?: unknown }).fileDescriptorProtos;
-  return Array.isArray(protos) ? (protos as Buffer[]) : [];
-}
-
-function nameOf(bytes: Buffer): string {
-  return (descriptor.FileDescriptorProto.decode(bytes) as unknown as FileDescriptor).name;
-}
-
-function indexMessage(message: MessageDescriptor, prefix: string, fileName: string, index: Map<string, string>): void {
-  const fullName = `${prefix}${message.name}`;
-  index.set(fullName, fileName);
-  for (const nested of message.nestedType) indexMessage(nested, `${fullName}.`, fileName, index);
-  for (const enumType of message.enumType) index.set(`${fullName}.${enumType.name}`, fileName);
-}
+let files: FileDescriptor[] | undefined;
 
 /**
- * protobufjs names a map field's entry type after the field ("Properties"); protoc
- * and Go expect "<CamelCaseField>Entry" ("PropertiesEntry") and reject anything else.
+ * The served files and everything they import, one descriptor per file. Ordered by the name of
+ * the service a file declares (else its file name): @grpc/reflection lists services in the order
+ * it meets them, and grpc-go lists them sorted.
  */
-function renameMapEntries(message: MessageDescriptor): void {
-  for (const nested of message.nestedType) {
-    renameMapEntries(nested);
-    if (!nested.options?.mapEntry) continue;
-    const field = message.field.find((f) => f.typeName === nested.name || f.typeName?.endsWith(`.${message.name}.${nested.name}`));
-    if (!field) continue;
-    const entryName = `${field.name.replace(/(^|_)([a-z])/g, (_, __, letter: string) => letter.toUpperCase()).replace(/_/g, '')}Entry`;
-    field.typeName = entryName;
-    nested.name = entryName;
+export function reflectionFiles(): FileDescriptor[] {
+  if (files) return files;
+  const byName = new Map<string, FileDescriptor>();
+  for (const [protoDir, file] of SERVED_FILES) {
+    for (const descriptor of buildFileDescriptors(protoDir, file)) if (!byName.has(descriptor.name)) byName.set(descriptor.name, descriptor);
   }
+  const sortKey = (file: FileDescriptor): string => {
+    const service = file.service[0];
+    return service ? `${file.package}.${service.name}` : file.name;
+  };
+  files = [...byName.values()].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  return files;
 }
 
-function resolveMessage(message: MessageDescriptor, scope: string, resolve: (reference: string, scope: string) => string): void {
-  const fullName = `${scope}.${message.name}`;
-  for (const field of message.field) if (field.typeName) field.typeName = resolve(field.typeName, fullName);
-  for (const nested of message.nestedType) resolveMessage(nested, fullName, resolve);
-}
-
-/** Protobuf name lookup: a relative name is tried in the innermost scope first, then outwards. */
-function resolveTypeName(reference: string, scope: string, known: Map<string, string>): string {
-  if (reference.startsWith('.')) return reference;
-  for (let current = scope; ; current = current.slice(0, Math.max(0, current.lastIndexOf('.')))) {
-    const candidate = `${current}.${reference}`;
-    if (known.has(candidate)) return candidate;
-    if (current === '') return candidate;
-  }
+/** The shape @grpc/reflection reads: it takes only `fileDescriptorProtos` from each entry. */
+function reflectionDefinition(): PackageDefinition {
+  const { FileDescriptorProto } = descriptorModule as unknown as { FileDescriptorProto: protobuf.Type };
+  const encoded = reflectionFiles().map((file) => Buffer.from(FileDescriptorProto.encode(FileDescriptorProto.fromObject(file)).finish()));
+  return { reflection: { format: 'Protocol Buffer 3 FileDescriptorProto', type: {}, fileDescriptorProtos: encoded } } as unknown as PackageDefinition;
 }

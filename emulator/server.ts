@@ -81,7 +81,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerHa
   const grpcServer = new Server(GRPC_SERVER_CHANNEL_OPTIONS);
   grpcServer.addService(protos.openSaves, openSavesImplementation(context));
   grpcServer.addService(protos.health, health.implementation());
-  addReflection(grpcServer, protos.reflectionDefinition);
+  addReflection(grpcServer);
 
   const grpcPort = await bindGrpc(grpcServer, hostPort(host, options.grpcPort ?? 0));
   const grpcAddress = hostPort(host, grpcPort);

@@ -11,6 +11,7 @@ import {
 import { loadSync } from '@grpc/proto-loader';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import descriptor from 'protobufjs/ext/descriptor/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HEALTH_SERVICE_NAME } from '../../../emulator/constants.js';
 import { startTestEmulator, type TestEmulator } from './support/client.js';
@@ -95,7 +96,8 @@ describe('server reflection', () => {
     const names = listed.list_services_response.service.map((s: { name: string }) => s.name);
     expect(names).toEqual(expect.arrayContaining(['opensaves.OpenSaves', 'grpc.health.v1.Health']));
     const file = await ask({ file_containing_symbol: 'opensaves.OpenSaves' });
-    expect(file.file_descriptor_response.file_descriptor_proto.length).toBeGreaterThan(0);
+    const [first] = file.file_descriptor_response.file_descriptor_proto as Buffer[];
+    expect((descriptor.FileDescriptorProto.decode(first!) as unknown as { name: string }).name).toBe('open_saves.proto');
     reflection.close();
   });
 });

@@ -1,3 +1,5 @@
+// The actions/ folder: the mixed workload's operations, one action per entry of the mix.
+//
 // The mixed workload's operations, written once against the transport-neutral
 // flows. Reads go to what setup() seeded (content known, so verified); writes go
 // to records this VU owns (vu-state.ts), so VUs never race on each other's

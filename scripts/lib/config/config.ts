@@ -1,3 +1,5 @@
+// The config/ folder: the run's settings (read once from the environment), shared constants, error classes.
+//
 // Reads the run's configuration from the k6 environment (`-e NAME=value`) once, in the
 // init context, into one typed and frozen object. Any unusable value throws a
 // ConfigError naming the variable, the expected form and the value got.

@@ -1,3 +1,5 @@
+// The flows/ folder: each operation written once against the transport-neutral client, verified, with read-your-writes retries.
+//
 // Record flows, written once against the transport-neutral client, each verifying
 // what it reads back against records.ts. Reads of the run's own writes tolerate
 // an eventually consistent transport within the retry budget (consistency.ts).

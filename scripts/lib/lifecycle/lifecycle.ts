@@ -1,3 +1,5 @@
+// The lifecycle/ folder: setup(), teardown() and dist/cleanup.js: making a run's data and deleting it.
+//
 // setup() and teardown() over gRPC. setup() probes the target first
 // (preflight.ts), then creates the run's stores and the records every VU reads;
 // teardown() deletes everything the run created, each blob before its record

@@ -1,3 +1,5 @@
+// The metrics/ folder: the suite's custom k6 metrics and the count of operations a transport lacks.
+//
 // Custom metrics of the suite. All but the last are named in data/metric-names.json
 // and leave the machine through the CloudWatch output; the others stay local.
 // Requests have no counter of their own: k6 records one grpc_req_duration or

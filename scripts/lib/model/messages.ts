@@ -1,3 +1,5 @@
+// The model/ folder: the Open Saves data a run sends and expects back: messages, save-shaped records, blob payloads.
+//
 // Open Saves messages in the protobuf JSON mapping that k6's gRPC client speaks:
 // lowerCamelCase field names, int64 as decimal strings, bytes as base64, enums by name.
 

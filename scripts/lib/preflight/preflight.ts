@@ -1,3 +1,5 @@
+// The preflight/ folder: one bounded probe of the target before any load, and what a failed probe means.
+//
 // The first thing setup() does: one bounded probe of the target (gRPC: connect
 // and Ping; HTTP: GET /health and one API read), at most PREFLIGHT_BUDGET_MS in
 // all. When the target cannot serve the run, the test stops with one line that

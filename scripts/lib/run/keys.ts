@@ -1,3 +1,5 @@
+// The run/ folder: the run's bookkeeping as pure data: keys and key slots, what setup() hands on, what a run may leave.
+//
 // Keys of everything a run creates. They start with the run id and the
 // instance's segment label (so parallel k6 instances never collide), and the
 // keys a VU makes during iterations carry its id within the instance, a role and

@@ -1,3 +1,5 @@
+// The summary/ folder: the end-of-test text and summary file the scenarios write from handleSummary.
+//
 // handleSummary: prints a text summary in k6's layout (k6 prints nothing of its
 // own once a script defines handleSummary), writes the full summary as JSON to
 // SUMMARY_PATH, and states the effective configuration (never the auth token).

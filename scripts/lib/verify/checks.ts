@@ -1,3 +1,5 @@
+// The verify/ folder: checks with sentence names, one status check per call; what the thresholds count.
+//
 // Checks with sentence names. Verification checks also count into
 // opensaves_verify_failures, so a wrong read-back is visible as its own metric.
 import { check, type Checkers } from 'k6';

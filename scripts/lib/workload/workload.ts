@@ -1,3 +1,5 @@
+// The workload/ folder: what an iteration does: the mix, the read schedule, the per-transport plan, the capacity steps.
+//
 // The mixed workload shared by the mixed and capacity scenarios: the mix, the
 // transport's action table, setup/teardown for that transport, and one
 // iteration (read or write by READ_RATIO, operation by weight).

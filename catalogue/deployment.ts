@@ -19,12 +19,31 @@ export interface BackendThresholds {
   readonly redisEvictions: number;
 }
 
+// Where a runner's environment variable takes its value from, never the value itself.
+export type SecretSource =
+  | { readonly kind: 'kubernetes-secret'; readonly secretName: string; readonly key: string }
+  | { readonly kind: 'secrets-manager'; readonly arn: string; readonly jsonKey?: string };
+
+export interface SecretEnvVar {
+  readonly name: string;
+  readonly source: SecretSource;
+}
+
+// The S3 location every runner writes its raw k6 samples to: s3://<bucket>/<prefix>/<RUN_ID>/<pod>.json.gz.
+export interface ResultsLocation {
+  // An existing bucket; without it the load-generation stack creates one.
+  readonly bucket?: string;
+  readonly prefix: string;
+}
+
 export interface LoadGenerationConfig {
   readonly namespace: string;
   readonly runnerImage: string;
   readonly parallelism: number;
   readonly archivePath: string;
   readonly scriptEnv: Readonly<Record<string, string>>;
+  readonly secretEnv: readonly SecretEnvVar[];
+  readonly results: ResultsLocation;
 }
 
 // CloudFront-scope WAF resources (IP sets, rule groups, web ACLs) exist only in us-east-1.
@@ -125,6 +144,7 @@ class EnvReader {
     return parsed;
   }
 
+  // Names the bad pair only, not the whole list: another pair may hold a value not to be printed.
   keyValues(name: string): Record<string, string> {
     const value = this.raw(name);
     const result: Record<string, string> = {};
@@ -132,7 +152,7 @@ class EnvReader {
     for (const pair of value.split(',')) {
       const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*?)\s*$/.exec(pair);
       if (match === null) {
-        this.invalid(name, 'comma-separated KEY=VALUE pairs', value);
+        this.invalid(name, 'comma-separated KEY=VALUE pairs', pair.trim());
         return {};
       }
       result[match[1] as string] = match[2] as string;
@@ -193,11 +213,119 @@ function optionalWafAllowlist(read: EnvReader): { wafAllowlist?: WafAllowlistCon
   return { wafAllowlist: { egress, priority, ...(webAclArn === undefined ? {} : { webAclArn }) } };
 }
 
+const SCRIPT_ENV = 'OS_INFRA_K6_ENV';
+const SECRET_ENV = 'OS_INFRA_K6_SECRET_ENV';
+
+// Names that usually hold a credential. The long words match anywhere in a name; the short
+// ones only as a whole `_`-separated part (AWS_ACCESS_KEY_ID, but not MONKEY_COUNT).
+const SECRET_LOOKING = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|APIKEY|(^|_)(KEY|AUTH|PRIVATE|COOKIE)S?(_|$)/i;
+
+export function looksSecret(name: string): boolean {
+  return SECRET_LOOKING.test(name);
+}
+
+// OS_INFRA_K6_ENV goes into the TestRun as plain values, so it takes no credential and no RUN_ID.
+function scriptEnv(read: EnvReader): Record<string, string> {
+  const env = read.keyValues(SCRIPT_ENV);
+  for (const name of Object.keys(env)) {
+    if (looksSecret(name)) {
+      read.problems.push(
+        `invalid ${SCRIPT_ENV}; reason: expected no secret as a plain value (the TestRun, cdktf.out and Terraform state would hold it): ` +
+          `pass ${name} by reference with ${SECRET_ENV}=${name}=<secret-name>/<key> or ${name}=<Secrets Manager secret ARN>, got \`${name}=...\` (value not shown)`,
+      );
+      delete env[name];
+    } else if (name === 'RUN_ID') {
+      read.problems.push(
+        `invalid ${SCRIPT_ENV}; reason: expected the run id in OS_INFRA_K6_RUN_ID (the runners' keys, their results folder and the alarms share it), got \`RUN_ID=${env[name]}\``,
+      );
+      delete env[name];
+    }
+  }
+  return env;
+}
+
+const SECRET_ENV_FORM =
+  'comma-separated NAME=<secret-name>/<key> (a Kubernetes Secret in the runners\' namespace) or NAME=<Secrets Manager secret ARN>[#<json-key>], e.g. OPEN_SAVES_AUTH_TOKEN=open-saves-token/token';
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// A Kubernetes Secret's name (a DNS subdomain) and one of its keys.
+const KUBERNETES_SECRET_REF = /^([a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?)\/([-._a-zA-Z0-9]{1,253})$/;
+// A JSON key is kept to a plain JMESPath identifier, which the Secrets Store CSI provider reads unquoted.
+const SECRETS_MANAGER_REF = /^(arn:aws:secretsmanager:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:secret:[A-Za-z0-9/_+=.@-]+)(?:#([A-Za-z_][A-Za-z0-9_]*))?$/;
+
+function secretSource(reference: string): { source: SecretSource; region?: string } | undefined {
+  const kubernetes = KUBERNETES_SECRET_REF.exec(reference);
+  if (kubernetes !== null) return { source: { kind: 'kubernetes-secret', secretName: kubernetes[1] as string, key: kubernetes[2] as string } };
+  const arn = SECRETS_MANAGER_REF.exec(reference);
+  if (arn === null) return undefined;
+  const jsonKey = arn[3];
+  return { source: { kind: 'secrets-manager', arn: arn[1] as string, ...(jsonKey === undefined ? {} : { jsonKey }) }, region: arn[2] as string };
+}
+
+// NAME=<reference> pairs. A value that is no reference may be the secret itself, so it is not printed.
+function secretEnv(read: EnvReader, env: Env, region: string, plainNames: readonly string[]): SecretEnvVar[] {
+  const raw = env[SECRET_ENV]?.trim() ?? '';
+  const result: SecretEnvVar[] = [];
+  for (const entry of raw.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    const at = entry.indexOf('=');
+    const name = at < 0 ? entry : entry.slice(0, at);
+    const reference = at < 0 ? '' : entry.slice(at + 1).trim();
+    const parsed = secretSource(reference);
+    if (!ENV_NAME.test(name) || parsed === undefined) {
+      const shown = reference.includes('/') || reference.startsWith('arn:') ? entry : `${name}=... (not a reference; value not shown)`;
+      read.problems.push(`invalid ${SECRET_ENV}; reason: expected ${SECRET_ENV_FORM}, got \`${shown}\``);
+    } else if (parsed.region !== undefined && parsed.region !== region) {
+      read.problems.push(`invalid ${SECRET_ENV}; reason: expected a Secrets Manager secret in OS_INFRA_REGION (${region}), got \`${entry}\``);
+    } else if (result.some((known) => known.name === name)) {
+      read.problems.push(`invalid ${SECRET_ENV}; reason: expected each name once, got \`${name}\` twice`);
+    } else if (plainNames.includes(name)) {
+      read.problems.push(`invalid ${SECRET_ENV}; reason: expected each name in only one of ${SCRIPT_ENV} and ${SECRET_ENV}, got \`${name}\` in both`);
+    } else {
+      result.push({ name, source: parsed.source });
+    }
+  }
+  return result;
+}
+
+const RESULTS_PREFIX_FORM = 'an S3 key prefix of letters, digits, ., _ and - in /-separated parts, such as k6-results (at most 200 characters)';
+
+function resultsLocation(read: EnvReader): ResultsLocation {
+  const bucket = read.optional(
+    'OS_INFRA_RESULTS_BUCKET',
+    'an existing S3 bucket for the runners\' raw samples (without it the load-generation stack creates one)',
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+  );
+  const given = read.string('OS_INFRA_RESULTS_PREFIX', RESULTS_PREFIX_FORM, /.*/, 'k6-results');
+  const prefix = given.replace(/^\/+|\/+$/g, '');
+  const parts = prefix.split('/');
+  if (prefix.length > 200 || !parts.every((part) => /^[A-Za-z0-9._-]+$/.test(part) && !/^\.+$/.test(part))) {
+    read.problems.push(`invalid OS_INFRA_RESULTS_PREFIX; reason: expected ${RESULTS_PREFIX_FORM}, got \`${given}\``);
+  }
+  return { ...(bucket === undefined ? {} : { bucket }), prefix };
+}
+
+function loadGenerationConfig(read: EnvReader, env: Env, region: string): LoadGenerationConfig {
+  const namespace = read.string('OS_INFRA_K6_LOADGEN_NAMESPACE', 'a Kubernetes namespace for the k6 runners', DNS_LABEL, 'k6-loadtest');
+  const runnerImage = read.string('OS_INFRA_K6_RUNNER_IMAGE', 'a container image holding the kit\'s k6 (see infra/runner/Dockerfile)', /^[a-z0-9][\w./:@-]*$/);
+  const parallelism = read.number('OS_INFRA_K6_PARALLELISM', 'an integer between 1 and 100', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 100);
+  const archivePath = read.string('OS_INFRA_K6_ARCHIVE', 'the path of the `make archive` output', /^[^\0]+$/, 'dist/opensaves-k6.tar');
+  const plainEnv = scriptEnv(read);
+  return {
+    namespace,
+    runnerImage,
+    parallelism,
+    archivePath,
+    scriptEnv: plainEnv,
+    secretEnv: secretEnv(read, env, region, Object.keys(plainEnv)),
+    results: resultsLocation(read),
+  };
+}
+
 export function loadInfraConfig(env: Env): InfraConfig {
   const read = new EnvReader(env);
   const protocols = read.list('OS_INFRA_K6_PROTOCOLS', 'a comma-separated list of grpc and/or http', /^(grpc|http)$/, 'http');
+  const region = read.string('OS_INFRA_REGION', 'an AWS region such as us-west-2', /^[a-z]{2}(-[a-z]+)+-\d$/, 'us-west-2');
   const config: InfraConfig = {
-    region: read.string('OS_INFRA_REGION', 'an AWS region such as us-west-2', /^[a-z]{2}(-[a-z]+)+-\d$/, 'us-west-2'),
+    region,
     prefix: read.string('OS_INFRA_PREFIX', 'a name prefix of letters, digits, - and _ (at most 64)', /^[A-Za-z0-9_-]{1,64}$/, 'opensaves-loadtest'),
     eksCluster: read.string('OS_INFRA_EKS_CLUSTER', 'the EKS cluster name running Open Saves', NAME),
     eksNamespace: read.string('OS_INFRA_EKS_NAMESPACE', 'the Kubernetes namespace of Open Saves', DNS_LABEL, 'default'),
@@ -231,16 +359,15 @@ export function loadInfraConfig(env: Env): InfraConfig {
       redisConnections: read.number('OS_INFRA_REDIS_CONNECTIONS', 'a positive count', 1000, positive),
       redisEvictions: read.number('OS_INFRA_REDIS_EVICTIONS', 'a count >= 0', 0, nonNegative),
     },
-    loadGeneration: {
-      namespace: read.string('OS_INFRA_K6_LOADGEN_NAMESPACE', 'a Kubernetes namespace for the k6 runners', DNS_LABEL, 'k6-loadtest'),
-      runnerImage: read.string('OS_INFRA_K6_RUNNER_IMAGE', 'a container image holding the kit\'s k6 (see infra/runner/Dockerfile)', /^[a-z0-9][\w./:@-]*$/),
-      parallelism: read.number('OS_INFRA_K6_PARALLELISM', 'an integer between 1 and 100', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 100),
-      archivePath: read.string('OS_INFRA_K6_ARCHIVE', 'the path of the `make archive` output', /^[^\0]+$/, 'dist/opensaves-k6.tar'),
-      scriptEnv: read.keyValues('OS_INFRA_K6_ENV'),
-    },
+    loadGeneration: loadGenerationConfig(read, env, region),
     grafanaAuthProvider: read.string('OS_INFRA_GRAFANA_AUTH', 'AWS_SSO or SAML', /^(AWS_SSO|SAML)$/, 'AWS_SSO') as 'AWS_SSO' | 'SAML',
     ...optionalWafAllowlist(read),
   };
+  if (config.loadGeneration.results.bucket !== undefined && config.loadGeneration.results.bucket === config.s3Bucket) {
+    read.problems.push(
+      `invalid OS_INFRA_RESULTS_BUCKET; reason: expected a bucket other than OS_INFRA_S3_BUCKET (the runners' writes would show in the blob bucket's request metrics), got \`${config.s3Bucket}\``,
+    );
+  }
   if (config.slo.p99Ms < config.slo.p95Ms) {
     read.problems.push(`invalid OS_INFRA_SLO_P99_MS; reason: expected at least OS_INFRA_SLO_P95_MS (${config.slo.p95Ms}), got \`${config.slo.p99Ms}\``);
   }

@@ -92,9 +92,84 @@ describe('loadInfraConfig', () => {
   });
 
   it('takes an optional run id in the form the scenarios accept as RUN_ID', () => {
-    expect(loadInfraConfig(exampleEnv()).k6RunId).toBeUndefined();
+    expect(loadInfraConfig(exampleEnv({ OS_INFRA_K6_RUN_ID: undefined })).k6RunId).toBeUndefined();
     expect(loadInfraConfig(exampleEnv({ OS_INFRA_K6_RUN_ID: 'soak-7' })).k6RunId).toBe('soak-7');
     expect(problemsOf(exampleEnv({ OS_INFRA_K6_RUN_ID: 'Soak_7' }))[0]).toMatch(/^invalid OS_INFRA_K6_RUN_ID; reason: expected lower-case letters, digits and dashes .*, got `Soak_7`$/);
+  });
+
+  it('names only the malformed pair of the runner environment, not the rest of the list', () => {
+    expect(problemsOf(exampleEnv({ OS_INFRA_K6_ENV: 'PROFILE=load,OS_TARGET,RATE=9' }))).toEqual([
+      'invalid OS_INFRA_K6_ENV; reason: expected comma-separated KEY=VALUE pairs, got `OS_TARGET`',
+    ]);
+  });
+
+  it.each(['OPEN_SAVES_AUTH_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'DB_PASSWORD', 'STRIPE_APIKEY', 'GAME_API_KEY', 'PRIVATE_KEYS', 'PLAYER_CREDENTIALS', 'BASIC_AUTH', 'SESSION_COOKIE', 'Bearer_token'])(
+    'refuses %s in OS_INFRA_K6_ENV, naming OS_INFRA_K6_SECRET_ENV and not the value',
+    (name) => {
+      const problems = problemsOf(exampleEnv({ OS_INFRA_K6_ENV: `PROFILE=load,${name}=s3cr3t-value-1` }));
+      expect(problems).toEqual([
+        `invalid OS_INFRA_K6_ENV; reason: expected no secret as a plain value (the TestRun, cdktf.out and Terraform state would hold it): pass ${name} by reference with OS_INFRA_K6_SECRET_ENV=${name}=<secret-name>/<key> or ${name}=<Secrets Manager secret ARN>, got \`${name}=...\` (value not shown)`,
+      ]);
+      expect(problems.join('\n')).not.toContain('s3cr3t-value-1');
+    },
+  );
+
+  it.each(['OPEN_SAVES_HTTP_URL', 'KEEP_DATA', 'MONKEY_COUNT', 'KEYSPACE', 'AUTHOR', 'OPEN_SAVES_CA_CERT', 'RECORDS_PER_STORE'])('takes %s in OS_INFRA_K6_ENV', (name) => {
+    expect(loadInfraConfig(exampleEnv({ OS_INFRA_K6_ENV: `${name}=x` })).loadGeneration.scriptEnv).toEqual({ [name]: 'x' });
+  });
+
+  it('takes the run id only from OS_INFRA_K6_RUN_ID', () => {
+    expect(problemsOf(exampleEnv({ OS_INFRA_K6_ENV: 'RUN_ID=run-9' }))).toEqual([
+      "invalid OS_INFRA_K6_ENV; reason: expected the run id in OS_INFRA_K6_RUN_ID (the runners' keys, their results folder and the alarms share it), got `RUN_ID=run-9`",
+    ]);
+  });
+
+  it('reads secret references: a Kubernetes Secret and key, or a Secrets Manager ARN with an optional JSON key', () => {
+    const arn = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:loadtest/open-saves-token-AbCdEf';
+    const config = loadInfraConfig(exampleEnv({ OS_INFRA_K6_SECRET_ENV: `OPEN_SAVES_AUTH_TOKEN=open-saves-token/token, OTHER_TOKEN=${arn}#token,WHOLE=${arn}` }));
+    expect(config.loadGeneration.secretEnv).toEqual([
+      { name: 'OPEN_SAVES_AUTH_TOKEN', source: { kind: 'kubernetes-secret', secretName: 'open-saves-token', key: 'token' } },
+      { name: 'OTHER_TOKEN', source: { kind: 'secrets-manager', arn, jsonKey: 'token' } },
+      { name: 'WHOLE', source: { kind: 'secrets-manager', arn } },
+    ]);
+    expect(loadInfraConfig(exampleEnv()).loadGeneration.secretEnv).toEqual([]);
+  });
+
+  it('names the variable, the form and the entry for a bad secret reference, and hides a value that is no reference', () => {
+    const form = "comma-separated NAME=<secret-name>/<key> (a Kubernetes Secret in the runners' namespace) or NAME=<Secrets Manager secret ARN>[#<json-key>], e.g. OPEN_SAVES_AUTH_TOKEN=open-saves-token/token";
+    expect(problemsOf(exampleEnv({ OS_INFRA_K6_SECRET_ENV: 'OPEN_SAVES_AUTH_TOKEN=Open_Saves/token' }))).toEqual([
+      `invalid OS_INFRA_K6_SECRET_ENV; reason: expected ${form}, got \`OPEN_SAVES_AUTH_TOKEN=Open_Saves/token\``,
+    ]);
+    expect(problemsOf(exampleEnv({ OS_INFRA_K6_SECRET_ENV: 'OPEN_SAVES_AUTH_TOKEN=s3cr3t-value-1' }))).toEqual([
+      `invalid OS_INFRA_K6_SECRET_ENV; reason: expected ${form}, got \`OPEN_SAVES_AUTH_TOKEN=... (not a reference; value not shown)\``,
+    ]);
+    expect(problemsOf(exampleEnv({ OS_INFRA_K6_SECRET_ENV: '9TOKEN=tok/token' }))[0]).toMatch(/^invalid OS_INFRA_K6_SECRET_ENV; reason: expected comma-separated NAME=.*, got `9TOKEN=tok\/token`$/);
+    expect(problemsOf(exampleEnv({ OS_INFRA_K6_SECRET_ENV: 'A=tok/token,A=tok/other' }))).toEqual(['invalid OS_INFRA_K6_SECRET_ENV; reason: expected each name once, got `A` twice']);
+    expect(problemsOf(exampleEnv({ OS_INFRA_K6_ENV: 'TRANSPORT=http', OS_INFRA_K6_SECRET_ENV: 'TRANSPORT=tok/t' }))).toEqual([
+      'invalid OS_INFRA_K6_SECRET_ENV; reason: expected each name in only one of OS_INFRA_K6_ENV and OS_INFRA_K6_SECRET_ENV, got `TRANSPORT` in both',
+    ]);
+    const elsewhere = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:token-AbCdEf';
+    expect(problemsOf(exampleEnv({ OS_INFRA_K6_SECRET_ENV: `T=${elsewhere}` }))).toEqual([
+      `invalid OS_INFRA_K6_SECRET_ENV; reason: expected a Secrets Manager secret in OS_INFRA_REGION (us-west-2), got \`T=${elsewhere}\``,
+    ]);
+    expect(problemsOf(exampleEnv({ OS_INFRA_K6_SECRET_ENV: 'T=arn:aws:secretsmanager:us-west-2:123456789012:secret:x#not-a-key' }))[0]).toMatch(/^invalid OS_INFRA_K6_SECRET_ENV; reason: expected comma-separated/);
+  });
+
+  it('reads where the runners keep their results: an optional existing bucket and a prefix', () => {
+    expect(loadInfraConfig(exampleEnv()).loadGeneration.results).toEqual({ prefix: 'k6-results' });
+    expect(loadInfraConfig(exampleEnv({ OS_INFRA_RESULTS_BUCKET: 'team-results', OS_INFRA_RESULTS_PREFIX: '/open-saves/k6/' })).loadGeneration.results).toEqual({
+      bucket: 'team-results',
+      prefix: 'open-saves/k6',
+    });
+    expect(problemsOf(exampleEnv({ OS_INFRA_RESULTS_BUCKET: 'Team_Results' }))[0]).toMatch(/^invalid OS_INFRA_RESULTS_BUCKET; reason: expected an existing S3 bucket .*, got `Team_Results`$/);
+    expect(problemsOf(exampleEnv({ OS_INFRA_RESULTS_BUCKET: 'example-open-saves-blobs' }))).toEqual([
+      "invalid OS_INFRA_RESULTS_BUCKET; reason: expected a bucket other than OS_INFRA_S3_BUCKET (the runners' writes would show in the blob bucket's request metrics), got `example-open-saves-blobs`",
+    ]);
+    for (const prefix of ['k6 results', 'a//b', 'a/../b', 'x'.repeat(201)]) {
+      expect(problemsOf(exampleEnv({ OS_INFRA_RESULTS_PREFIX: prefix }))).toEqual([
+        `invalid OS_INFRA_RESULTS_PREFIX; reason: expected an S3 key prefix of letters, digits, ., _ and - in /-separated parts, such as k6-results (at most 200 characters), got \`${prefix}\``,
+      ]);
+    }
   });
 
   it('refuses a p99 SLO below the p95 SLO', () => {

@@ -6,7 +6,8 @@ import { CLOUDFRONT, DASHBOARD_LIMITS, WAFV2 } from '../../catalogue/aws-metrics
 import { allowedMetrics, unknownRefs, widgetRefs, type MetricRef } from './support/metric-refs.js';
 import { exampleConfig } from './support/config.js';
 
-const CONFIG = exampleConfig({ OS_INFRA_K6_PROTOCOLS: 'grpc,http' });
+// Untagged runs (no OS_INFRA_K6_RUN_ID); a run id's filter is tested on its own below.
+const CONFIG = exampleConfig({ OS_INFRA_K6_PROTOCOLS: 'grpc,http', OS_INFRA_K6_RUN_ID: undefined });
 const DASHBOARDS = buildDashboards(CONFIG);
 
 type Row = unknown[];

@@ -12,7 +12,8 @@ import { exampleConfig } from './support/config.js';
 import { allowedMetrics, expressionRefs, unknownRefs } from './support/metric-refs.js';
 import { resourcesOf, synthStack } from './support/synth.js';
 
-const CONFIG = exampleConfig({ OS_INFRA_SLO_P95_MS: '180', OS_INFRA_SLO_P99_MS: '400', OS_INFRA_K6_PROTOCOLS: 'grpc,http' });
+// Untagged runs (no OS_INFRA_K6_RUN_ID); a run id's filter is tested on its own below.
+const CONFIG = exampleConfig({ OS_INFRA_SLO_P95_MS: '180', OS_INFRA_SLO_P99_MS: '400', OS_INFRA_K6_PROTOCOLS: 'grpc,http', OS_INFRA_K6_RUN_ID: undefined });
 const SYNTH = synthStack(new ObservabilityStack(Testing.app(), 'obs', CONFIG));
 const alarms = resourcesOf(SYNTH, 'aws_cloudwatch_metric_alarm');
 const alarmNamed = (suffix: string) => alarms.find((a) => a.alarm_name === `${CONFIG.prefix}-${suffix}`);

@@ -1,5 +1,6 @@
-// The IAM role the k6 runner pods assume through IRSA. It may do one thing: put metric
-// data, and only into the load test's namespace.
+// The IAM role the k6 runner pods assume through IRSA. Its own policy lets it put metric
+// data, and only into the load test's namespace; the load-generation stack adds writing
+// results under one S3 prefix (ResultsWriterPolicy) and reading the configured secrets.
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';

@@ -1,5 +1,6 @@
 // --bucket auto: the finest bucket that keeps the run under AUTO_BUCKET_TARGET buckets, from the first and last
-// timestamps of the plain inputs (their head and tail are read; gzip inputs cannot be read from the end).
+// timestamps of the plain inputs (their head and tail are read; gzip inputs cannot be read from the end; a plain S3
+// object's head and tail were read when its prefix was listed).
 import { closeSync, openSync, readSync } from 'node:fs';
 import { TAGGED_METRICS } from '../aggregate/aggregate.js';
 import { AUTO_BUCKET_TARGET, BUCKET_CHOICES_MS, DEFAULT_BUCKET_MS } from '../config/constants.js';
@@ -7,14 +8,17 @@ import { PointFields } from '../aggregate/point.js';
 import { LINE_POINT, LineParser } from './line-parser.js';
 import type { InputFile } from './plan.js';
 
-const PROBE_BYTES = 256 * 1024;
+export const PROBE_BYTES = 256 * 1024;
 
 export function chooseBucketMs(files: readonly InputFile[]): number {
   let first = Infinity;
   let last = -Infinity;
   for (const file of files) {
     if (file.gzip) continue;
-    const times = [...probe(file, 0), ...probe(file, Math.max(0, file.bytes - PROBE_BYTES))];
+    const times =
+      file.edges === undefined
+        ? [...probe(file, 0), ...probe(file, Math.max(0, file.bytes - PROBE_BYTES))]
+        : [...timesIn(file.edges.head, true), ...timesIn(file.edges.tail, file.bytes <= PROBE_BYTES)];
     for (const time of times) {
       if (time < first) first = time;
       if (time > last) last = time;
@@ -35,9 +39,13 @@ function probe(file: InputFile, start: number): number[] {
   } finally {
     closeSync(fd);
   }
-  const lines = buffer.toString('latin1', 0, read).split('\n');
+  return timesIn(buffer.subarray(0, read), start === 0);
+}
+
+function timesIn(buffer: Buffer, atFileStart: boolean): number[] {
+  const lines = buffer.toString('latin1').split('\n');
   // A probe that does not start at the file start may begin mid-line; the last piece may be cut.
-  const complete = lines.slice(start === 0 ? 0 : 1, -1);
+  const complete = lines.slice(atFileStart ? 0 : 1, -1);
   const parser = new LineParser();
   const point = new PointFields();
   const times: number[] = [];

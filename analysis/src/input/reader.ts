@@ -1,12 +1,14 @@
-// Streams one byte range of a k6 JSON file (or a whole gzip file) line by line into an Aggregate. Never holds more
-// than one read chunk and one partial line in memory.
+// Streams one byte range of a k6 JSON file (or a whole gzip file), local or an S3 object, line by line into an
+// Aggregate. Never holds more than one read chunk and one partial line in memory.
 import { isAscii } from 'node:buffer';
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Aggregate, TAGGED_METRICS, type SerializedAggregate } from '../aggregate/aggregate.js';
 import { READ_CHUNK_BYTES } from '../config/constants.js';
 import { PointFields } from '../aggregate/point.js';
 import { LINE_DECLARATION, LINE_POINT, LineError, LineParser } from './line-parser.js';
+import { openS3Object, S3ReadError, type S3ObjectRef } from './s3-object.js';
 
 export interface RangeTask {
   /** position of the range in the plan; results are put back in this order */
@@ -20,6 +22,8 @@ export interface RangeTask {
   end: number;
   /** the range reaches the end of the file, so an unterminated last line there is a truncated write */
   reachesEnd: boolean;
+  /** the S3 object when the bytes are in S3 (`file` is then its s3:// URL) */
+  s3?: S3ObjectRef;
 }
 
 export interface LineProblem {
@@ -131,7 +135,45 @@ class RangeFolder {
 }
 
 export async function readRange(task: RangeTask, options: ReadOptions): Promise<RangeResult> {
-  return task.gzip ? readGzip(task, options) : readPlainRange(task, options);
+  if (task.s3 !== undefined) return readS3Range(task, task.s3, options);
+  return task.gzip ? readGzip(task, options, createReadStream(task.file)) : readPlainRange(task, options);
+}
+
+/** An S3 object streamed as it downloads: gzip whole, plain in its byte range (one ranged GET). */
+async function readS3Range(task: RangeTask, ref: S3ObjectRef, options: ReadOptions): Promise<RangeResult> {
+  let body: Readable;
+  try {
+    body = await openS3Object(ref, task.gzip ? null : { start: task.start, end: task.end });
+  } catch (error) {
+    if (!(error instanceof S3ReadError)) throw error;
+    return new RangeFolder(task, options).result(null, error.message);
+  }
+  return task.gzip ? readGzip(task, options, body) : readPlainStream(task, options, body);
+}
+
+/** A plain byte range arriving as a stream; fewer bytes than asked for is a failure, never a shorter run. */
+async function readPlainStream(task: RangeTask, options: ReadOptions, body: Readable): Promise<RangeResult> {
+  const folder = new RangeFolder(task, options);
+  let rest = '';
+  let received = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      folder.aggregate.input.bytes += chunk.length;
+      rest = folder.chunk(rest, chunk.toString('latin1'), isAscii(chunk));
+      options.onProgress?.(chunk.length);
+      if (folder.stopped) break;
+    }
+  } catch (error) {
+    return folder.result(null, `the download stopped after ${received} of ${task.end - task.start} bytes (${(error as Error).message})`);
+  } finally {
+    body.destroy();
+  }
+  if (!folder.stopped && received < task.end - task.start) {
+    return folder.result(null, `the download ended after ${received} of ${task.end - task.start} bytes`);
+  }
+  if (rest.length > 0 && !folder.stopped) folder.lastLine(rest, task.reachesEnd);
+  return folder.result(null, null);
 }
 
 function readPlainRange(task: RangeTask, options: ReadOptions): RangeResult {
@@ -163,11 +205,24 @@ function readPlainRange(task: RangeTask, options: ReadOptions): RangeResult {
   }
 }
 
-async function readGzip(task: RangeTask, options: ReadOptions): Promise<RangeResult> {
+async function readGzip(task: RangeTask, options: ReadOptions, compressed: Readable): Promise<RangeResult> {
   const folder = new RangeFolder(task, options);
-  const compressed = createReadStream(task.file);
-  compressed.on('data', (chunk) => options.onProgress?.(chunk.length));
-  const stream = compressed.pipe(createGunzip());
+  let received = 0;
+  compressed.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    options.onProgress?.(chunk.length);
+  });
+  const gunzip = createGunzip();
+  // pipe() does not pass the source's errors on: a download cut off must end the read, not leave it waiting.
+  let sourceError: Error | null = null;
+  compressed.on('error', (error) => {
+    sourceError = error;
+    gunzip.destroy(error);
+  });
+  const stream = compressed.pipe(gunzip);
+  // A download that ends early looks like a gzip stream cut short by k6; its size tells them apart.
+  const cutShort = (): string | null =>
+    task.s3 !== undefined && received < task.end ? `the download ended after ${received} of ${task.end} bytes` : null;
   let rest = '';
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -177,16 +232,22 @@ async function readGzip(task: RangeTask, options: ReadOptions): Promise<RangeRes
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (sourceError !== null) {
+      compressed.destroy();
+      return folder.result(null, `the read stopped after ${received} bytes (${(sourceError as Error).message})`);
+    }
     if (code !== 'Z_BUF_ERROR') {
       compressed.destroy();
       return folder.result(null, `not a valid gzip file (${(error as Error).message})`);
     }
+    if (cutShort() !== null) return folder.result(null, cutShort());
     // "unexpected end of file": the writer stopped mid-stream; keep what was decompressed.
     if (rest.length > 0) folder.lastLine(rest, true);
     return folder.result('the gzip stream ends early (was k6 stopped while writing?)', null);
   } finally {
     compressed.destroy();
   }
+  if (!folder.stopped && cutShort() !== null) return folder.result(null, cutShort());
   if (rest.length > 0 && !folder.stopped) folder.lastLine(rest, true);
   return folder.result(null, null);
 }

@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { Aggregate } from '../aggregate/aggregate.js';
 import { PARALLEL_MIN_BYTES, RANGE_TARGET_BYTES } from '../config/constants.js';
 import { InputError } from '../config/errors.js';
-import { inspectInput, planRanges, type InputFile } from './plan.js';
+import { openInputs, planRanges, type InputFile } from './plan.js';
 import { chooseBucketMs } from './bucket.js';
 import { readRange, type RangeResult, type RangeTask } from './reader.js';
 import type { WorkerMessage, WorkerSettings } from './worker.js';
@@ -33,14 +33,14 @@ export interface ScanResult {
 }
 
 export async function scanInputs(paths: readonly string[], options: ScanOptions): Promise<ScanResult> {
-  const files = paths.map(inspectInput);
+  const files = await openInputs(paths);
   const bucketMs = options.bucketMs === 'auto' ? chooseBucketMs(files) : options.bucketMs;
   const totalBytes = files.reduce((sum, file) => sum + file.bytes, 0);
   options.onStart?.(totalBytes);
   const wanted =
     options.workers === 'auto' ? (totalBytes < PARALLEL_MIN_BYTES ? 0 : Math.min(2, availableParallelism())) : options.workers;
   const rangeBytes = balancedRangeBytes(totalBytes, wanted, options.rangeBytes ?? RANGE_TARGET_BYTES);
-  const tasks = planRanges(files, rangeBytes);
+  const tasks = await planRanges(files, rangeBytes);
   const workerCount = Math.min(wanted, tasks.length);
   const settings: WorkerSettings = { bucketMs, lenient: options.lenient };
   // Each range's aggregate is merged as soon as it arrives and dropped; only its line counts and problems are kept,

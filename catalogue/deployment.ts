@@ -40,6 +40,8 @@ export interface LoadGenerationConfig {
   readonly namespace: string;
   readonly runnerImage: string;
   readonly parallelism: number;
+  // Cores each runner pod requests, so the scheduler spreads the runners over nodes that have them.
+  readonly runnerCpu?: string;
   readonly archivePath: string;
   readonly scriptEnv: Readonly<Record<string, string>>;
   readonly secretEnv: readonly SecretEnvVar[];
@@ -307,12 +309,17 @@ function loadGenerationConfig(read: EnvReader, env: Env, region: string): LoadGe
   const namespace = read.string('OS_INFRA_K6_LOADGEN_NAMESPACE', 'a Kubernetes namespace for the k6 runners', DNS_LABEL, 'k6-loadtest');
   const runnerImage = read.string('OS_INFRA_K6_RUNNER_IMAGE', 'a container image holding the kit\'s k6 (see infra/runner/Dockerfile)', /^[a-z0-9][\w./:@-]*$/);
   const parallelism = read.number('OS_INFRA_K6_PARALLELISM', 'an integer between 1 and 100', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 100);
+  const runnerCpu = read.optional('OS_INFRA_K6_RUNNER_CPU', 'any', /.*/);
+  if (runnerCpu !== undefined && !(/^\d+(\.\d+)?$/.test(runnerCpu) && Number(runnerCpu) >= 0.5 && Number(runnerCpu) <= 64)) {
+    read.problems.push(`invalid OS_INFRA_K6_RUNNER_CPU; reason: expected a number of cores each runner requests, 0.5 to 64, such as 4 or 3.5, got \`${runnerCpu}\``);
+  }
   const archivePath = read.string('OS_INFRA_K6_ARCHIVE', 'the path of the `make archive` output', /^[^\0]+$/, 'dist/opensaves-k6.tar');
   const plainEnv = scriptEnv(read);
   return {
     namespace,
     runnerImage,
     parallelism,
+    ...(runnerCpu === undefined ? {} : { runnerCpu }),
     archivePath,
     scriptEnv: plainEnv,
     secretEnv: secretEnv(read, env, region, Object.keys(plainEnv)),

@@ -1,5 +1,6 @@
 // summary.json, schema version 1: the machine-readable result of an analysis, and what --baseline reads back.
-import type { Aggregate } from './aggregate/aggregate.js';
+import type { Aggregate, HousekeepingStats } from './aggregate/aggregate.js';
+import { HOUSEKEEPING_PHASES, type HousekeepingPhase } from './aggregate/housekeeping.js';
 import type { Capacity } from './verdicts/capacity.js';
 import type { Comparison } from './verdicts/compare.js';
 import type { CostEstimate } from './verdicts/cost.js';
@@ -30,14 +31,36 @@ export interface OperationSummary {
   protocol: Protocol;
 }
 
+/** Requests outside the scenario's iterations: in no other figure of the summary. */
+export interface HousekeepingPhaseSummary {
+  requests: number;
+  errors: number;
+  /** the sum of the requests' durations */
+  requestTimeSec: number;
+  /** from the start of the phase's first request to the end of its last */
+  wallTimeSec: number;
+  operations: Record<string, { requests: number; errors: number }>;
+}
+
+export interface HousekeepingSummary {
+  requests: number;
+  errors: number;
+  requestTimeSec: number;
+  /** setup (the preflight included), teardown, cleanup (dist/cleanup.js's workers); phases without requests are left out */
+  phases: Partial<Record<HousekeepingPhase, HousekeepingPhaseSummary>>;
+}
+
 export interface Summary {
   schemaVersion: typeof SCHEMA_VERSION;
   inputs: { path: string; bytes: number; instance: string }[];
+  /** the whole output, setup() and teardown() included */
   startTime: string | null;
   endTime: string | null;
   durationSec: number;
   bucketSec: number;
-  totals: { requests: number; errors: number; errorRate: number; rps: number | null };
+  /** the workload only; rates are per second of its span (durationSec here: first request's start to last end) */
+  totals: { requests: number; errors: number; errorRate: number; rps: number | null; durationSec: number };
+  housekeeping: HousekeepingSummary;
   operations: Record<string, OperationSummary>;
   /** requests and errors per runner (the `instance` tag, else the input file name) */
   instances: Record<string, { requests: number; errors: number; errorRate: number }>;
@@ -72,6 +95,42 @@ export function durationSecOf(aggregate: Aggregate): number {
   return aggregate.startMs === null || aggregate.endMs === null ? 0 : (aggregate.endMs - aggregate.startMs) / 1000;
 }
 
+/** The workload's span in seconds, what its rates are per: setup() and a long teardown() would dilute them. */
+export function workloadSecOf(aggregate: Aggregate): number {
+  if (aggregate.workloadStartMs === null || aggregate.workloadEndMs === null) return durationSecOf(aggregate);
+  return (aggregate.workloadEndMs - aggregate.workloadStartMs) / 1000;
+}
+
+function phaseSummary(stats: HousekeepingStats): HousekeepingPhaseSummary {
+  const operations: HousekeepingPhaseSummary['operations'] = {};
+  let requests = 0;
+  let errors = 0;
+  for (const [op, counts] of [...stats.operations].sort(([a], [b]) => a.localeCompare(b))) {
+    operations[op] = { requests: counts.effectiveCount, errors: counts.effectiveErrors };
+    requests += counts.effectiveCount;
+    errors += counts.effectiveErrors;
+  }
+  const wallTimeSec = Number.isFinite(stats.firstStartMs) && Number.isFinite(stats.lastEndMs) ? (stats.lastEndMs - stats.firstStartMs) / 1000 : 0;
+  return { requests, errors, requestTimeSec: stats.requestTimeMs / 1000, wallTimeSec, operations };
+}
+
+export function housekeepingOf(aggregate: Aggregate): HousekeepingSummary {
+  const phases: HousekeepingSummary['phases'] = {};
+  let requests = 0;
+  let errors = 0;
+  let requestTimeSec = 0;
+  for (const phase of HOUSEKEEPING_PHASES) {
+    const stats = aggregate.housekeeping.get(phase);
+    if (stats === undefined) continue;
+    const summary = phaseSummary(stats);
+    phases[phase] = summary;
+    requests += summary.requests;
+    errors += summary.errors;
+    requestTimeSec += summary.requestTimeSec;
+  }
+  return { requests, errors, requestTimeSec, phases };
+}
+
 export function buildSummary(parts: {
   aggregate: Aggregate;
   files: readonly InputFile[];
@@ -87,7 +146,8 @@ export function buildSummary(parts: {
 }): Summary {
   const { aggregate, views } = parts;
   const durationSec = durationSecOf(aggregate);
-  const rate = (n: number): number | null => (durationSec > 0 ? n / durationSec : null);
+  const workloadSec = workloadSecOf(aggregate);
+  const rate = (n: number): number | null => (workloadSec > 0 ? n / workloadSec : null);
   const operations: Record<string, OperationSummary> = {};
   const histograms: Record<string, number[]> = {};
   let requests = 0;
@@ -122,7 +182,8 @@ export function buildSummary(parts: {
     endTime: aggregate.endMs === null ? null : new Date(aggregate.endMs).toISOString(),
     durationSec,
     bucketSec: aggregate.bucketMs / 1000,
-    totals: { requests, errors, errorRate: requests === 0 ? 0 : errors / requests, rps: rate(requests) },
+    totals: { requests, errors, errorRate: requests === 0 ? 0 : errors / requests, rps: rate(requests), durationSec: workloadSec },
+    housekeeping: housekeepingOf(aggregate),
     operations,
     instances: Object.fromEntries(
       [...aggregate.instances]

@@ -172,6 +172,16 @@ describe('loadInfraConfig', () => {
     }
   });
 
+  it('takes an optional CPU request per runner in cores', () => {
+    expect(loadInfraConfig(exampleEnv()).loadGeneration.runnerCpu).toBeUndefined();
+    expect(loadInfraConfig(exampleEnv({ OS_INFRA_K6_RUNNER_CPU: '3.5' })).loadGeneration.runnerCpu).toBe('3.5');
+    for (const cpu of ['0', '0.25', '65', '4000m', 'four']) {
+      expect(problemsOf(exampleEnv({ OS_INFRA_K6_RUNNER_CPU: cpu }))).toEqual([
+        `invalid OS_INFRA_K6_RUNNER_CPU; reason: expected a number of cores each runner requests, 0.5 to 64, such as 4 or 3.5, got \`${cpu}\``,
+      ]);
+    }
+  });
+
   it('refuses a p99 SLO below the p95 SLO', () => {
     expect(problemsOf(exampleEnv({ OS_INFRA_SLO_P95_MS: '300', OS_INFRA_SLO_P99_MS: '200' }))).toEqual([
       'invalid OS_INFRA_SLO_P99_MS; reason: expected at least OS_INFRA_SLO_P95_MS (300), got `200`',

@@ -370,6 +370,12 @@ describe('LoadGenerationStack', () => {
     expect(result.json).toHaveResourceWithProperties(ServiceAccountV1, { metadata: { name: RUNNER_SERVICE_ACCOUNT } });
   });
 
+  it('asks for the configured cores per runner, and sets no CPU limit', () => {
+    expect(run.spec.runner.resources).toBeUndefined();
+    const sized = synthLoadGeneration(exampleConfig({ OS_INFRA_K6_RUNNER_CPU: '4' }));
+    expect(testRunOf(sized).spec.runner.resources).toEqual({ requests: { cpu: '4' } });
+  });
+
   it('names Kubernetes objects and the bucket from any allowed prefix', () => {
     const odd = synthLoadGeneration(exampleConfig({ OS_INFRA_PREFIX: 'Team_Open_Saves-Load-Test-For-Launch-Week-2026', OS_INFRA_K6_RUN_ID: 'r1' }));
     expect(testRunOf(odd).metadata.name).toBe('team-open-saves-load-test-for-launch-week-2026-k6-r1');

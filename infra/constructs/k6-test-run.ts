@@ -49,6 +49,8 @@ export interface K6TestRunConfig {
   readonly name: string;
   readonly namespace: string;
   readonly parallelism: number;
+  // Cores each runner requests (a Kubernetes quantity); no limit, which would throttle k6.
+  readonly runnerCpu?: string;
   readonly runnerImage: string;
   readonly archivePath: string;
   readonly roleArn: string;
@@ -118,6 +120,7 @@ export class K6TestRun extends Construct {
           runner: {
             image: config.runnerImage,
             serviceAccountName: serviceAccount.metadata.name,
+            ...(config.runnerCpu === undefined ? {} : { resources: { requests: { cpu: config.runnerCpu } } }),
             // fsGroup: the Mountpoint CSI driver v2 hands the mount to the pod's group.
             securityContext: { runAsUser: K6_IMAGE_UID, runAsGroup: K6_IMAGE_UID, fsGroup: K6_IMAGE_UID },
             env: [

@@ -76,6 +76,7 @@ export class LoadGenerationStack extends TerraformStack {
       name: testRunName,
       namespace: load.namespace,
       parallelism: load.parallelism,
+      ...(load.runnerCpu === undefined ? {} : { runnerCpu: load.runnerCpu }),
       runnerImage: load.runnerImage,
       archivePath: load.archivePath,
       roleArn: role.role.arn,

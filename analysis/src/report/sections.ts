@@ -143,6 +143,9 @@ export function reportSections(result: AnalysisResult): Section[] {
     ],
   });
 
+  const housekeeping = housekeepingSection(s);
+  if (housekeeping !== null) sections.push(housekeeping);
+
   if (s.comparison) {
     const c = s.comparison;
     sections.push({
@@ -240,6 +243,40 @@ export function reportSections(result: AnalysisResult): Section[] {
 
   if (s.warnings.length > 0) sections.push({ id: 'warnings', title: 'Warnings', paragraphs: s.warnings, tables: [] });
   return sections;
+}
+
+const PHASE_LABELS: Record<string, string> = { setup: 'setup() (preflight included)', teardown: 'teardown()', cleanup: 'dist/cleanup.js' };
+
+/** Requests outside the scenario's iterations, in one small table: their cost stays visible, apart from the workload. */
+function housekeepingSection(s: AnalysisResult['summary']): Section | null {
+  const phases = Object.entries(s.housekeeping.phases);
+  if (phases.length === 0) return null;
+  const seconds = (sec: number): string => `${sec.toFixed(1)} s`;
+  return {
+    id: 'housekeeping',
+    title: 'Housekeeping',
+    paragraphs: [
+      "Requests made outside the scenario's iterations (k6 group ::setup or ::teardown, scenario cleanup): " +
+        `${formatCount(s.housekeeping.requests)} in all, in no other figure of this report. Errors are as the scenario judged them.`,
+    ],
+    tables: [
+      {
+        headers: ['Phase', 'Requests', 'Errors', 'Time in requests', 'Wall time', 'Most requests'],
+        rows: phases.map(([phase, p]) => [
+          PHASE_LABELS[phase] ?? phase,
+          formatCount(p.requests),
+          formatCount(p.errors),
+          seconds(p.requestTimeSec),
+          seconds(p.wallTimeSec),
+          Object.entries(p.operations)
+            .sort(([, a], [, b]) => b.requests - a.requests)
+            .slice(0, 3)
+            .map(([op, o]) => `${op} ${formatCount(o.requests)}`)
+            .join(', '),
+        ]),
+      },
+    ],
+  };
 }
 
 function scalingSection(analysis: ScalingAnalysis): Section {

@@ -21,8 +21,10 @@ export interface ClientLoad {
   endMs: number;
   /** offered iterations/s (requests/s for runs without iterations) over [fromMs, fromMs + periodMs); null outside the run */
   offeredAt(fromMs: number, periodMs: number): number | null;
-  /** achieved requests/s over the same window */
+  /** achieved requests/s of the workload over the same window */
   requestsAt(fromMs: number, periodMs: number): number | null;
+  /** requests/s of setup(), teardown() and dist/cleanup.js over the same window */
+  housekeepingAt(fromMs: number, periodMs: number): number | null;
   /** achieved iterations/s over the same window */
   iterationsAt(fromMs: number, periodMs: number): number | null;
   /** requests per iteration while iterations ran (setup() and teardown() calls left out); 1 without iterations */
@@ -107,6 +109,7 @@ export function clientLoad(series: TimeSeries, capacity: Capacity | null, startM
     endMs,
     offeredAt: (fromMs, periodMs) => meanOver(offered, fromMs, periodMs),
     requestsAt: (fromMs, periodMs) => meanOver(series.requestsPerSec, fromMs, periodMs),
+    housekeepingAt: (fromMs, periodMs) => meanOver(series.housekeepingPerSec, fromMs, periodMs),
     iterationsAt: (fromMs, periodMs) => meanOver(achieved, fromMs, periodMs),
     requestsPerIteration: useIterations && iterations > 0 ? requests / iterations : 1,
     peakOfferedRate,

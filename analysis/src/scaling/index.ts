@@ -87,7 +87,7 @@ export function analyseScaling(input: ScalingInput): ScalingAnalysis {
   results.push(analyseRunners(load, goalRate));
 
   const bottleneck = chooseBottleneck(results, input.history !== null);
-  findings.push(...bottleneckFindings(bottleneck, results, load));
+  findings.push(...bottleneckFindings(bottleneck, results, load, input.capacity !== null));
   return {
     scaling: { goalRate: Math.round(goalRate * 100) / 100, bottleneck: bottleneck?.result.component.name ?? null, components: results.map((r) => r.component) },
     findings,
@@ -115,7 +115,7 @@ function chooseBottleneck(results: readonly ComponentResult[], haveServer: boole
   return nearest === undefined ? null : { result: nearest, saturated: false };
 }
 
-function bottleneckFindings(bottleneck: Bottleneck | null, results: readonly ComponentResult[], load: ClientLoad): string[] {
+function bottleneckFindings(bottleneck: Bottleneck | null, results: readonly ComponentResult[], load: ClientLoad, stepRun: boolean): string[] {
   const out: string[] = [];
   const at = (ms: number): string => `${num((ms - load.startMs) / 1000)} s into the run`;
   const unit = `${load.unit}/s`;
@@ -142,7 +142,8 @@ function bottleneckFindings(bottleneck: Bottleneck | null, results: readonly Com
   }
   const knee = load.knee;
   if (knee === null) {
-    out.push('The client-side SLO held at every step (or this was not a step run), so there is no knee to line up with.');
+    // Only what is known: a run without steps has no knee, whatever its whole-run SLO verdict.
+    out.push(stepRun ? 'Every step held the client-side SLO, so there is no knee to line up with.' : 'Not a step run, so there is no SLO knee to line up with.');
   } else if (bottleneck?.saturated) {
     const saturatedAt = bottleneck.result.saturatedAtMs!;
     const name = bottleneck.result.component.name;

@@ -16,6 +16,8 @@ import { buildTimeSeries, type TimeSeries } from './aggregate/timeseries.js';
 import { K6_METRICS } from '../../catalogue/k6-metrics.js';
 import type { InfraConfig } from '../../catalogue/deployment.js';
 import { analyseScaling, type ScalingAnalysis } from './scaling/index.js';
+import { ACHIEVED_SHARE } from './scaling/constants.js';
+import { runnerRates } from './scaling/runner-rates.js';
 import { fetchEmulatorHistory, ServerMetricsUnavailable } from './server-metrics/emulator-source.js';
 import type { ServerMetricsHistory } from './server-metrics/history.js';
 import { loadInfraEnv } from './server-metrics/infra-env.js';
@@ -49,6 +51,8 @@ export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisH
   const durationSec = durationSecOf(aggregate);
   const verdict = evaluateSlo(slo, new Map([...views].map(([op, view]) => [op, viewFigures(view)])));
   const series = buildTimeSeries(aggregate);
+  // Each runner (instance tag, else output file) on its own: a distributed run reaches its rate only if all keep up.
+  const runners = runnerRates(aggregate, series, ACHIEVED_SHARE);
   const capacity = analyseCapacity(series, slo, aggregate.steps, aggregate.startMs ?? 0);
   const totalRequests = [...views.values()].reduce((sum, v) => sum + v.stats.effectiveCount, 0);
   const cost = estimateCost(
@@ -92,6 +96,7 @@ export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisH
           wafBlocks,
           httpShare: httpShareOf(views),
           configuredRate: configuredRateOf(k6Summary?.config ?? null),
+          runners,
         })
       : null;
 
@@ -109,6 +114,7 @@ export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisH
     capacity,
     cost,
     scaling: scaling?.scaling ?? null,
+    runners,
   });
   const pass = verdict.pass && thresholdsPass(thresholds) && (comparison?.pass ?? true);
   return { summary, series, distribution: buildDistribution(views), scaling, exitCode: pass ? EXIT_OK : EXIT_GATE_FAILED };

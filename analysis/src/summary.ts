@@ -13,6 +13,7 @@ import type { SloVerdict } from './verdicts/slo.js';
 import type { ThresholdResult } from './verdicts/thresholds.js';
 import type { Protocol } from './format.js';
 import type { Scaling } from './scaling/types.js';
+import type { RunnerRates } from './scaling/runner-rates.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -50,6 +51,20 @@ export interface HousekeepingSummary {
   phases: Partial<Record<HousekeepingPhase, HousekeepingPhaseSummary>>;
 }
 
+/** One runner: its requests, and whether it kept up with the iterations it was to start. */
+export interface InstanceSummary {
+  requests: number;
+  errors: number;
+  errorRate: number;
+  iterations: number;
+  droppedIterations: number;
+  /** iterations/s offered (started plus dropped) and started, over the full time buckets it offered load in; null without iterations */
+  offeredRate: number | null;
+  achievedRate: number | null;
+  /** the first time it fell behind for 3 s running (achieved below 95 % of offered, or dropped above 5 %); null: it kept up */
+  fellBehind: { time: string; offeredRate: number; achievedRate: number; droppedRate: number } | null;
+}
+
 export interface Summary {
   schemaVersion: typeof SCHEMA_VERSION;
   inputs: { path: string; bytes: number; instance: string }[];
@@ -62,8 +77,8 @@ export interface Summary {
   totals: { requests: number; errors: number; errorRate: number; rps: number | null; durationSec: number };
   housekeeping: HousekeepingSummary;
   operations: Record<string, OperationSummary>;
-  /** requests and errors per runner (the `instance` tag, else the input file name) */
-  instances: Record<string, { requests: number; errors: number; errorRate: number }>;
+  /** per runner (the `instance` tag, else the input file name) */
+  instances: Record<string, InstanceSummary>;
   droppedIterations: number;
   /** k6 iterations: count, rate and duration percentiles (ms, from the iteration_duration trend) */
   iterations: { count: number; rate: number | null; durationMs: { p50: number | null; p95: number | null } };
@@ -131,6 +146,37 @@ export function housekeepingOf(aggregate: Aggregate): HousekeepingSummary {
   return { requests, errors, requestTimeSec, phases };
 }
 
+function instancesOf(aggregate: Aggregate, runners: readonly RunnerRates[]): Summary['instances'] {
+  const byName = new Map(runners.map((r) => [r.name, r]));
+  const names = [...new Set([...aggregate.instances.keys(), ...byName.keys()])].sort((a, b) => a.localeCompare(b));
+  const round = (value: number): number => Math.round(value * 1000) / 1000;
+  return Object.fromEntries(
+    names.map((name) => {
+      const c = aggregate.instances.get(name);
+      const r = byName.get(name);
+      const requests = c?.effectiveCount ?? 0;
+      const errors = c?.effectiveErrors ?? 0;
+      const behind = r?.fellBehind ?? null;
+      return [
+        name,
+        {
+          requests,
+          errors,
+          errorRate: requests === 0 ? 0 : errors / requests,
+          iterations: r?.iterations ?? 0,
+          droppedIterations: r?.droppedIterations ?? 0,
+          offeredRate: r?.offeredRate == null ? null : round(r.offeredRate),
+          achievedRate: r?.achievedRate == null ? null : round(r.achievedRate),
+          fellBehind:
+            behind === null
+              ? null
+              : { time: new Date(behind.timeMs).toISOString(), offeredRate: round(behind.offered), achievedRate: round(behind.achieved), droppedRate: round(behind.dropped) },
+        },
+      ];
+    }),
+  );
+}
+
 export function buildSummary(parts: {
   aggregate: Aggregate;
   files: readonly InputFile[];
@@ -143,6 +189,7 @@ export function buildSummary(parts: {
   capacity: Capacity | null;
   cost: CostEstimate | null;
   scaling?: Scaling | null;
+  runners?: readonly RunnerRates[];
 }): Summary {
   const { aggregate, views } = parts;
   const durationSec = durationSecOf(aggregate);
@@ -185,14 +232,7 @@ export function buildSummary(parts: {
     totals: { requests, errors, errorRate: requests === 0 ? 0 : errors / requests, rps: rate(requests), durationSec: workloadSec },
     housekeeping: housekeepingOf(aggregate),
     operations,
-    instances: Object.fromEntries(
-      [...aggregate.instances]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([name, c]) => [
-          name,
-          { requests: c.effectiveCount, errors: c.effectiveErrors, errorRate: c.effectiveCount === 0 ? 0 : c.effectiveErrors / c.effectiveCount },
-        ]),
-    ),
+    instances: instancesOf(aggregate, parts.runners ?? []),
     droppedIterations: aggregate.droppedIterations,
     iterations: iterationsOf(aggregate, rate),
     data: { sentBytes: aggregate.metrics.get('data_sent')?.sum ?? 0, receivedBytes: aggregate.metrics.get('data_received')?.sum ?? 0 },

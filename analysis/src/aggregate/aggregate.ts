@@ -15,6 +15,7 @@ import {
 } from '../config/constants.js';
 import { BucketHistogram, LatencyHistogram, type SerializedHistogram } from './histogram.js';
 import type { MetricDeclaration, PointFields } from './point.js';
+import { RunnerLoads, type SerializedRunnerLoads } from './runner-load.js';
 
 // k6 built-ins that are not trends: no histogram is kept for them even before their declaration is seen.
 const BUILTIN_NON_TRENDS: ReadonlySet<string> = new Set([
@@ -26,6 +27,8 @@ const BUILTIN_NON_TRENDS: ReadonlySet<string> = new Set([
 /** Metrics whose tags the aggregator reads; the parser skips the tags of all others. */
 export const TAGGED_METRICS: ReadonlySet<string> = new Set([
   ...REQUEST_DURATION_METRICS, OPENSAVES_REQUESTS_METRIC, OPENSAVES_ERRORS_METRIC, CHECKS_METRIC, ITERATIONS_METRIC,
+  // its `instance` tag says which runner dropped the iterations
+  DROPPED_ITERATIONS_METRIC,
 ]);
 
 /** The operation of a request point: the `op` tag, else the RPC of a gRPC method path, else the request name. */
@@ -239,6 +242,8 @@ export class Aggregate {
   readonly declarations = new Map<string, MetricDeclaration>();
   readonly checks = new Map<string, { passes: number; fails: number }>();
   readonly instances = new Map<string, Counts>();
+  /** per runner and time bucket: iterations started and dropped */
+  readonly runnerLoads = new RunnerLoads();
   droppedIterations = 0;
   startMs: number | null = null;
   endMs: number | null = null;
@@ -298,10 +303,12 @@ export class Aggregate {
       case DROPPED_ITERATIONS_METRIC:
         this.droppedIterations += value;
         this.bucket(bucketIndex).droppedIterations += value;
+        this.runnerLoads.add(point.instance || defaultInstance, bucketIndex, 0, value);
         return;
       case ITERATIONS_METRIC:
         this.bucket(bucketIndex).iterations += value;
         if (step !== null) step.iterations += value;
+        this.runnerLoads.add(point.instance || defaultInstance, bucketIndex, value, 0);
         return;
       case VUS_METRIC: {
         const bucket = this.bucket(bucketIndex);
@@ -432,6 +439,7 @@ export class Aggregate {
       declarations: [...this.declarations.values()],
       checks: [...this.checks],
       instances: [...this.instances].map(([name, counts]) => ({ name, counts: counts.toJSON() })),
+      runnerLoads: this.runnerLoads.toJSON(),
       droppedIterations: this.droppedIterations,
       startMs: this.startMs,
       endMs: this.endMs,
@@ -491,6 +499,7 @@ export class Aggregate {
       this.checks.set(name, { passes: mine.passes + c.passes, fails: mine.fails + c.fails });
     }
     for (const { name, counts } of other.instances) this.instance(name).merge(counts);
+    this.runnerLoads.merge(other.runnerLoads);
     this.droppedIterations += other.droppedIterations;
     if (other.startMs !== null && (this.startMs === null || other.startMs < this.startMs)) this.startMs = other.startMs;
     if (other.endMs !== null && (this.endMs === null || other.endMs > this.endMs)) this.endMs = other.endMs;
@@ -547,6 +556,7 @@ export interface SerializedAggregate {
   declarations: MetricDeclaration[];
   checks: [string, { passes: number; fails: number }][];
   instances: { name: string; counts: SerializedCounts }[];
+  runnerLoads: SerializedRunnerLoads;
   droppedIterations: number;
   startMs: number | null;
   endMs: number | null;

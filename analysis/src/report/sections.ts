@@ -223,7 +223,7 @@ export function reportSections(result: AnalysisResult): Section[] {
     });
   }
 
-  if (result.scaling !== null) sections.push(scalingSection(result.scaling));
+  if (result.scaling !== null) sections.push(withRunners(scalingSection(result.scaling), s));
   const waf = wafParagraphs(result);
   if (waf.length > 0) sections.push({ id: 'waf', title: 'WAF blocks', paragraphs: waf, tables: [] });
 
@@ -231,13 +231,8 @@ export function reportSections(result: AnalysisResult): Section[] {
     sections.push({
       id: 'instances',
       title: 'Load generators',
-      paragraphs: ['Requests per k6 instance (the instance tag, else the input file).'],
-      tables: [
-        {
-          headers: ['Instance', 'Requests', 'Errors', 'Error rate'],
-          rows: Object.entries(s.instances).map(([name, i]) => [name, formatCount(i.requests), formatCount(i.errors), formatPercent(i.errorRate)]),
-        },
-      ],
+      paragraphs: [RUNNERS_PARAGRAPH],
+      tables: [runnersTable(s)],
     });
   }
 
@@ -277,6 +272,38 @@ function housekeepingSection(s: AnalysisResult['summary']): Section | null {
       },
     ],
   };
+}
+
+const RUNNERS_PARAGRAPH =
+  'Per k6 runner (the instance tag, else the output file): offered is iterations started plus dropped per second, over the time buckets it offered load in; ' +
+  'a runner fell behind when it achieved under 95 % of its offered rate, or dropped more than 5 % of it, for 3 s running.';
+
+/** One row per runner: what it offered and achieved, and whether it kept up. */
+function runnersTable(s: AnalysisResult['summary']): Table {
+  return {
+    headers: ['Runner', 'Requests', 'Errors', 'Error rate', 'Iterations', 'Offered/s', 'Achieved/s', 'Dropped', 'Kept up'],
+    rows: Object.entries(s.instances).map(([name, i]) => [
+      name,
+      formatCount(i.requests),
+      formatCount(i.errors),
+      formatPercent(i.errorRate),
+      formatCount(i.iterations),
+      formatRate(i.offeredRate),
+      formatRate(i.achievedRate),
+      formatCount(i.droppedIterations),
+      i.fellBehind === null
+        ? i.offeredRate === null ? '–' : 'PASS'
+        : `FAIL: fell behind at ${i.fellBehind.time.slice(11, 19)} (${formatRate(i.fellBehind.achievedRate)} of ${formatRate(i.fellBehind.offeredRate)}/s, ${formatRate(i.fellBehind.droppedRate)} dropped/s)`,
+    ]),
+    verdictColumn: 8,
+  };
+}
+
+/** The scaling section with the runners' table: a rate not reached is explained per runner (scaling/runners.ts). */
+function withRunners(section: Section, s: AnalysisResult['summary']): Section {
+  const runners = Object.values(s.instances);
+  if (runners.length < 2 && runners.every((i) => i.fellBehind === null)) return section;
+  return { ...section, tables: [...section.tables, runnersTable(s)] };
 }
 
 function scalingSection(analysis: ScalingAnalysis): Section {

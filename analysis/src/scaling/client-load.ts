@@ -2,8 +2,7 @@
 // the run's peak offered rate (the default goal) and the capacity knee (where the SLO broke first).
 import type { Capacity } from '../verdicts/capacity.js';
 import type { TimeSeries } from '../aggregate/timeseries.js';
-
-const FELL_BEHIND_SECONDS = 3;
+import { firstFellBehind } from './runner-rates.js';
 
 export interface SloKnee {
   /** epoch ms at which the first failing step began */
@@ -87,22 +86,8 @@ export function clientLoad(series: TimeSeries, capacity: Capacity | null, startM
     };
   }
 
-  // Behind for a moment happens while k6 starts VUs; behind for FELL_BEHIND_SECONDS running is a finding.
-  let fellBehind: ClientLoad['fellBehind'] = null;
-  const needed = Math.max(1, Math.ceil(FELL_BEHIND_SECONDS / series.bucketSec));
-  let runStart = -1;
-  for (let i = 1; i < offered.length - 1 && useIterations && fellBehind === null; i++) {
-    const dropped = series.droppedPerSec[i]!;
-    const behind = offered[i]! > 0 && (achieved[i]! < fellBehindShare * offered[i]! || dropped > (1 - fellBehindShare) * offered[i]!);
-    if (!behind) {
-      runStart = -1;
-      continue;
-    }
-    if (runStart === -1) runStart = i;
-    if (i - runStart + 1 >= needed) {
-      fellBehind = { timeMs: series.startsMs[runStart]!, offered: offered[runStart]!, achieved: achieved[runStart]!, dropped: series.droppedPerSec[runStart]! };
-    }
-  }
+  // The run as a whole; each runner on its own is in runner-rates.ts.
+  const fellBehind = useIterations ? firstFellBehind(offered, achieved, series.droppedPerSec, series.startsMs, series.bucketSec, fellBehindShare) : null;
 
   return {
     startMs,

@@ -13,7 +13,8 @@ import { seriesLabel } from '../server-metrics/history.js';
 import { ALB, CLOUDFRONT, S3 } from '../../../catalogue/aws-metrics.js';
 import { analyseTable, tablesIn } from './dynamodb.js';
 import { analysePods } from './pods.js';
-import { analyseRunners, RUNNERS_COMPONENT } from './runners.js';
+import { analyseRunners, RUNNERS_COMPONENT, runnerFindings } from './runners.js';
+import type { RunnerRates } from './runner-rates.js';
 import type { ComponentResult, ScalingAnalysis } from './types.js';
 import { analyseWaf, type ClientWafBlocks } from './waf.js';
 
@@ -37,6 +38,8 @@ export interface ScalingInput {
   wafBlocks: ClientWafBlocks | null;
   /** share of the run's requests made over HTTP: the port's WAF sits in front of its HTTP API only */
   httpShare: number;
+  /** each runner's rates (runner-rates.ts); a run of several runners is sized and explained per runner */
+  runners?: RunnerRates[];
 }
 
 export function analyseScaling(input: ScalingInput): ScalingAnalysis {
@@ -84,10 +87,14 @@ export function analyseScaling(input: ScalingInput): ScalingAnalysis {
     const waf = analyseWaf(null, input.wafBlocks, input.httpShare);
     if (waf !== null) results.push(waf);
   }
-  results.push(analyseRunners(load, goalRate));
+  results.push(analyseRunners(load, goalRate, input.runners ?? []));
 
   const bottleneck = chooseBottleneck(results, input.history !== null);
   findings.push(...bottleneckFindings(bottleneck, results, load, input.capacity !== null));
+  const server = results
+    .filter((r) => r.saturatedAtMs !== null && r.component.name !== RUNNERS_COMPONENT)
+    .sort((a, b) => a.saturatedAtMs! - b.saturatedAtMs!)[0];
+  findings.push(...runnerFindings(input.runners ?? [], load, server === undefined ? null : { name: server.component.name, atMs: server.saturatedAtMs! }));
   return {
     scaling: { goalRate: Math.round(goalRate * 100) / 100, bottleneck: bottleneck?.result.component.name ?? null, components: results.map((r) => r.component) },
     findings,

@@ -4,13 +4,14 @@ import { compareRuns, type ComparableOperation } from './verdicts/compare.js';
 import { EXIT_GATE_FAILED, EXIT_OK } from './config/constants.js';
 import { estimateCost, loadPriceTable } from './verdicts/cost.js';
 import { buildDistribution, type Distribution } from './aggregate/distribution.js';
-import type { AnalysisConfig } from './config/args.js';
+import { DEFAULT_SLO_PATH, type AnalysisConfig } from './config/args.js';
 import { loadBaseline } from './baseline.js';
 import { findK6SummaryBeside, loadK6Summary } from './input/k6-summary.js';
 import { operationViews, viewFigures } from './aggregate/operations.js';
 import { scanInputs, type ScanOptions } from './input/scan.js';
-import { evaluateSlo, loadSlo } from './verdicts/slo.js';
-import { buildSummary, durationSecOf, type Summary } from './summary.js';
+import { evaluateSlo, loadSlo, withRunOverrides, type SloVerdict } from './verdicts/slo.js';
+import { buildSummary, workloadSecOf, type Summary } from './summary.js';
+import type { Capacity } from './verdicts/capacity.js';
 import { evaluateThresholds, thresholdsPass } from './verdicts/thresholds.js';
 import { buildTimeSeries, type TimeSeries } from './aggregate/timeseries.js';
 import { K6_METRICS } from '../../catalogue/k6-metrics.js';
@@ -39,21 +40,26 @@ export interface AnalysisHooks {
 
 export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisHooks = {}): Promise<AnalysisResult> {
   // Configuration files first: a typo there should not cost a multi-GB read.
-  const slo = loadSlo(config.sloPath);
+  const sloFile = loadSlo(config.sloPath);
   const prices = loadPriceTable(config.pricesPath);
   const k6Lookup = config.k6Summary === null ? findK6SummaryBeside(config.inputs[0]) : { summary: loadK6Summary(config.k6Summary), warnings: [] };
   const k6Summary = k6Lookup.summary;
+  // The default objectives are the scenarios' own; a run given SLO_* overrides was judged by them, so is the analysis.
+  // An --slo file of the user's own is taken as it is.
+  const slo = config.sloPath === DEFAULT_SLO_PATH ? withRunOverrides(sloFile, k6Summary?.config ?? null) : sloFile;
   const infra = config.serverMetrics?.kind === 'cloudwatch' ? loadInfraEnv(config.serverMetrics.infraEnvPath) : null;
   const scanOptions: ScanOptions = { bucketMs: config.bucketMs, lenient: config.lenient, workers: config.workers };
   const { aggregate, files, warnings } = await scanInputs(config.inputs, { ...scanOptions, ...hooks });
 
   const views = operationViews(aggregate);
-  const durationSec = durationSecOf(aggregate);
+  // Rates are per second of the workload's span: setup() and teardown() are not part of it.
+  const durationSec = workloadSecOf(aggregate);
   const verdict = evaluateSlo(slo, new Map([...views].map(([op, view]) => [op, viewFigures(view)])));
   const series = buildTimeSeries(aggregate);
   // Each runner (instance tag, else output file) on its own: a distributed run reaches its rate only if all keep up.
   const runners = runnerRates(aggregate, series, ACHIEVED_SHARE);
   const capacity = analyseCapacity(series, slo, aggregate.steps, aggregate.startMs ?? 0);
+  if (capacity !== null) capacity.findings.push(...wholeRunBeyondSteps(capacity, verdict));
   const totalRequests = [...views.values()].reduce((sum, v) => sum + v.stats.effectiveCount, 0);
   const cost = estimateCost(
     prices,
@@ -118,6 +124,15 @@ export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisH
   });
   const pass = verdict.pass && thresholdsPass(thresholds) && (comparison?.pass ?? true);
   return { summary, series, distribution: buildDistribution(views), scaling, exitCode: pass ? EXIT_OK : EXIT_GATE_FAILED };
+}
+
+/** When every judged step held but the run as a whole missed its SLO, says so: the two verdicts judge different calls. */
+function wholeRunBeyondSteps(capacity: Capacity, verdict: SloVerdict): string[] {
+  if (capacity.firstFailingStep !== null || verdict.pass) return [];
+  const missed = verdict.violations.map((v) => `${v.op} ${v.criterion}`).join(', ');
+  return [
+    `Every judged step held, but the run as a whole missed the SLO (${missed}): its calls outside the judged steps (ramps between plateaus, a step cut short) count in the whole-run figures only.`,
+  ];
 }
 
 interface ServerRead {

@@ -8,6 +8,7 @@ import { ConfigError, InputError } from './config/errors.js';
 import { ProgressBar } from './input/progress.js';
 import type { ThresholdResult } from './verdicts/thresholds.js';
 import type { ScalingAnalysis } from './scaling/index.js';
+import type { Summary } from './summary.js';
 import { writeReports } from './report/write.js';
 
 export interface CliStreams {
@@ -29,11 +30,14 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
     const s = result.summary;
     for (const warning of s.warnings) streams.stderr.write(`warning: ${warning}\n`);
     streams.stderr.write(
-      `${s.totals.requests} requests in ${s.durationSec.toFixed(1)} s, ${Object.keys(s.operations).length} operations; ` +
+      `${s.totals.requests} requests in ${s.totals.durationSec.toFixed(1)} s, ${Object.keys(s.operations).length} operations; ` +
         `SLO ${s.slo.pass ? 'met' : `missed (${s.slo.violations.map((v) => `${v.op} ${v.criterion}`).join(', ')})`}` +
         (s.thresholds.length > 0 ? `; k6 thresholds ${thresholdsText(s.thresholds)}` : '') +
         (s.comparison ? `; vs baseline ${s.comparison.pass ? 'no regression' : 'REGRESSION'}` : '') +
-        `\nwrote ${written.join(', ')}\n`,
+        '\n' +
+        capacityText(s) +
+        housekeepingText(s) +
+        `wrote ${written.join(', ')}\n`,
     );
     if (result.scaling !== null) streams.stderr.write(scalingText(result.scaling));
     return result.exitCode;
@@ -48,6 +52,26 @@ export async function runCli(argv: readonly string[], streams: CliStreams = proc
     if (process.env.ANALYZE_DEBUG === '1' && error instanceof Error) streams.stderr.write(`${error.stack}\n`);
     return EXIT_BAD_INPUT;
   }
+}
+
+/** The capacity verdict in the capacity scenario's own words ("last step that held: N"), when the run had steps. */
+function capacityText(s: Summary): string {
+  const capacity = s.capacity;
+  if (capacity === undefined) return '';
+  const rate = (r: number): string => `${Math.round(r * 10) / 10} iterations/s offered`;
+  const held =
+    capacity.lastHeldStep === null ? 'no step held the SLO' : `last step that held: ${capacity.lastHeldStep} at ${rate(capacity.maxRateHoldingSlo ?? 0)}`;
+  const failing = capacity.firstFailingStep === null ? null : capacity.steps[capacity.firstFailingStep]!;
+  const broke = failing === null ? '; no step broke it' : `; step ${failing.name} broke it (${failing.violations.map((v) => `${v.op} ${v.criterion}`).join(', ')})`;
+  return `capacity: ${held}${broke}\n`;
+}
+
+/** One line at most: the requests setup(), teardown() and dist/cleanup.js made, which no figure above counts. */
+function housekeepingText(s: Summary): string {
+  const h = s.housekeeping;
+  if (h.requests === 0) return '';
+  const phases = Object.entries(h.phases).map(([phase, p]) => `${phase} ${p.requests}`);
+  return `housekeeping, not counted above: ${h.requests} requests (${phases.join(', ')}), ${h.errors} errors\n`;
 }
 
 /** The scaling recommendations, last in the printed summary: what to change, per component. */

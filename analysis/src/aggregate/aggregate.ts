@@ -14,8 +14,8 @@ import {
   VUS_METRIC,
 } from '../config/constants.js';
 import { BucketHistogram, LatencyHistogram, type SerializedHistogram } from './histogram.js';
+import { housekeepingPhaseOf, type HousekeepingPhase } from './housekeeping.js';
 import type { MetricDeclaration, PointFields } from './point.js';
-import { RunnerLoads, type SerializedRunnerLoads } from './runner-load.js';
 
 // k6 built-ins that are not trends: no histogram is kept for them even before their declaration is seen.
 const BUILTIN_NON_TRENDS: ReadonlySet<string> = new Set([
@@ -24,11 +24,12 @@ const BUILTIN_NON_TRENDS: ReadonlySet<string> = new Set([
   OPENSAVES_REQUESTS_METRIC, OPENSAVES_ERRORS_METRIC,
 ]);
 
-/** Metrics whose tags the aggregator reads; the parser skips the tags of all others. */
+/**
+ * Metrics whose tags the aggregator reads; the parser skips the tags of all others. Only these are told apart from
+ * housekeeping (their group and scenario tags are read): the other metrics' totals include setup() and teardown().
+ */
 export const TAGGED_METRICS: ReadonlySet<string> = new Set([
   ...REQUEST_DURATION_METRICS, OPENSAVES_REQUESTS_METRIC, OPENSAVES_ERRORS_METRIC, CHECKS_METRIC, ITERATIONS_METRIC,
-  // its `instance` tag says which runner dropped the iterations
-  DROPPED_ITERATIONS_METRIC,
 ]);
 
 /** The operation of a request point: the `op` tag, else the RPC of a gRPC method path, else the request name. */
@@ -80,6 +81,8 @@ export class Counts {
   readonly counterErrorsByStatus = new Map<string, number>();
   /** the scenarios' status checks (one per call, tagged kind=status): present when the scenario judged the calls */
   verdicts = 0;
+  /** those of them that failed: the call ended with an unexpected status, or what it read back differs */
+  verdictFails = 0;
 
   add(status: string, failed: boolean, n = 1): void {
     this.count += n;
@@ -95,8 +98,9 @@ export class Counts {
     bump(this.counterStatusCodes, status, n);
   }
 
-  addVerdict(): void {
+  addVerdict(failed: boolean): void {
     this.verdicts++;
+    if (failed) this.verdictFails++;
   }
 
   addCounterError(status: string, n: number): void {
@@ -138,6 +142,7 @@ export class Counts {
     mergeInto(this.counterStatusCodes, other.counterStatusCodes);
     mergeInto(this.counterErrorsByStatus, other.counterErrorsByStatus);
     this.verdicts += other.verdicts;
+    this.verdictFails += other.verdictFails;
   }
 
   toJSON(): SerializedCounts {
@@ -151,6 +156,7 @@ export class Counts {
       counterStatusCodes: [...this.counterStatusCodes],
       counterErrorsByStatus: [...this.counterErrorsByStatus],
       verdicts: this.verdicts,
+      verdictFails: this.verdictFails,
     };
   }
 }
@@ -171,6 +177,8 @@ export class TimeBucket {
   vus: number | null = null;
   checksPassed = 0;
   checksFailed = 0;
+  /** requests of setup(), teardown() and dist/cleanup.js in the bucket (in no operation's cell) */
+  housekeepingRequests = 0;
 
   operation(op: string): BucketOperationStats {
     let stats = this.operations.get(op);
@@ -179,17 +187,60 @@ export class TimeBucket {
   }
 }
 
-/** One step of a capacity run (points tagged step=<n> by the capacity scenario). */
+/**
+ * One step of a capacity run (points tagged step=<n> by the capacity scenario). Its cells keep HDR histograms: a
+ * step is judged as k6 judges the scenario's per-step thresholds, so its percentiles need their precision (a run
+ * has a few steps, so a few dozen cells).
+ */
 export class StepStats {
-  readonly operations = new Map<string, BucketOperationStats>();
+  readonly operations = new Map<string, OperationStats>();
   iterations = 0;
   startMs = Infinity;
   endMs = -Infinity;
 
-  operation(op: string): BucketOperationStats {
+  operation(op: string): OperationStats {
     let stats = this.operations.get(op);
-    if (stats === undefined) this.operations.set(op, (stats = new BucketOperationStats()));
+    if (stats === undefined) this.operations.set(op, (stats = new OperationStats()));
     return stats;
+  }
+}
+
+/** One housekeeping phase: its requests per operation, the time they took, and its span from first start to last end. */
+export class HousekeepingStats {
+  readonly operations = new Map<string, Counts>();
+  /** the sum of the requests' durations */
+  requestTimeMs = 0;
+  /** Infinity / -Infinity while the phase made no timed request */
+  firstStartMs = Infinity;
+  lastEndMs = -Infinity;
+
+  operation(op: string): Counts {
+    let counts = this.operations.get(op);
+    if (counts === undefined) this.operations.set(op, (counts = new Counts()));
+    return counts;
+  }
+
+  /** k6 stamps a request's sample at its end; it started its duration earlier. */
+  addRequestTime(endMs: number, durationMs: number): void {
+    this.requestTimeMs += durationMs;
+    if (endMs - durationMs < this.firstStartMs) this.firstStartMs = endMs - durationMs;
+    if (endMs > this.lastEndMs) this.lastEndMs = endMs;
+  }
+
+  toJSON(): SerializedHousekeeping {
+    return {
+      requestTimeMs: this.requestTimeMs,
+      firstStartMs: this.firstStartMs,
+      lastEndMs: this.lastEndMs,
+      operations: [...this.operations].map(([op, counts]) => ({ op, counts: counts.toJSON() })),
+    };
+  }
+
+  merge(other: SerializedHousekeeping): void {
+    this.requestTimeMs += other.requestTimeMs;
+    if (other.firstStartMs < this.firstStartMs) this.firstStartMs = other.firstStartMs;
+    if (other.lastEndMs > this.lastEndMs) this.lastEndMs = other.lastEndMs;
+    for (const { op, counts } of other.operations) this.operation(op).merge(counts);
   }
 }
 
@@ -242,11 +293,15 @@ export class Aggregate {
   readonly declarations = new Map<string, MetricDeclaration>();
   readonly checks = new Map<string, { passes: number; fails: number }>();
   readonly instances = new Map<string, Counts>();
-  /** per runner and time bucket: iterations started and dropped */
-  readonly runnerLoads = new RunnerLoads();
+  /** requests outside the scenario's iterations, by phase: in none of the maps above */
+  readonly housekeeping = new Map<HousekeepingPhase, HousekeepingStats>();
   droppedIterations = 0;
+  /** first and last sample of any kind, housekeeping included */
   startMs: number | null = null;
   endMs: number | null = null;
+  /** the workload's span: from the start of its first request to the end of its last request or iteration */
+  workloadStartMs: number | null = null;
+  workloadEndMs: number | null = null;
   readonly input: InputStats = { lines: 0, points: 0, invalidLines: 0, bytes: 0 };
 
   constructor(bucketMs: number) {
@@ -265,6 +320,12 @@ export class Aggregate {
     this.input.points++;
     if (this.startMs === null || timeMs < this.startMs) this.startMs = timeMs;
     if (this.endMs === null || timeMs > this.endMs) this.endMs = timeMs;
+    // Only tagged metrics have their group and scenario read; the others come through here as workload.
+    const phase = housekeepingPhaseOf(point.group, point.scenario);
+    if (phase !== null) {
+      this.addHousekeeping(phase, point);
+      return;
+    }
 
     let stats = this.metrics.get(metric);
     if (stats === undefined) this.metrics.set(metric, (stats = new MetricStats(this.keepsHistogram(metric))));
@@ -276,6 +337,7 @@ export class Aggregate {
       const op = operationOf(point.op, point.name);
       const status = point.status === '' ? 'unknown' : point.status;
       const failed = isFailedRequest(metric, point.status, point.expectedResponse);
+      this.widenWorkload(timeMs - value, timeMs);
       const opStats = this.operationStats(op, metric);
       opStats.add(status, failed);
       opStats.latency.record(value);
@@ -303,12 +365,11 @@ export class Aggregate {
       case DROPPED_ITERATIONS_METRIC:
         this.droppedIterations += value;
         this.bucket(bucketIndex).droppedIterations += value;
-        this.runnerLoads.add(point.instance || defaultInstance, bucketIndex, 0, value);
         return;
       case ITERATIONS_METRIC:
+        this.widenWorkload(timeMs, timeMs);
         this.bucket(bucketIndex).iterations += value;
         if (step !== null) step.iterations += value;
-        this.runnerLoads.add(point.instance || defaultInstance, bucketIndex, value, 0);
         return;
       case VUS_METRIC: {
         const bucket = this.bucket(bucketIndex);
@@ -327,15 +388,47 @@ export class Aggregate {
           // The scenarios judge every call with one status check (their failures go to opensaves_errors).
           // A quarter of a run's lines: the cells are visited without building scenarioCells' array.
           const op = operationOf(point.op, point.name);
-          this.counterOperation(op).addVerdict();
-          this.bucket(bucketIndex).operation(op).addVerdict();
-          this.instance(point.instance || defaultInstance).addVerdict();
-          if (step !== null) step.operation(op).addVerdict();
+          const failed = value === 0;
+          this.counterOperation(op).addVerdict(failed);
+          this.bucket(bucketIndex).operation(op).addVerdict(failed);
+          this.instance(point.instance || defaultInstance).addVerdict(failed);
+          if (step !== null) step.operation(op).addVerdict(failed);
         }
         return;
       }
       default:
     }
+  }
+
+  /**
+   * A request, status check or counter of setup(), teardown() or dist/cleanup.js: counted in its phase and its
+   * time bucket's housekeeping total only, so no operation, threshold, step, cost or rate sees it.
+   */
+  private addHousekeeping(phase: HousekeepingPhase, point: PointFields): void {
+    const { metric } = point;
+    if (REQUEST_DURATION_METRICS.has(metric)) {
+      const stats = this.housekeepingPhase(phase);
+      stats.operation(operationOf(point.op, point.name)).add(point.status === '' ? 'unknown' : point.status, isFailedRequest(metric, point.status, point.expectedResponse));
+      stats.addRequestTime(point.timeMs, point.value);
+      this.bucket(Math.floor(point.timeMs / this.bucketMs)).housekeepingRequests++;
+    } else if (metric === OPENSAVES_REQUESTS_METRIC || metric === OPENSAVES_ERRORS_METRIC) {
+      const counts = this.housekeepingPhase(phase).operation(operationOf(point.op, point.name));
+      if (metric === OPENSAVES_REQUESTS_METRIC) counts.addCounterRequest(normaliseStatus(point.status), point.value);
+      else counts.addCounterError(normaliseStatus(point.status), point.value);
+    } else if (metric === CHECKS_METRIC && point.kind === STATUS_CHECK_KIND && point.op !== '') {
+      this.housekeepingPhase(phase).operation(operationOf(point.op, point.name)).addVerdict(point.value === 0);
+    }
+  }
+
+  private widenWorkload(fromMs: number, toMs: number): void {
+    if (this.workloadStartMs === null || fromMs < this.workloadStartMs) this.workloadStartMs = fromMs;
+    if (this.workloadEndMs === null || toMs > this.workloadEndMs) this.workloadEndMs = toMs;
+  }
+
+  private housekeepingPhase(phase: HousekeepingPhase): HousekeepingStats {
+    let stats = this.housekeeping.get(phase);
+    if (stats === undefined) this.housekeeping.set(phase, (stats = new HousekeepingStats()));
+    return stats;
   }
 
   /**
@@ -412,6 +505,7 @@ export class Aggregate {
         vus: bucket.vus,
         checksPassed: bucket.checksPassed,
         checksFailed: bucket.checksFailed,
+        housekeepingRequests: bucket.housekeepingRequests,
         operations: [...bucket.operations].map(([op, cell]) => ({
           op,
           counts: cell.toJSON(),
@@ -423,7 +517,7 @@ export class Aggregate {
         iterations: step.iterations,
         startMs: step.startMs,
         endMs: step.endMs,
-        operations: [...step.operations].map(([op, cell]) => ({ op, counts: cell.toJSON(), latency: cell.latency.toSparse() })),
+        operations: [...step.operations].map(([op, cell]) => ({ op, counts: cell.toJSON(), latency: cell.latency.toJSON() })),
       })),
       metrics: [...this.metrics].map(([name, m]) => ({
         name,
@@ -439,10 +533,12 @@ export class Aggregate {
       declarations: [...this.declarations.values()],
       checks: [...this.checks],
       instances: [...this.instances].map(([name, counts]) => ({ name, counts: counts.toJSON() })),
-      runnerLoads: this.runnerLoads.toJSON(),
+      housekeeping: [...this.housekeeping].map(([phase, stats]) => ({ phase, stats: stats.toJSON() })),
       droppedIterations: this.droppedIterations,
       startMs: this.startMs,
       endMs: this.endMs,
+      workloadStartMs: this.workloadStartMs,
+      workloadEndMs: this.workloadEndMs,
       input: { ...this.input },
     };
   }
@@ -463,6 +559,7 @@ export class Aggregate {
       if (b.vus !== null) bucket.vus = bucket.vus === null ? b.vus : Math.max(bucket.vus, b.vus);
       bucket.checksPassed += b.checksPassed;
       bucket.checksFailed += b.checksFailed;
+      bucket.housekeepingRequests += b.housekeepingRequests;
       for (const cell of b.operations) {
         const mine = bucket.operation(cell.op);
         mine.merge(cell.counts);
@@ -476,7 +573,8 @@ export class Aggregate {
       for (const cell of st.operations) {
         const stats = mine.operation(cell.op);
         stats.merge(cell.counts);
-        stats.latency.add(BucketHistogram.fromSparse(cell.latency));
+        const { counts, count, sumMs, minMs, maxMs } = cell.latency;
+        stats.latency.addSparse(counts, count, sumMs, minMs, maxMs);
       }
     }
     for (const m of other.metrics) {
@@ -499,10 +597,14 @@ export class Aggregate {
       this.checks.set(name, { passes: mine.passes + c.passes, fails: mine.fails + c.fails });
     }
     for (const { name, counts } of other.instances) this.instance(name).merge(counts);
-    this.runnerLoads.merge(other.runnerLoads);
+    for (const { phase, stats } of other.housekeeping) this.housekeepingPhase(phase).merge(stats);
     this.droppedIterations += other.droppedIterations;
     if (other.startMs !== null && (this.startMs === null || other.startMs < this.startMs)) this.startMs = other.startMs;
     if (other.endMs !== null && (this.endMs === null || other.endMs > this.endMs)) this.endMs = other.endMs;
+    if (other.workloadStartMs !== null && (this.workloadStartMs === null || other.workloadStartMs < this.workloadStartMs)) {
+      this.workloadStartMs = other.workloadStartMs;
+    }
+    if (other.workloadEndMs !== null && (this.workloadEndMs === null || other.workloadEndMs > this.workloadEndMs)) this.workloadEndMs = other.workloadEndMs;
     this.input.lines += other.input.lines;
     this.input.points += other.input.points;
     this.input.invalidLines += other.input.invalidLines;
@@ -520,6 +622,7 @@ export interface SerializedCounts {
   counterStatusCodes: [string, number][];
   counterErrorsByStatus: [string, number][];
   verdicts: number;
+  verdictFails: number;
 }
 
 export interface SerializedAggregate {
@@ -533,6 +636,7 @@ export interface SerializedAggregate {
     vus: number | null;
     checksPassed: number;
     checksFailed: number;
+    housekeepingRequests: number;
     operations: { op: string; counts: SerializedCounts; latency: number[] }[];
   }[];
   steps: {
@@ -540,7 +644,7 @@ export interface SerializedAggregate {
     iterations: number;
     startMs: number;
     endMs: number;
-    operations: { op: string; counts: SerializedCounts; latency: number[] }[];
+    operations: { op: string; counts: SerializedCounts; latency: SerializedHistogram }[];
   }[];
   metrics: {
     name: string;
@@ -556,9 +660,18 @@ export interface SerializedAggregate {
   declarations: MetricDeclaration[];
   checks: [string, { passes: number; fails: number }][];
   instances: { name: string; counts: SerializedCounts }[];
-  runnerLoads: SerializedRunnerLoads;
+  housekeeping: { phase: HousekeepingPhase; stats: SerializedHousekeeping }[];
   droppedIterations: number;
   startMs: number | null;
   endMs: number | null;
+  workloadStartMs: number | null;
+  workloadEndMs: number | null;
   input: InputStats;
+}
+
+export interface SerializedHousekeeping {
+  requestTimeMs: number;
+  firstStartMs: number;
+  lastEndMs: number;
+  operations: { op: string; counts: SerializedCounts }[];
 }

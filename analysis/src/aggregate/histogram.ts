@@ -48,6 +48,26 @@ export class LatencyHistogram {
     return Math.min(this.maxMs, Math.max(this.minMs, ms));
   }
 
+  /**
+   * The percentile as k6 computes it for a trend and its thresholds: linear between the two samples around the rank
+   * p/100 × (n − 1), counted from 0. Each sample is read from the histogram (within its 0.1 %), the ends exact.
+   */
+  interpolatedPercentileMs(percentile: number): number | null {
+    if (this.count === 0 || this.minMs === null || this.maxMs === null) return null;
+    const rank = (Math.min(100, Math.max(0, percentile)) / 100) * (this.count - 1);
+    const below = Math.floor(rank);
+    const low = this.sampleMs(below);
+    return rank === below ? low : low + (this.sampleMs(below + 1) - low) * (rank - below);
+  }
+
+  /** The sample at `index` (from 0) in ascending order; `getValueAtPercentile(100 k / n)` is the k-th smallest. */
+  private sampleMs(index: number): number {
+    if (index <= 0) return this.minMs!;
+    if (index >= this.count - 1) return this.maxMs!;
+    const ms = this.hdr.getValueAtPercentile((100 * (index + 1)) / this.count) / 1000;
+    return Math.min(this.maxMs!, Math.max(this.minMs!, ms));
+  }
+
   add(other: LatencyHistogram): void {
     this.addSparse(other.toSparse(), other.count, other.sumMs, other.minMs, other.maxMs);
   }

@@ -9,7 +9,9 @@ export interface TimeSeries {
   startsMs: number[];
   /** the seconds each bucket's counts are divided by: the bucket width (the run's length if shorter) */
   coveredSec: number[];
+  /** the workload's requests; housekeeping (setup, teardown, cleanup) is in housekeepingPerSec */
   requestsPerSec: number[];
+  housekeepingPerSec: number[];
   errorsPerSec: number[];
   /** iterations started plus iterations dropped, per second: what the arrival-rate executor was asked for */
   offeredIterationsPerSec: number[];
@@ -36,6 +38,7 @@ export function buildTimeSeries(aggregate: Aggregate): TimeSeries {
     startsMs: [],
     coveredSec: [],
     requestsPerSec: [],
+    housekeepingPerSec: [],
     errorsPerSec: [],
     offeredIterationsPerSec: [],
     iterationsPerSec: [],
@@ -69,6 +72,7 @@ export function buildTimeSeries(aggregate: Aggregate): TimeSeries {
     const requests = cells.reduce((sum, [, cell]) => sum + cell.effectiveCount, 0);
     const errors = cells.reduce((sum, [, cell]) => sum + cell.effectiveErrors, 0);
     series.requestsPerSec.push(requests / covered);
+    series.housekeepingPerSec.push((bucket?.housekeepingRequests ?? 0) / covered);
     series.errorsPerSec.push(errors / covered);
     const iterations = bucket?.iterations ?? 0;
     const dropped = bucket?.droppedIterations ?? 0;

@@ -46,15 +46,27 @@ export interface JoinedPoint {
   requests: number | null;
 }
 
+// A period whose requests are more than this share housekeeping (setup, teardown, cleanup) is left out of the join.
+const HOUSEKEEPING_SHARE = 0.01;
+
 /**
- * The series' points with the client's rates over each point's period. Points outside the run, and those of
- * setup() and teardown() (no load offered), are dropped: their calls are not the mix the goal rate sizes for.
+ * The series' points with the client's rates over each point's period. Points outside the run, those without
+ * offered load, and those where setup(), teardown() or dist/cleanup.js made more than 1 % of the requests are
+ * dropped: the server served those calls, the workload's request rate does not count them, and they are not the mix
+ * the goal rate sizes for.
  */
 export function joined(ctx: ScalingContext, series: ServerMetricSeries): JoinedPoint[] {
   const width = periodMs(ctx);
   return series.points
-    .map(([timeMs, value]) => ({ timeMs, value, offered: ctx.load.offeredAt(timeMs, width), requests: ctx.load.requestsAt(timeMs, width) }))
-    .filter((p) => p.offered !== null && p.offered > 0);
+    .map(([timeMs, value]) => ({
+      timeMs,
+      value,
+      offered: ctx.load.offeredAt(timeMs, width),
+      requests: ctx.load.requestsAt(timeMs, width),
+      housekeeping: ctx.load.housekeepingAt(timeMs, width) ?? 0,
+    }))
+    .filter((p) => p.offered !== null && p.offered > 0 && p.housekeeping <= HOUSEKEEPING_SHARE * ((p.requests ?? 0) + p.housekeeping))
+    .map(({ timeMs, value, offered, requests }) => ({ timeMs, value, offered, requests }));
 }
 
 export function evidenceOf(series: ServerMetricSeries, point: { timeMs: number; value: number }): ScalingEvidence {

@@ -1,7 +1,14 @@
 // Capacity findings for step and capacity runs: finds the plateaus of offered load, checks each against the SLO and
 // says in plain words how far the system went and what broke first.
-import { BucketOperationStats, type StepStats } from '../aggregate/aggregate.js';
-import { figuresOf } from '../aggregate/operations.js';
+//
+// The rule, shared with the capacity scenario's own verdict (scripts/lib/workload/capacity.ts): a step holds when
+// every operation that ran in it meets every objective of the SLO (data/slo.json: defaults and per-operation
+// overrides) on the step's own calls. Latency percentiles are taken as k6 takes them (linear between the two nearest
+// samples); the error rate is the share of the step's status checks that failed (the scenario's one check per call,
+// what its checks{step,op,kind:status} thresholds judge), or of its calls that failed when there are no such checks.
+// The last step that held is the highest one with every step up to it holding.
+import { BucketOperationStats, type Counts, type StepStats } from '../aggregate/aggregate.js';
+import type { OperationFigures } from '../aggregate/operations.js';
 import { describeCriterion, evaluateSlo, type SloSpec, type SloViolation } from './slo.js';
 import type { TimeSeries } from '../aggregate/timeseries.js';
 
@@ -39,6 +46,8 @@ export interface Capacity {
   steps: CapacityStep[];
   /** offered rate of the highest step that held the SLO with every lower step also holding; null if none held */
   maxRateHoldingSlo: number | null;
+  /** that step's name (the step tag's value: what the capacity scenario prints as "last step that held"); null if none held */
+  lastHeldStep: string | null;
   firstFailingStep: number | null;
   /** operations that broke the SLO first, with the criterion */
   brokeFirst: SloViolation[];
@@ -53,7 +62,7 @@ export function analyseCapacity(series: TimeSeries, slo: SloSpec, taggedSteps: R
   if (taggedSteps.size >= 2) {
     const long = new Map([...taggedSteps].filter(([, step]) => (step.endMs - step.startMs) / 1000 >= MIN_STEP_SECONDS));
     const skipped = [...taggedSteps.keys()].filter((name) => !long.has(name));
-    if (long.size < 2) return null;
+    if (long.size === 0) return null;
     const capacity = conclude(summariseTaggedSteps(series, slo, long, startMs));
     if (skipped.length > 0) capacity.findings.push(`Step ${skipped.join(', ')} ran for less than ${MIN_STEP_SECONDS} s (the run stopped) and is left out.`);
     return capacity;
@@ -72,6 +81,7 @@ export function analyseCapacity(series: TimeSeries, slo: SloSpec, taggedSteps: R
 
 function conclude(result: CapacityStep[]): Capacity {
   let maxRate: number | null = null;
+  let lastHeld: string | null = null;
   let firstFailing: number | null = null;
   for (const step of result) {
     if (!step.pass) {
@@ -79,9 +89,17 @@ function conclude(result: CapacityStep[]): Capacity {
       break;
     }
     maxRate = Math.max(maxRate ?? 0, step.offeredPerSec);
+    lastHeld = step.name;
   }
   const brokeFirst = firstFailing === null ? [] : result[firstFailing]!.violations;
-  return { steps: result, maxRateHoldingSlo: maxRate, firstFailingStep: firstFailing, brokeFirst, findings: findings(result, maxRate, firstFailing) };
+  return {
+    steps: result,
+    maxRateHoldingSlo: maxRate,
+    lastHeldStep: lastHeld,
+    firstFailingStep: firstFailing,
+    brokeFirst,
+    findings: findings(result, maxRate, firstFailing),
+  };
 }
 
 /** [from, to) bucket ranges of steady offered load; edge buckets (usually partial) are left out. */
@@ -110,7 +128,13 @@ function summariseTaggedSteps(series: TimeSeries, slo: SloSpec, steps: ReadonlyM
     });
     const requests = [...step.operations.values()].reduce((sum, c) => sum + c.effectiveCount, 0);
     const iterations = step.iterations > 0;
-    return judgeStep(slo, step.operations, {
+    const cells = new Map(
+      [...step.operations].map(([op, cell]): [string, StepCell] => [
+        op,
+        { counts: cell, latencyMs: (p) => (p >= 100 ? cell.latency.maxMs : cell.latency.interpolatedPercentileMs(p)) },
+      ]),
+    );
+    return judgeStep(slo, cells, {
       index,
       name,
       startSec: (step.startMs - startMs) / 1000,
@@ -141,7 +165,10 @@ function summariseStep(
       merged.latency.add(cell.latency);
     }
   }
-  return judgeStep(slo, cells, {
+  const judged = new Map(
+    [...cells].map(([op, cell]): [string, StepCell] => [op, { counts: cell, latencyMs: (p) => cell.latency.percentileMs(Math.min(p, 100)) }]),
+  );
+  return judgeStep(slo, judged, {
     index,
     name: String(index + 1),
     startSec: series.offsetsSec[from]!,
@@ -155,19 +182,34 @@ function summariseStep(
 
 type StepLoad = Pick<CapacityStep, 'index' | 'name' | 'startSec' | 'durationSec' | 'offeredPerSec' | 'achievedPerSec' | 'requestsPerSec' | 'droppedPerSec'>;
 
-function judgeStep(slo: SloSpec, cells: ReadonlyMap<string, BucketOperationStats>, load: StepLoad): CapacityStep {
-  const verdict = evaluateSlo(
-    slo,
-    new Map([...cells].map(([op, cell]) => [op, figuresOf(cell, (p) => cell.latency.percentileMs(Math.min(p, 100)))])),
+/** One operation's calls in a step, and how its latency percentiles are read. */
+interface StepCell {
+  counts: Counts;
+  latencyMs: (percentile: number) => number | null;
+}
+
+/** Calls and failed calls as the step is judged: the status checks when the scenario made them, else the calls. */
+function judgedCalls(counts: Counts): { calls: number; failed: number } {
+  return counts.verdicts > 0 ? { calls: counts.verdicts, failed: counts.verdictFails } : { calls: counts.effectiveCount, failed: counts.effectiveErrors };
+}
+
+function judgeStep(slo: SloSpec, cells: ReadonlyMap<string, StepCell>, load: StepLoad): CapacityStep {
+  const figures = new Map(
+    [...cells].map(([op, cell]): [string, OperationFigures] => {
+      const { calls, failed } = judgedCalls(cell.counts);
+      return [op, { count: calls, errorRate: calls === 0 ? 0 : failed / calls, latencyMs: cell.latencyMs }];
+    }),
   );
-  const requests = [...cells.values()].reduce((sum, c) => sum + c.effectiveCount, 0);
-  const errors = [...cells.values()].reduce((sum, c) => sum + c.effectiveErrors, 0);
+  const verdict = evaluateSlo(slo, figures);
+  const calls = [...cells.values()].map((cell) => judgedCalls(cell.counts));
+  const requests = calls.reduce((sum, c) => sum + c.calls, 0);
+  const errors = calls.reduce((sum, c) => sum + c.failed, 0);
   return {
     ...load,
     errorRate: requests === 0 ? 0 : errors / requests,
     pass: verdict.pass,
     violations: verdict.violations,
-    p95Ms: Object.fromEntries([...cells].map(([op, cell]) => [op, cell.latency.percentileMs(95)])),
+    p95Ms: Object.fromEntries([...cells].map(([op, cell]) => [op, cell.latencyMs(95)])),
   };
 }
 

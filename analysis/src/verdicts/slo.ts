@@ -12,6 +12,40 @@ export interface SloSpec {
   source: string;
   defaults: SloLimits;
   operations: Record<string, SloLimits>;
+  /** the run's SLO_P95_MS, SLO_P99_MS and SLO_ERROR_RATE, applied to every operation as the scenarios apply them */
+  runOverrides?: RunSloOverrides;
+}
+
+/** What a scenario run with SLO_P95_MS, SLO_P99_MS or SLO_ERROR_RATE judged by (its summary's config records them). */
+export interface RunSloOverrides {
+  p95Ms?: number;
+  p99Ms?: number;
+  errorRate?: number;
+}
+
+// The config keys of the scenarios' summary file (scripts/lib/config/config.ts) and the variables they come from.
+const RUN_OVERRIDE_KEYS = [
+  ['sloP95Ms', 'p95Ms', 'SLO_P95_MS'],
+  ['sloP99Ms', 'p99Ms', 'SLO_P99_MS'],
+  ['sloErrorRate', 'errorRate', 'SLO_ERROR_RATE'],
+] as const;
+
+/**
+ * The SLO with the overrides a scenario run was given (from its summary file's `config`), so the analysis judges by
+ * what the scenario's thresholds and its capacity verdict judged. Unchanged when the run had none.
+ */
+export function withRunOverrides(spec: SloSpec, runConfig: Record<string, unknown> | null): SloSpec {
+  const overrides: RunSloOverrides = {};
+  const named: string[] = [];
+  for (const [key, criterion, variable] of RUN_OVERRIDE_KEYS) {
+    const value = runConfig?.[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) {
+      overrides[criterion] = value;
+      named.push(`${variable}=${value}`);
+    }
+  }
+  if (named.length === 0) return spec;
+  return { ...spec, source: `${spec.source} with the run's ${named.join(', ')}`, runOverrides: overrides };
 }
 
 /** The figures an SLO is checked against, for one operation. */
@@ -66,8 +100,20 @@ function parseLimits(value: unknown, where: string): SloLimits {
   return limits;
 }
 
+/**
+ * An operation's objectives: the defaults, its own entry over them, then the run's overrides as the scenarios apply
+ * them (scripts/profiles/thresholds.ts): SLO_P95_MS sets p95, SLO_P99_MS p99 (without it p99 is at least SLO_P95_MS),
+ * SLO_ERROR_RATE the error rate.
+ */
 export function limitsFor(spec: SloSpec, op: string): SloLimits {
-  return { ...spec.defaults, ...spec.operations[op] };
+  const limits: SloLimits = { ...spec.defaults, ...spec.operations[op] };
+  const overrides = spec.runOverrides;
+  if (overrides === undefined) return limits;
+  if (overrides.p95Ms !== undefined) limits.p95Ms = overrides.p95Ms;
+  if (overrides.p99Ms !== undefined) limits.p99Ms = overrides.p99Ms;
+  else if (overrides.p95Ms !== undefined && limits.p99Ms !== undefined) limits.p99Ms = Math.max(limits.p99Ms, overrides.p95Ms);
+  if (overrides.errorRate !== undefined) limits.errorRate = overrides.errorRate;
+  return limits;
 }
 
 export function evaluateSlo(spec: SloSpec, operations: ReadonlyMap<string, OperationFigures>): SloVerdict {

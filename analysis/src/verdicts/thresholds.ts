@@ -2,6 +2,11 @@
 // report shows each one as pass or fail. k6 does not write thresholds of sub-metrics (`metric{tag:value}`) into its
 // JSON output, so only thresholds on whole metrics can appear here; k6-summary.ts reads all of them, with k6's own
 // verdicts, from the scenario's handleSummary file.
+//
+// Housekeeping (setup(), teardown(), dist/cleanup.js) is left out where the analysis can tell it apart: request
+// durations, checks, iterations and the scenarios' counters, whose tags it reads, and http_reqs and http_req_failed,
+// which are judged on the request-duration points (one per request). Other built-ins (http_req_waiting, data_sent,
+// iteration_duration, ...) are read without their tags and include it.
 import type { Aggregate } from '../aggregate/aggregate.js';
 import { LatencyHistogram } from '../aggregate/histogram.js';
 import { REQUEST_DURATION_METRICS } from '../config/constants.js';
@@ -58,6 +63,8 @@ function observe(
   percentile: number | null,
   durationSec: number,
 ): number | null {
+  const fromRequests = requestDerived(aggregate, metric, aggregation, durationSec);
+  if (fromRequests !== undefined) return fromRequests;
   const stats = aggregate.metrics.get(metric);
   if (stats === undefined || stats.count === 0) return null;
   if (type === 'trend') {
@@ -84,6 +91,26 @@ function observe(
   if (type === 'rate') return aggregation === 'rate' ? stats.nonZero / stats.count : null;
   if (type === 'gauge') return aggregation === 'value' ? stats.lastValue : aggregation === 'min' ? stats.min : aggregation === 'max' ? stats.max : null;
   return null;
+}
+
+/**
+ * http_reqs and http_req_failed from the workload's http_req_duration points, which carry the same requests with
+ * the tags that tell housekeeping apart; undefined for any other metric.
+ */
+function requestDerived(aggregate: Aggregate, metric: string, aggregation: string, durationSec: number): number | null | undefined {
+  if (metric !== 'http_reqs' && metric !== 'http_req_failed') return undefined;
+  let requests = 0;
+  let failed = 0;
+  for (const byMetric of aggregate.operations.values()) {
+    const stats = byMetric.get('http_req_duration');
+    if (stats === undefined) continue;
+    requests += stats.count;
+    failed += stats.errors;
+  }
+  if (requests === 0) return null;
+  if (metric === 'http_req_failed') return aggregation === 'rate' ? failed / requests : null;
+  if (aggregation === 'count') return requests;
+  return aggregation === 'rate' && durationSec > 0 ? requests / durationSec : null;
 }
 
 /** The exact HDR latency of all operations timed by one request metric. */

@@ -15,14 +15,20 @@ import { exactPercentile, fixture, removeTempDirs, tempDir } from './helpers.js'
 
 const scan = (name: string) => scanInputs([fixture(name)], { bucketMs: 1000, lenient: false, workers: 0 });
 
-/** Counts straight from the file with JSON.parse, to check the fast path against. */
-async function reference(name: string): Promise<Map<string, { calls: number; counterErrors: number }>> {
+/** k6 tags what setup() and teardown() emit with group ::setup / ::teardown and no scenario. */
+const isHousekeeping = (tags: Record<string, string> | null): boolean => tags?.scenario === undefined && /^::(setup|teardown)/.test(tags?.group ?? '');
+
+/**
+ * Workload counts straight from the file with JSON.parse, to check the fast path against; setup() and teardown()
+ * calls are housekeeping, counted apart.
+ */
+async function reference(name: string, housekeeping = false): Promise<Map<string, { calls: number; counterErrors: number }>> {
   const { readFileSync } = await import('node:fs');
   const ops = new Map<string, { calls: number; counterErrors: number }>();
   for (const line of readFileSync(fixture(name), 'utf8').split('\n')) {
     if (!line) continue;
     const o = JSON.parse(line);
-    if (o.type !== 'Point') continue;
+    if (o.type !== 'Point' || isHousekeeping(o.data.tags) !== housekeeping) continue;
     const op = o.data.tags?.op;
     if (!op) continue;
     const entry = ops.get(op) ?? { calls: 0, counterErrors: 0 };
@@ -40,6 +46,16 @@ describe('real k6 output', () => {
     expect(views.size).toBe(27);
     const expected = await reference('smoke.json');
     for (const [op, { calls }] of expected) expect(views.get(op)?.stats.effectiveCount, op).toBe(calls);
+  });
+
+  it("counts setup()'s and teardown()'s calls as housekeeping, in no operation", async () => {
+    const { aggregate } = await scan('smoke.json');
+    const housekeeping = [...aggregate.housekeeping.values()].flatMap((phase) => [...phase.operations]);
+    const calls = (op: string) => housekeeping.filter(([name]) => name === op).reduce((sum, [, c]) => sum + c.count, 0);
+    const expected = await reference('smoke.json', true);
+    expect(expected.size).toBeGreaterThan(0);
+    for (const [op, reference] of expected) expect(calls(op), op).toBe(reference.calls);
+    expect([...aggregate.housekeeping.keys()].sort()).toEqual(['setup', 'teardown']);
   });
 
   it("takes errors from the scenario's opensaves_errors: an expected NOT_FOUND is not an error, UNAVAILABLE is", async () => {
@@ -65,9 +81,10 @@ describe('real k6 output', () => {
     expect([...aggregate.steps.keys()].sort()).toEqual(expect.arrayContaining(['1', '2']));
     const stepCalls = [...aggregate.steps.values()].reduce((sum, step) => sum + [...step.operations.values()].reduce((s, c) => s + c.count, 0), 0);
     const allCalls = [...operationViews(aggregate).values()].reduce((sum, v) => sum + v.stats.count, 0);
-    // setup() and teardown() calls carry no step.
+    // Every call of the workload ran in a step; setup()'s and teardown()'s, which carry no step, are housekeeping.
     expect(stepCalls).toBeGreaterThan(0);
-    expect(stepCalls).toBeLessThan(allCalls);
+    expect(stepCalls).toBe(allCalls);
+    expect(aggregate.housekeeping.get('setup')!.operations.size).toBeGreaterThan(0);
   });
 
   it('judges the capacity run step by step from its step tags, leaving out a step cut short', async () => {

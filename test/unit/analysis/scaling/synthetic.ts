@@ -13,13 +13,15 @@ export const STEP_SECONDS = 12;
 export const RATES = STEP_RATES.flatMap((rate) => Array<number>(STEP_SECONDS).fill(rate));
 export const END_MS = START_MS + RATES.length * 1000 - 1;
 
-export function clientSeries(rates: readonly number[] = RATES, requestsPerIteration = 1): TimeSeries {
+/** `housekeeping`: requests/s of setup() or teardown() per second of the run (default none). */
+export function clientSeries(rates: readonly number[] = RATES, requestsPerIteration = 1, housekeeping: readonly number[] = []): TimeSeries {
   return {
     bucketSec: 1,
     offsetsSec: rates.map((_, i) => i),
     startsMs: rates.map((_, i) => START_MS + i * 1000),
     coveredSec: rates.map(() => 1),
     requestsPerSec: rates.map((r) => r * requestsPerIteration),
+    housekeepingPerSec: rates.map((_, i) => housekeeping[i] ?? 0),
     errorsPerSec: rates.map(() => 0),
     offeredIterationsPerSec: [...rates],
     iterationsPerSec: [...rates],
@@ -47,7 +49,7 @@ export function capacityFailingAt(failingStep: number | null): Capacity {
     violations: failingStep !== null && index === failingStep ? [{ op: 'CreateRecord', criterion: 'errorRate' as const, limit: 0.01, observed: 0.2 }] : [],
     p95Ms: {},
   }));
-  return { steps, maxRateHoldingSlo: null, firstFailingStep: failingStep, brokeFirst: [], findings: [] };
+  return { steps, maxRateHoldingSlo: null, lastHeldStep: null, firstFailingStep: failingStep, brokeFirst: [], findings: [] };
 }
 
 export interface ModelParameters {

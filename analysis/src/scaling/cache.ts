@@ -53,10 +53,10 @@ export function analyseCache(ctx: ScalingContext, cluster: string): ComponentRes
   if (engineHot !== undefined && engine !== undefined) mark(engine, engineHot);
   const totalEvictions = evicted.reduce((sum, p) => sum + p.value, 0);
 
-  const utilisation = new Map<number, { x: number; y: number }>();
+  const utilisation = new Map<number, { x: number; y: number; timeMs: number }>();
   const note = (timeMs: number, x: number, y: number): void => {
     const previous = utilisation.get(timeMs);
-    if (previous === undefined || y > previous.y) utilisation.set(timeMs, { x, y });
+    if (previous === undefined || y > previous.y) utilisation.set(timeMs, { x, y, timeMs });
   };
   const memoryPoints = memory === undefined ? [] : joined(ctx, memory);
   for (const p of memoryPoints) note(p.timeMs, p.offered!, (100 * p.value) / CACHE_MEMORY_TARGET_PERCENT);
@@ -90,12 +90,15 @@ export function analyseCache(ctx: ScalingContext, cluster: string): ComponentRes
 
   const parts: string[] = [];
   const steps: string[] = [];
+  // Whether today's node falls short at the goal: it evicted or ran hot, or the goal needs more memory or shards.
+  let shortAtGoal = saturatedAtMs !== null || shards > 1;
   const hitsTotal = sum(hits);
   const missesTotal = sum(misses);
   if (hitsTotal + missesTotal > 0) steps.push(`Hit rate over the run ${num((100 * hitsTotal) / (hitsTotal + missesTotal))} %.`);
   if (memoryPoints.length > 0) {
     const of = memoryBytes === null ? 'the node' : `${num(memoryBytes / 2 ** 20)} MiB`;
     const neededPercent = useTtl ? first!.value + growthPerIteration! * ctx.goalRate * ttlSeconds! : peakPercent * growth;
+    if (neededPercent > CACHE_MEMORY_TARGET_PERCENT) shortAtGoal = true;
     steps.push(
       (useTtl
         ? `Memory: grew ${num(last!.value - first!.value)} points of ${of} over ${num(iterations)} iterations = ${num(growthPerIteration!)} per iteration; ` +
@@ -126,13 +129,14 @@ export function analyseCache(ctx: ScalingContext, cluster: string): ComponentRes
     );
     if (parts.length === 0) parts.push(`${shards} shard${shards > 1 ? 's' : ''}`);
   }
+  const action = parts.length > 0 && shortAtGoal ? `Use ${parts.join(', ')}` : null;
   const recommendation =
     parts.length === 0
       ? `No sizing: no memory or CPU series for ${cluster} inside the run.`
       : `Use ${parts.join(', ')} for ${rateText(ctx, ctx.goalRate)}${totalEvictions > 0 ? `; the current node evicted ${num(totalEvictions)} keys` : ''}.`;
   const line = [...utilisation.values()];
   return {
-    component: { name, saturatedAtRate, evidence, recommendation, arithmetic: steps.join(' ') },
+    component: { name, saturatedAtRate, evidence, action, recommendation, arithmetic: steps.join(' ') },
     saturatedAtMs,
     utilisation:
       line.length === 0

@@ -77,7 +77,7 @@ export function analyseTable(ctx: ScalingContext, table: string): ComponentResul
   const evidence: ScalingEvidence[] = [];
   let saturatedAtMs: number | null = null;
   let saturatedAtRate: number | null = null;
-  const utilisationByTime = new Map<number, { x: number; y: number }>();
+  const utilisationByTime = new Map<number, { x: number; y: number; timeMs: number }>();
   const sized: Array<{ side: Side; perRequest: number; atGoal: number; provision: number; current: number | null; lowerBound: boolean; consumed: number; requests: number }> = [];
 
   for (const side of sides) {
@@ -102,7 +102,7 @@ export function analyseTable(ctx: ScalingContext, table: string): ComponentResul
       if (capacity !== null && capacity > 0) {
         const share = (100 * p.value) / periodSec / capacity;
         const previous = utilisationByTime.get(p.timeMs);
-        if (previous === undefined || share > previous.y) utilisationByTime.set(p.timeMs, { x: p.offered!, y: share });
+        if (previous === undefined || share > previous.y) utilisationByTime.set(p.timeMs, { x: p.offered!, y: share, timeMs: p.timeMs });
       }
     }
     // Consuming more than provisioned draws on burst capacity (up to 300 s of unused units): the table is past what it
@@ -154,10 +154,13 @@ export function analyseTable(ctx: ScalingContext, table: string): ComponentResul
     sizing === null ? null : sized.reduce((sum, s) => sum + s.provision * (s.side.kind === 'write' ? sizing.dynamodbProvisionedWcuHour : sizing.dynamodbProvisionedRcuHour), 0);
 
   let recommendation: string;
+  // The lever: a setting to raise (provisioned units, or an on-demand table's maximum); none when today's carries the goal.
+  let action: string | null = null;
   if (sized.length === 0) {
     recommendation = `No sizing: ${table} consumed no capacity while requests were served.`;
   } else if (provisionedMode) {
     const settings = sized.map((s) => `${num(s.provision)} ${s.side.unit}${s.current === null ? '' : ` (now ${num(s.current)})`}`).join(' and ');
+    if (saturatedAtMs !== null || sized.some((s) => s.current === null || s.provision > s.current)) action = `Provision ${table} with ${settings}`;
     recommendation =
       `Provision ${table} with ${settings} for ${rateText(ctx, ctx.goalRate)} (${headroom} headroom over ` +
       `${sized.map((s) => `${num(s.atGoal)} ${s.side.unit}`).join(' and ')} consumed)` +
@@ -165,8 +168,9 @@ export function analyseTable(ctx: ScalingContext, table: string): ComponentResul
       `; or on-demand at ${money(onDemandHourly, currency)} per hour at that rate.`;
   } else {
     const maxima = sized.filter((s) => s.current !== null && s.atGoal > s.current);
+    if (maxima.length > 0) action = `Raise ${table}'s maximum throughput to ${maxima.map((s) => `${num(roundUp(s.atGoal * (1 + DYNAMODB_HEADROOM)))} ${s.side.unit} (now ${num(s.current!)})`).join(' and ')}`;
     recommendation =
-      (maxima.length > 0 ? `Raise ${table}'s maximum throughput to ${maxima.map((s) => `${num(roundUp(s.atGoal * (1 + DYNAMODB_HEADROOM)))} ${s.side.unit} (now ${num(s.current!)})`).join(' and ')}; on-demand, ` : `Keep ${table} on-demand: `) +
+      (action !== null ? `${action}; on-demand, ` : `Keep ${table} on-demand: `) +
       `${sized.map((s) => `${num(s.atGoal)} ${s.side.unit}/s`).join(' and ')} at ${rateText(ctx, ctx.goalRate)} cost ` +
       `${money(onDemandHourly, currency)} per hour` +
       (provisionedHourly === null ? '.' : `; provisioned with ${headroom} headroom (${sized.map((s) => `${num(s.provision)} ${s.side.unit}`).join(', ')}) would cost ${money(provisionedHourly, currency)} per hour.`);
@@ -189,7 +193,7 @@ export function analyseTable(ctx: ScalingContext, table: string): ComponentResul
 
   const utilisation = [...utilisationByTime.values()];
   return {
-    component: { name, saturatedAtRate, evidence, recommendation, arithmetic },
+    component: { name, saturatedAtRate, evidence, action, recommendation, arithmetic },
     saturatedAtMs,
     utilisation:
       utilisation.length === 0

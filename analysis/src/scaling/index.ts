@@ -87,18 +87,22 @@ export function analyseScaling(input: ScalingInput): ScalingAnalysis {
     const waf = analyseWaf(null, input.wafBlocks, input.httpShare);
     if (waf !== null) results.push(waf);
   }
-  results.push(analyseRunners(load, goalRate, input.runners ?? []));
+  const server = results.filter((r) => r.saturatedAtMs !== null).sort((a, b) => a.saturatedAtMs! - b.saturatedAtMs!)[0];
+  const serverSaturated = server === undefined ? null : { name: server.component.name, atMs: server.saturatedAtMs! };
+  results.push(analyseRunners(load, goalRate, input.runners ?? [], serverSaturated));
 
   const bottleneck = chooseBottleneck(results, input.history !== null);
   findings.push(...bottleneckFindings(bottleneck, results, load, input.capacity !== null));
-  const server = results
-    .filter((r) => r.saturatedAtMs !== null && r.component.name !== RUNNERS_COMPONENT)
-    .sort((a, b) => a.saturatedAtMs! - b.saturatedAtMs!)[0];
-  findings.push(...runnerFindings(input.runners ?? [], load, server === undefined ? null : { name: server.component.name, atMs: server.saturatedAtMs! }));
+  findings.push(...runnerFindings(input.runners ?? [], load, serverSaturated));
   return {
     scaling: { goalRate: Math.round(goalRate * 100) / 100, bottleneck: bottleneck?.result.component.name ?? null, components: results.map((r) => r.component) },
     findings,
     utilisation: results.flatMap((r) => (r.utilisation === null || r.utilisation.points.length === 0 ? [] : [r.utilisation])),
+    saturations: results
+      .filter((r) => r.saturatedAtMs !== null)
+      .sort((a, b) => a.saturatedAtMs! - b.saturatedAtMs!)
+      .map((r) => ({ component: r.component.name, timeMs: r.saturatedAtMs!, offeredRate: r.component.saturatedAtRate })),
+    unit: load.unit,
     source: input.sourceText,
   };
 }

@@ -40,7 +40,7 @@ export function analysePods(ctx: ScalingContext): ComponentResult | null {
   let lastPods = numberSetting(ctx, 'pods.initial') ?? min;
   let limitSeconds = 0;
   let requests = 0;
-  const utilisation: Array<{ x: number; y: number }> = [];
+  const utilisation: Array<{ x: number; y: number; timeMs: number }> = [];
   const evidence: ScalingEvidence[] = [];
   let saturatedAtMs: number | null = null;
   let saturatedAtRate: number | null = null;
@@ -61,7 +61,7 @@ export function analysePods(ctx: ScalingContext): ComponentResult | null {
       requests += p.requests * periodSec;
     }
     peak = Math.max(peak, p.value);
-    utilisation.push({ x: p.offered!, y: p.value });
+    utilisation.push({ x: p.offered!, y: p.value, timeMs: p.timeMs });
     // Over the HPA's target with no pod left to add: the HPA cannot help any more.
     if (!firstOverTarget && p.value >= targetOfLimit && pods >= max) {
       firstOverTarget = true;
@@ -69,14 +69,17 @@ export function analysePods(ctx: ScalingContext): ComponentResult | null {
       if (running !== undefined) evidence.push(evidenceOf(running, { timeMs: p.timeMs, value: pods }));
     }
   }
+  // Pods running when requests first queued for long: fewer than the goal needs means the HPA was still scaling out.
+  let podsWhenQueued: number | null = null;
   if (queue !== undefined) {
     let podsThen = numberSetting(ctx, 'pods.initial') ?? min;
     const backlog = joined(ctx, queue).map((p) => {
       podsThen = valueAt(running, p.timeMs) ?? podsThen;
-      return { ...p, value: p.value >= Math.max(1, podsThen) ? p.value : 0 };
+      return { ...p, value: p.value >= Math.max(1, podsThen) ? p.value : 0, pods: podsThen };
     });
     const queued = sustained(backlog, roundUp(QUEUEING_SECONDS / periodSec));
     if (queued !== undefined) {
+      podsWhenQueued = queued.pods;
       saturate(queue, queued);
       const cpuThen = cpu.points.find(([t]) => t === queued.timeMs);
       if (cpuThen !== undefined) evidence.push(evidenceOf(cpu, { timeMs: cpuThen[0], value: cpuThen[1] }));
@@ -86,6 +89,7 @@ export function analysePods(ctx: ScalingContext): ComponentResult | null {
 
   const limitCores = limit / 1000;
   const perRequest = requests > 0 ? limitSeconds / requests : null;
+  let action: string | null = null;
   let recommendation: string;
   let arithmetic: string;
   if (perRequest === null) {
@@ -94,28 +98,56 @@ export function analysePods(ctx: ScalingContext): ComponentResult | null {
   } else {
     const cpuSeconds = perRequest * limitCores;
     const busyCores = ctx.goalRequests * cpuSeconds;
-    const hpaDemand = roundUp(busyCores / ((request / 1000) * (target / 100)));
-    const hpaPods = Math.max(min, hpaDemand);
+    // The HPA adds a pod once the average passes its target share of the CPU *request*: the pods it runs for the goal.
+    const hpaPodsAt = (requestMillicores: number): number => Math.max(min, roundUp(busyCores / ((requestMillicores / 1000) * (target / 100))));
+    const hpaPods = hpaPodsAt(request);
     const limitPods = Math.max(1, roundUp(busyCores / limitCores));
+    // The cheapest lever: a request nearer the limit lets the HPA count a pod by what it can burn, so it needs fewer.
+    const leverPods = hpaPodsAt(limit);
+    const requestLever = request < limit && hpaPods > max;
+    const needed = requestLever ? leverPods : hpaPods;
     const pods = (n: number): string => `${n} pod${n === 1 ? '' : 's'}`;
-    const sizing = hpaPods > max ? `Raise the HPA maximum from ${max} to ${pods(hpaPods)}` : `HPA maximum ${max} suffices (${pods(hpaPods)})`;
+    const rate = rateText(ctx, ctx.goalRate);
     const sizingPrices = ctx.prices.sizing;
-    const hourly = sizingPrices === null ? null : hpaPods * (limitCores * sizingPrices.podVcpuHour + (PORT_DEFAULTS.memoryLimitMiB / 1024) * sizingPrices.podMemoryGbHour);
-    recommendation =
-      `${sizing} for ${rateText(ctx, ctx.goalRate)}: the HPA keeps each pod at ${target} % of its ${request}m CPU request` +
-      (request < limit && hpaDemand > limitPods ? `; at their ${limit}m limits ${pods(limitPods)} would carry it, so a CPU request nearer the limit needs fewer pods` : '') +
-      (hourly === null ? '.' : ` (about ${money(hourly, ctx.prices.currency)} per hour for ${pods(hpaPods)}, priced as Fargate).`);
+    const hourly = (n: number): number | null =>
+      sizingPrices === null ? null : n * (limitCores * sizingPrices.podVcpuHour + (PORT_DEFAULTS.memoryLimitMiB / 1024) * sizingPrices.podMemoryGbHour);
+    const price = (n: number): string => {
+      const amount = hourly(n);
+      return amount === null ? '' : ` (about ${money(amount, ctx.prices.currency)} per hour, priced as Fargate)`;
+    };
+    // Requests queued while fewer pods ran than the goal needs: the pods must be there before the load, not 30 s after.
+    const minimumLever = podsWhenQueued !== null && podsWhenQueued < Math.min(needed, max) && min < needed;
+    const changes: string[] = [];
+    if (requestLever) changes.push(`the pods' CPU request from ${request}m to ${limit}m (their limit)`);
+    if (needed > max) changes.push(`the HPA maximum from ${max} to ${pods(needed)}`);
+    if (minimumLever) changes.push(`the HPA minimum from ${min} to ${pods(needed)}`);
+    if (changes.length > 0) action = `Raise ${changes.join(', and ')}`;
+    const minimumWhy = minimumLever ? `; this run queued requests with ${pods(podsWhenQueued!)} running, before the HPA had scaled out` : '';
+    if (requestLever) {
+      recommendation =
+        `${action}: the HPA then runs ${pods(leverPods)} for ${rate}${leverPods <= max ? `, within its maximum of ${max}` : ''}${price(leverPods)}${minimumWhy}. ` +
+        `With today's ${request}m request the HPA keeps each pod at ${target} % of ${request}m and would want ${pods(hpaPods)}, past its maximum of ${max}${price(hpaPods)}, ` +
+        `though ${pods(limitPods)} at their ${limit}m limits carry the load.`;
+    } else if (action !== null) {
+      recommendation =
+        `${action} for ${rate}: the HPA keeps each pod at ${target} % of its ${request}m CPU request, so it runs ${pods(needed)}${price(needed)}${minimumWhy}.`;
+    } else {
+      recommendation = `HPA maximum ${max} suffices (${pods(hpaPods)}) for ${rate}: the HPA keeps each pod at ${target} % of its ${request}m CPU request${price(hpaPods)}.`;
+    }
     arithmetic =
       `CPU per request = Σ(CPU % of the ${limit}m limit × running pods × ${periodSec} s) / Σ requests = ${num(limitSeconds)} limit-seconds / ${num(requests)} requests ` +
       `× ${limitCores} cores = ${num(cpuSeconds * 1000)} ms CPU. At the goal: ${num(ctx.goalRequests)} requests/s × ${num(cpuSeconds * 1000)} ms = ${num(busyCores)} cores busy; ` +
       `the HPA's share per pod is ${target} % × ${request}m = ${num((request * target) / 100)}m: ${num(busyCores)} / ${num((request * target) / 100000)} = ` +
-      `${num(busyCores / ((request / 1000) * (target / 100)))}, rounded up: ${pods(hpaPods)} (at least the minimum ${min}); at the ${limit}m limit: ` +
-      `${num(busyCores)} / ${limitCores} = ${num(busyCores / limitCores)}, ${pods(limitPods)}. The pods saturate when a request per pod queues for 3 s, or when CPU passes the ` +
+      `${num(busyCores / ((request / 1000) * (target / 100)))}, rounded up: ${pods(hpaPods)} (at least the minimum ${min})` +
+      (request < limit
+        ? `; with the request at the ${limit}m limit: ${num(busyCores)} / ${num((limit * target) / 100000)} = ${num(busyCores / ((limit / 1000) * (target / 100)))}, ${pods(leverPods)}`
+        : '') +
+      `; at the ${limit}m limit: ${num(busyCores)} / ${limitCores} = ${num(busyCores / limitCores)}, ${pods(limitPods)}. The pods saturate when a request per pod queues for 3 s, or when CPU passes the ` +
       `HPA's target (${num(targetOfLimit)} % of the limit) with the maximum of ${pods(max)} running.` +
       (assumed.length > 0 ? ` Assumed (the source does not say; the AWS port's deployment): ${assumed.join(', ')}.` : '');
   }
   return {
-    component: { name: PODS_COMPONENT, saturatedAtRate, evidence, recommendation, arithmetic },
+    component: { name: PODS_COMPONENT, saturatedAtRate, evidence, action, recommendation, arithmetic },
     saturatedAtMs,
     utilisation: { component: PODS_COMPONENT, basis: `pod CPU as a share of its ${limit}m limit`, points: utilisation },
     peakUtilisation: points.length > 0 ? peak : null,

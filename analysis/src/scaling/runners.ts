@@ -18,7 +18,12 @@ function behindOf(runners: readonly RunnerRates[]): RunnerRates[] {
   return runners.filter((r) => r.fellBehind !== null).sort((a, b) => a.fellBehind!.timeMs - b.fellBehind!.timeMs);
 }
 
-export function analyseRunners(load: ClientLoad, goalRate: number, runners: readonly RunnerRates[] = []): ComponentResult {
+export function analyseRunners(
+  load: ClientLoad,
+  goalRate: number,
+  runners: readonly RunnerRates[] = [],
+  serverSaturated: { name: string; atMs: number } | null = null,
+): ComponentResult {
   const goalRequests = goalRate * load.requestsPerIteration;
   const cores = goalRequests * K6_CPU_SECONDS_PER_REQUEST;
   const coresNeeded = cores / K6_CPU_TARGET;
@@ -64,13 +69,29 @@ export function analyseRunners(load: ClientLoad, goalRate: number, runners: read
   } else if (whole !== null) {
     behindText = `; this run fell behind from ${num(whole.offered)} ${unit}/s (too few VUs, or the generator's CPU).`;
   }
+  // The lever: more runner pods when the goal needs more than this run used; when they fell behind on their own (no
+  // server component saturated first, whose waits would hold the VUs), more VUs or CPU per runner.
+  const used = Math.max(1, active.length);
+  const ownFault = saturatedAtMs !== null && (serverSaturated === null || serverSaturated.atMs > saturatedAtMs);
+  if (saturatedAtMs !== null && !ownFault) {
+    behindText = `; this run fell behind from ${num(saturatedAtRate!)} ${unit}/s because its VUs waited on ${serverSaturated!.name}, which saturated first.`;
+  }
+  const sized = `${pods} runner pod${pods > 1 ? 's' : ''} of ${K6_CORES_PER_POD} vCPU (OS_INFRA_K6_PARALLELISM=${pods})`;
+  const action =
+    pods > used
+      ? `Run ${sized}`
+      : ownFault
+        ? 'Give the runners more VUs (MAX_VUS) or more CPU, or spread the load over more runners'
+        : null;
+  const coresText = `${num(roundUp(coresNeeded))} core${roundUp(coresNeeded) === 1 ? '' : 's'} for k6 at ${num(goalRate)} ${unit}/s`;
   return {
     component: {
       name: RUNNERS_COMPONENT,
       saturatedAtRate,
       evidence,
+      action,
       recommendation:
-        `${num(roundUp(coresNeeded))} core${roundUp(coresNeeded) === 1 ? '' : 's'} for k6 at ${num(goalRate)} ${unit}/s: ${pods} runner pod${pods > 1 ? 's' : ''} of ${K6_CORES_PER_POD} vCPU (OS_INFRA_K6_PARALLELISM=${pods})` +
+        (pods > used ? `${action}: ${coresText}` : `${action === null ? '' : `${action}. `}${coresText}: ${sized}`) +
         (pods > 1 ? `, ${num(perPod)} ${unit}/s each (or ${pods} k6 processes with --execution-segment)` : '') +
         thisRun +
         (behindText === '' ? '.' : behindText),

@@ -15,7 +15,12 @@ export interface ScalingComponent {
   /** offered load (iterations/s) when the component first showed saturation; null when it never did */
   saturatedAtRate: number | null;
   evidence: ScalingEvidence[];
-  /** the sized setting for the goal rate, in one sentence */
+  /**
+   * the change that fixes it most cheaply, one imperative sentence (what the recommendation starts with); null when
+   * today's setting already carries the goal
+   */
+  action: string | null;
+  /** the lever first, then the sized setting for the goal rate */
   recommendation: string;
   /** how the setting was computed, in words and numbers */
   arithmetic: string;
@@ -34,8 +39,8 @@ export interface UtilisationLine {
   component: string;
   /** what 100 % means, e.g. "CPU of the HPA target" */
   basis: string;
-  /** x: offered iterations/s over the period, y: utilisation in percent */
-  points: Array<{ x: number; y: number }>;
+  /** x: offered iterations/s over the period, y: utilisation in percent, timeMs: the period's start (epoch ms) */
+  points: Array<{ x: number; y: number; timeMs: number }>;
 }
 
 export interface ScalingAnalysis {
@@ -43,6 +48,10 @@ export interface ScalingAnalysis {
   /** plain sentences for the report: the source, the goal, the bottleneck and its alignment with the SLO knee */
   findings: string[];
   utilisation: UtilisationLine[];
+  /** when each component first saturated, earliest first: the overview chart marks these moments */
+  saturations: Array<{ component: string; timeMs: number; offeredRate: number | null }>;
+  /** what the rates count: iterations, or requests for scripts without iterations */
+  unit: string;
   /** where the server metrics came from, e.g. "emulator-model via http://127.0.0.1:8080" */
   source: string | null;
 }

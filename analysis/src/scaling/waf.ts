@@ -34,7 +34,7 @@ export function analyseWaf(ctx: ScalingContext | null, client: ClientWafBlocks |
   const evidence: ScalingEvidence[] = [];
   let saturatedAtMs: number | null = null;
   let saturatedAtRate: number | null = null;
-  const utilisation: Array<{ x: number; y: number }> = [];
+  const utilisation: Array<{ x: number; y: number; timeMs: number }> = [];
   if (ctx !== null && blockedSeries !== undefined) {
     const first = joined(ctx, blockedSeries).find((p) => p.value > 0);
     if (first !== undefined) {
@@ -52,7 +52,7 @@ export function analyseWaf(ctx: ScalingContext | null, client: ClientWafBlocks |
       const inWindow = ctx.load.requestsAt(t + width - windowSeconds * 1000, windowSeconds * 1000);
       if (offered === null || inWindow === null || offered <= 0) continue;
       const covered = Math.min(windowSeconds, (t + width - ctx.load.startMs) / 1000);
-      utilisation.push({ x: offered, y: (100 * httpShare * inWindow * covered) / limit });
+      utilisation.push({ x: offered, y: (100 * httpShare * inWindow * covered) / limit, timeMs: t });
     }
   }
   if (clientBlocked) {
@@ -61,17 +61,25 @@ export function analyseWaf(ctx: ScalingContext | null, client: ClientWafBlocks |
 
   const perAddressAllowed = limit / windowSeconds;
   const goalRequests = ctx === null ? null : ctx.goalRequests * (httpShare > 0 ? httpShare : 1);
-  const grpcOnly = httpShare === 0 ? " (this run's requests were gRPC, which the port does not serve through CloudFront; the figures are for the same rate over HTTP)" : '';
   const neededLimit = goalRequests === null ? null : roundUp(goalRequests * windowSeconds);
   const blocked = saturatedAtMs !== null || clientBlocked;
-  const advice = "allow-list the runners' egress addresses in the WAF (infra/: OS_INFRA_LOAD_EGRESS_CIDRS, the WAF allow-list stack) or target the ALB behind CloudFront";
+  const leverText = "Allow-list the runners' egress addresses in the WAF (infra/: OS_INFRA_LOAD_EGRESS_CIDRS, the WAF allow-list stack) or target the ALB behind CloudFront";
+  // The lever is the allow-list; a gRPC-only run never passes CloudFront, so its goal asks nothing of the WAF.
+  let action: string | null = null;
   let recommendation: string;
   if (blocked) {
+    action = leverText;
     recommendation =
-      `The WAF blocked the load (${rule}: ${num(limit)} requests per ${windowSeconds} s per address${assumed}): ${advice}` +
+      `${leverText}: the WAF blocked the load (${rule}: ${num(limit)} requests per ${windowSeconds} s per address${assumed})` +
       (neededLimit === null ? '.' : `; keeping the rule instead needs a limit of at least ${num(neededLimit)} per ${windowSeconds} s for one address.`);
   } else if (goalRequests !== null && goalRequests > perAddressAllowed) {
-    recommendation = `Nothing was blocked, but the goal's ${num(goalRequests)} requests/s exceed what ${rule} allows one address (${num(perAddressAllowed)}/s): ${advice}${grpcOnly}.`;
+    if (httpShare > 0) action = leverText;
+    recommendation =
+      httpShare > 0
+        ? `${leverText}: nothing was blocked, but the goal's ${num(goalRequests)} requests/s exceed what ${rule} allows one address (${num(perAddressAllowed)}/s).`
+        : `Nothing to change for this run: its requests were gRPC, which the port does not serve through CloudFront. The same rate over HTTP ` +
+          `(${num(goalRequests)} requests/s) would exceed what ${rule} allows one address (${num(perAddressAllowed)}/s): allow-list the runners' egress addresses ` +
+          '(OS_INFRA_LOAD_EGRESS_CIDRS) or target the ALB behind CloudFront.';
   } else {
     recommendation = `${rule} (${num(limit)} per ${windowSeconds} s per address${assumed}) allows the goal.`;
   }
@@ -80,7 +88,7 @@ export function analyseWaf(ctx: ScalingContext | null, client: ClientWafBlocks |
     (goalRequests === null ? '' : ` The goal sends ${num(goalRequests)} HTTP requests/s; from one egress address that is ${num(goalRequests)} × ${windowSeconds} s = ${num(neededLimit!)} requests per window; spread over N addresses, ${num(neededLimit!)} / N each.`) +
     (clientBlocked ? ` k6 counted ${num(client.count)} blocked requests (${client.metric}).` : '');
   return {
-    component: { name: WAF_COMPONENT, saturatedAtRate, evidence, recommendation, arithmetic },
+    component: { name: WAF_COMPONENT, saturatedAtRate, evidence, action, recommendation, arithmetic },
     saturatedAtMs: saturatedAtMs ?? (clientBlocked ? client.lastTimeMs : null),
     utilisation: utilisation.length === 0 ? null : { component: WAF_COMPONENT, basis: 'requests per address in the trailing window as a share of the limit', points: utilisation },
     peakUtilisation: utilisation.length === 0 ? null : Math.max(...utilisation.map((p) => p.y)),

@@ -139,8 +139,11 @@ describe('pod CPU saturates first', () => {
     expect(component(analyseScaling(input({ history: h })), 'pods/HPA').saturatedAtRate).toBeNull();
   });
 
-  it('sizes the HPA maximum from CPU seconds per request: 50/s × 20 ms = 1 core, / (70 % × 100m) = 14.3 → 15 pods; 2 at the 500m limit', () => {
-    expect(pods.recommendation).toMatch(/^Raise the HPA maximum from 2 to 15 pods for 50 iterations\/s: the HPA keeps each pod at 70 % of its 100m CPU request; at their 500m limits 2 pods would carry it/);
+  it('leads with the CPU request: 50/s × 20 ms = 1 core, / (70 % × 500m) = 2.9 → 3 pods, where the 100m request needs 14.3 → 15; 2 at the 500m limit', () => {
+    expect(pods.action).toBe("Raise the pods' CPU request from 100m to 500m (their limit), and the HPA maximum from 2 to 3 pods");
+    expect(pods.recommendation.startsWith(`${pods.action}: the HPA then runs 3 pods for 50 iterations/s`)).toBe(true);
+    expect(pods.recommendation).toMatch(/With today's 100m request the HPA keeps each pod at 70 % of 100m and would want 15 pods, past its maximum of 2 .*, though 2 pods at their 500m limits carry the load\./);
+    expect(pods.arithmetic).toMatch(/with the request at the 500m limit: 1\.00 \/ 0\.350 = 2\.86, 3 pods/);
     expect(pods.arithmetic).toMatch(/72\.0 limit-seconds \/ 1,800 requests × 0\.5 cores = 20\.0 ms CPU/);
   });
 });
@@ -171,7 +174,8 @@ describe('WAF, runners and missing sources', () => {
     const waf = component(result, 'WAF rate rule');
     expect(waf.saturatedAtRate).toBe(20);
     expect(result.scaling.bottleneck).toBe('WAF rate rule');
-    expect(waf.recommendation).toMatch(/RateLimit: 600 requests per 60 s per address\): allow-list the runners' egress addresses in the WAF .* or target the ALB/);
+    expect(waf.action).toMatch(/^Allow-list the runners' egress addresses in the WAF .* or target the ALB behind CloudFront$/);
+    expect(waf.recommendation.startsWith(`${waf.action}: the WAF blocked the load (RateLimit: 600 requests per 60 s per address)`)).toBe(true);
     // keeping the rule: 50 requests/s × 60 s = 3,000 per window from one address
     expect(waf.recommendation).toMatch(/a limit of at least 3,000 per 60 s/);
     expect(waf.evidence.map((e) => e.metric)).toContain('k6 opensaves_waf_blocked');
@@ -181,7 +185,8 @@ describe('WAF, runners and missing sources', () => {
     const result = analyseScaling(input({ history: history(WRITES_FIRST), goalRate: 5000 }));
     const runners = component(result, 'k6 runners');
     // 5000 × 6.31 ms = 31.55 cores, / 0.7 = 45.07, 46 cores; / 2 per pod = 23 pods
-    expect(runners.recommendation).toMatch(/^46 cores for k6 at 5,000 iterations\/s: 23 runner pods of 2 vCPU \(OS_INFRA_K6_PARALLELISM=23\)/);
+    expect(runners.action).toBe('Run 23 runner pods of 2 vCPU (OS_INFRA_K6_PARALLELISM=23)');
+    expect(runners.recommendation).toMatch(/^Run 23 runner pods of 2 vCPU \(OS_INFRA_K6_PARALLELISM=23\): 46 cores for k6 at 5,000 iterations\/s/);
     expect(runners.arithmetic).toMatch(/BENCHMARKS\.md/);
   });
 
@@ -195,6 +200,20 @@ describe('WAF, runners and missing sources', () => {
     const runners = component(analyseScaling(input({ series: behind })), 'k6 runners');
     expect(runners.saturatedAtRate).toBe(40);
     expect(runners.evidence[0]).toEqual({ metric: 'k6 dropped_iterations (per second)', value: 6, time: new Date(START_MS + 40_000).toISOString() });
+    // Nothing on the server side saturated first, so the runners themselves are the lever.
+    expect(runners.action).toBe('Give the runners more VUs (MAX_VUS) or more CPU, or spread the load over more runners');
+    expect(runners.recommendation.startsWith(`${runners.action}. `)).toBe(true);
+  });
+
+  it('runners that fell behind after a server component saturated point at it, with nothing of their own to change', () => {
+    const behind = clientSeries();
+    for (const i of [40, 41, 42, 43]) behind.droppedPerSec[i] = 6;
+    const result = analyseScaling(input({ series: behind, history: history(PODS_FIRST) }));
+    const runners = component(result, 'k6 runners');
+    expect(result.scaling.bottleneck).toBe('pods/HPA');
+    expect(runners.action).toBeNull();
+    expect(runners.recommendation).toMatch(/this run fell behind from 40 iterations\/s because its VUs waited on pods\/HPA, which saturated first\.$/);
+    expect(result.saturations.map((s) => s.component)).toEqual(['pods/HPA', 'k6 runners']);
   });
 
   it('without server metrics: says why, sizes only the runners and names no bottleneck', () => {
@@ -208,7 +227,7 @@ describe('WAF, runners and missing sources', () => {
     const { scaling } = analyseScaling(input({ history: history(WRITES_FIRST) }));
     expect(Object.keys(scaling)).toEqual(['goalRate', 'bottleneck', 'components']);
     for (const c of scaling.components) {
-      expect(Object.keys(c)).toEqual(['name', 'saturatedAtRate', 'evidence', 'recommendation', 'arithmetic']);
+      expect(Object.keys(c)).toEqual(['name', 'saturatedAtRate', 'evidence', 'action', 'recommendation', 'arithmetic']);
       for (const e of c.evidence) expect(Object.keys(e)).toEqual(['metric', 'value', 'time']);
     }
   });

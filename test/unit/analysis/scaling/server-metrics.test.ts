@@ -168,7 +168,7 @@ describe('WAF blocks seen by k6 (opensaves_waf_blocked)', () => {
     await cli([input, '--format', 'json,md', '--out-dir', out]);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toMatch(/## WAF blocks\n\nk6 counted 7 requests blocked by the WAF \(opensaves_waf_blocked\): CloudFront's 403 "Request blocked" answers, not API errors\./);
-    expect(md).toMatch(/The WAF blocked the load \(the per-address rate-based rule: 2,000 requests per 300 s per address \(the AWS port's rule; the source does not say\)\): allow-list the runners' egress addresses in the WAF .* or target the ALB/);
+    expect(md).toMatch(/Allow-list the runners' egress addresses in the WAF .* or target the ALB behind CloudFront: the WAF blocked the load \(the per-address rate-based rule: 2,000 requests per 300 s per address \(the AWS port's rule; the source does not say\)\)/);
     const waf = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).scaling.components.find((c: { name: string }) => c.name === 'WAF rate rule');
     expect(waf.evidence).toEqual([{ metric: 'k6 opensaves_waf_blocked', value: 7, time: new Date(last).toISOString() }]);
 

@@ -222,7 +222,7 @@ const SECRET_ENV = 'OS_INFRA_K6_SECRET_ENV';
 // ones only as a whole `_`-separated part (AWS_ACCESS_KEY_ID, but not MONKEY_COUNT).
 const SECRET_LOOKING = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|APIKEY|(^|_)(KEY|AUTH|PRIVATE|COOKIE)S?(_|$)/i;
 
-export function looksSecret(name: string): boolean {
+function looksSecret(name: string): boolean {
   return SECRET_LOOKING.test(name);
 }
 
@@ -264,8 +264,8 @@ function secretSource(reference: string): { source: SecretSource; region?: strin
 }
 
 // NAME=<reference> pairs. A value that is no reference may be the secret itself, so it is not printed.
-function secretEnv(read: EnvReader, env: Env, region: string, plainNames: readonly string[]): SecretEnvVar[] {
-  const raw = env[SECRET_ENV]?.trim() ?? '';
+function secretEnv(read: EnvReader, region: string, plainNames: readonly string[]): SecretEnvVar[] {
+  const raw = read.optional(SECRET_ENV, 'any', /.*/) ?? '';
   const result: SecretEnvVar[] = [];
   for (const entry of raw.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
     const at = entry.indexOf('=');
@@ -305,7 +305,7 @@ function resultsLocation(read: EnvReader): ResultsLocation {
   return { ...(bucket === undefined ? {} : { bucket }), prefix };
 }
 
-function loadGenerationConfig(read: EnvReader, env: Env, region: string): LoadGenerationConfig {
+function loadGenerationConfig(read: EnvReader, region: string): LoadGenerationConfig {
   const namespace = read.string('OS_INFRA_K6_LOADGEN_NAMESPACE', 'a Kubernetes namespace for the k6 runners', DNS_LABEL, 'k6-loadtest');
   const runnerImage = read.string('OS_INFRA_K6_RUNNER_IMAGE', 'a container image holding the kit\'s k6 (see infra/runner/Dockerfile)', /^[a-z0-9][\w./:@-]*$/);
   const parallelism = read.number('OS_INFRA_K6_PARALLELISM', 'an integer between 1 and 100', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 100);
@@ -322,7 +322,7 @@ function loadGenerationConfig(read: EnvReader, env: Env, region: string): LoadGe
     ...(runnerCpu === undefined ? {} : { runnerCpu }),
     archivePath,
     scriptEnv: plainEnv,
-    secretEnv: secretEnv(read, env, region, Object.keys(plainEnv)),
+    secretEnv: secretEnv(read, region, Object.keys(plainEnv)),
     results: resultsLocation(read),
   };
 }
@@ -366,7 +366,7 @@ export function loadInfraConfig(env: Env): InfraConfig {
       redisConnections: read.number('OS_INFRA_REDIS_CONNECTIONS', 'a positive count', 1000, positive),
       redisEvictions: read.number('OS_INFRA_REDIS_EVICTIONS', 'a count >= 0', 0, nonNegative),
     },
-    loadGeneration: loadGenerationConfig(read, env, region),
+    loadGeneration: loadGenerationConfig(read, region),
     grafanaAuthProvider: read.string('OS_INFRA_GRAFANA_AUTH', 'AWS_SSO or SAML', /^(AWS_SSO|SAML)$/, 'AWS_SSO') as 'AWS_SSO' | 'SAML',
     ...optionalWafAllowlist(read),
   };

@@ -7,7 +7,8 @@ import { InputError } from '../config/errors.js';
 import { PROBE_BYTES } from './bucket.js';
 import type { RangeTask } from './reader.js';
 import type { S3ObjectRef } from './s3-object.js';
-import { isS3Url, listS3Inputs, nextS3LineStart } from './s3-source.js';
+import type { S3Access } from './s3-client.js';
+import { isS3Url, listS3Inputs, nextS3LineStart, resolveS3Access } from './s3-source.js';
 
 export interface InputFile {
   /** a local path, or s3://bucket/key */
@@ -27,12 +28,14 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 /** The inputs in the order given; an s3:// URL stands for every object under its prefix, in key order. */
 export async function openInputs(paths: readonly string[]): Promise<InputFile[]> {
   const files: InputFile[] = [];
+  let s3: S3Access | null = null;
   for (const path of paths) {
     if (!isS3Url(path)) {
       files.push(inspectInput(path));
       continue;
     }
-    for (const object of await listS3Inputs(path, PROBE_BYTES)) {
+    s3 ??= await resolveS3Access();
+    for (const object of await listS3Inputs(path, s3, PROBE_BYTES)) {
       const { path: url, bytes, gzip, ref, edges } = object;
       files.push({ path: url, bytes, gzip, instance: instanceOf(url), s3: ref, ...(edges === null ? {} : { edges }) });
     }

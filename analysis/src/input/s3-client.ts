@@ -11,9 +11,13 @@ export interface S3Access {
   /** file URL of @aws-sdk/client-s3's entry point */
   sdkUrl: string;
   region: string;
+  /** one per analysis: its clients read the credentials of the environment as it is then */
+  id: string;
 }
 
 const sdks = new Map<string, Promise<S3Sdk>>();
+/** The clients of the current analysis (S3Access.id), by region; a later analysis in the same process makes its own. */
+let clientsOf = '';
 const clients = new Map<string, S3Client>();
 
 export function loadSdk(sdkUrl: string): Promise<S3Sdk> {
@@ -46,12 +50,16 @@ export function clientConfig(region: string | undefined): S3ClientConfig {
   };
 }
 
-/** One client per thread and region, made on first use. */
+/** One client per thread, analysis and region, made on first use. */
 export async function s3Client(access: S3Access): Promise<{ sdk: S3Sdk; client: S3Client }> {
   const sdk = await loadSdk(access.sdkUrl);
-  const key = `${access.sdkUrl} ${access.region}`;
-  let client = clients.get(key);
-  if (client === undefined) clients.set(key, (client = new sdk.S3Client(clientConfig(access.region))));
+  if (clientsOf !== access.id) {
+    for (const old of clients.values()) old.destroy();
+    clients.clear();
+    clientsOf = access.id;
+  }
+  let client = clients.get(access.region);
+  if (client === undefined) clients.set(access.region, (client = new sdk.S3Client(clientConfig(access.region))));
   return { sdk, client };
 }
 

@@ -40,27 +40,24 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
   return { bucket, prefix: slash < 0 ? '' : rest.slice(slash + 1) };
 }
 
-let access: Promise<S3Access> | null = null;
+let analyses = 0;
 
 /**
  * The SDK's location and the region of the standard chain (AWS_REGION, the profile's region); without one,
- * us-east-1, from where the client follows S3's redirect to the bucket's own region.
+ * us-east-1, from where the client follows S3's redirect to the bucket's own region. Once per analysis.
  */
-function resolveAccess(): Promise<S3Access> {
-  access ??= (async () => {
-    const sdkUrl = pathToFileURL(createRequire(import.meta.url).resolve('@aws-sdk/client-s3')).href;
-    const sdk = await loadSdk(sdkUrl);
-    const probe = new sdk.S3Client(clientConfig(undefined));
-    let region: string;
-    try {
-      region = await probe.config.region();
-    } catch {
-      region = 'us-east-1';
-    }
-    probe.destroy();
-    return { sdkUrl, region };
-  })();
-  return access;
+export async function resolveS3Access(): Promise<S3Access> {
+  const sdkUrl = pathToFileURL(createRequire(import.meta.url).resolve('@aws-sdk/client-s3')).href;
+  const sdk = await loadSdk(sdkUrl);
+  const probe = new sdk.S3Client(clientConfig(undefined));
+  let region: string;
+  try {
+    region = await probe.config.region();
+  } catch {
+    region = 'us-east-1';
+  }
+  probe.destroy();
+  return { sdkUrl, region, id: `${process.pid}-${++analyses}` };
 }
 
 /**
@@ -68,9 +65,8 @@ function resolveAccess(): Promise<S3Access> {
  * and then required to have them) or plain. A prefix that does not end in '/' names an object or a folder: keys
  * equal to it or under `prefix/`, never `prefix-2/...`.
  */
-export async function listS3Inputs(url: string, probeBytes: number): Promise<S3Input[]> {
+export async function listS3Inputs(url: string, s3: S3Access, probeBytes: number): Promise<S3Input[]> {
   const { bucket, prefix } = parseS3Url(url);
-  const s3 = await resolveAccess();
   const { sdk, client } = await s3Client(s3);
   const objects: { key: string; bytes: number; etag: string | undefined }[] = [];
   let token: string | undefined;

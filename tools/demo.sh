@@ -12,21 +12,9 @@ run_dir="results/demo-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$run_dir"
 emulator_log="$run_dir/emulator.log"
 
-node --import tsx emulator/main.ts --grpc-port 0 --http-port 0 --model >"$emulator_log" 2>&1 &
-emulator_pid=$!
-stop_emulator() { kill -TERM "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null || true; }
+source tools/emulator.sh
 trap stop_emulator EXIT
-
-grpc_addr=""; http_url=""
-for _ in $(seq 1 300); do
-  grpc_addr="$(sed -n 's/^grpc listening on \(127\.0\.0\.1:[0-9]*\).*/\1/p' "$emulator_log" | head -1)"
-  http_url="$(sed -n 's/^http listening on \(http:\/\/127\.0\.0\.1:[0-9]*\).*/\1/p' "$emulator_log" | head -1)"
-  [[ -n "$grpc_addr" && -n "$http_url" ]] && break
-  kill -0 "$emulator_pid" 2>/dev/null || { echo "the local emulator failed to start:"; cat "$emulator_log"; exit 1; }
-  sleep 0.1
-done
-[[ -n "$grpc_addr" ]] || { echo "the local emulator did not report its address within 30 s:"; cat "$emulator_log"; exit 1; }
-echo "local emulator: gRPC $grpc_addr, HTTP $http_url"
+start_emulator "$emulator_log"
 
 k6_status=0
 "$K6" run --no-color \

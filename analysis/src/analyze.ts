@@ -30,6 +30,8 @@ export interface AnalysisResult {
   distribution: Distribution;
   /** null unless server metrics were asked for, the run was a capacity run or the WAF blocked requests */
   scaling: ScalingAnalysis | null;
+  /** the scenarios' own counters the report's findings name: stale reads retried, WAF blocks */
+  counters: { staleReads: number; wafBlocked: number };
   exitCode: typeof EXIT_OK | typeof EXIT_GATE_FAILED;
 }
 
@@ -123,7 +125,8 @@ export async function analyze(config: Readonly<AnalysisConfig>, hooks: AnalysisH
     runners,
   });
   const pass = verdict.pass && thresholdsPass(thresholds) && (comparison?.pass ?? true);
-  return { summary, series, distribution: buildDistribution(views), scaling, exitCode: pass ? EXIT_OK : EXIT_GATE_FAILED };
+  const counters = { staleReads: aggregate.metrics.get(STALE_READS_METRIC)?.sum ?? 0, wafBlocked: wafBlocks?.count ?? 0 };
+  return { summary, series, distribution: buildDistribution(views), scaling, counters, exitCode: pass ? EXIT_OK : EXIT_GATE_FAILED };
 }
 
 /** When every judged step held but the run as a whole missed its SLO, says so: the two verdicts judge different calls. */
@@ -166,6 +169,7 @@ async function readServerMetrics(config: Readonly<AnalysisConfig>, infra: InfraC
 
 // The scenarios count CloudFront's WAF block answers in their own counter (data/metric-names.json).
 const WAF_BLOCKED_METRIC = K6_METRICS.metrics.get('opensaves_waf_blocked')?.k6Name ?? 'opensaves_waf_blocked';
+const STALE_READS_METRIC = K6_METRICS.metrics.get('opensaves_stale_reads')?.k6Name ?? 'opensaves_stale_reads';
 
 function clientWafBlocks(aggregate: Aggregate): { metric: string; count: number; lastTimeMs: number | null } | null {
   const stats = aggregate.metrics.get(WAF_BLOCKED_METRIC);

@@ -40,3 +40,14 @@ export async function writeReports(result: AnalysisResult, outDir: string, forma
   }
   return written;
 }
+
+/** The printed summary, kept beside the report (analysis.txt). */
+export const ANALYSIS_TEXT_FILE = 'analysis.txt';
+
+export function writeAnalysisText(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new ConfigError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}

@@ -39,6 +39,11 @@ export async function cli(args: string[], options: { tty?: boolean } = {}): Prom
   return { exitCode, stdout, stderr };
 }
 
+/** The printed summary with its wrapped lines joined again (continuation lines are indented 4 or more spaces). */
+export function unwrapped(text: string): string {
+  return text.replace(/\n {4,}/g, ' ');
+}
+
 /** Nearest-rank percentile of a sorted array, the definition HDR histograms follow. */
 export function exactPercentile(sorted: readonly number[], percentile: number): number {
   // 0.999 * 200000 is 199800.00000000003 in floating point; the rank is 199800.

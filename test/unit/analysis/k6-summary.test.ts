@@ -47,7 +47,7 @@ describe('--k6-summary with every threshold passing', () => {
     const out = join(tempDir(), 'out');
     const run = await cli([fixture('k6-summary/pass/k6.json'), '--k6-summary', fixture('k6-summary/pass/summary.json'), '--out-dir', out, ...FORMATS]);
     expect(run.exitCode).toBe(0);
-    expect(run.stderr).toContain(`k6 thresholds ${expected.length} passed`);
+    expect(run.stderr).toContain(`k6 thresholds: all ${expected.length} passed`);
     const { summary, md, junit } = readOut(out);
     expect(summary.thresholds).toHaveLength(expected.length);
     const getRecordP95 = summary.thresholds.find((t: any) => t.metric === 'grpc_req_duration{op:GetRecord}' && t.expression.startsWith('p(95)'));
@@ -80,7 +80,8 @@ describe('--k6-summary with failed thresholds', () => {
     // The healthy run's output with the failing run's verdicts: the SLO passes, so only the thresholds can fail it.
     const run = await cli([fixture('k6-summary/pass/k6.json'), '--k6-summary', fixture('k6-summary/fail/summary.json'), '--out-dir', out, '--format', 'json,md,junit,html']);
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toMatch(/SLO met; k6 thresholds \d+ of \d+ FAILED \(.*checks\{op:GetRecord,kind:status\} rate==1/);
+    expect(run.stderr).toMatch(/^FAIL +SLO held: k6 thresholds: \d+ of \d+ failed$/m);
+    expect(run.stderr).toMatch(/k6 thresholds failed while the SLO held: .*checks\{op:GetRecord,kind:status\} rate==1/);
     const { summary, md, junit } = readOut(out);
     expect(summary.slo.pass).toBe(true);
     expect(summary.thresholds.filter((t: any) => t.pass === false).map((t: any) => `${t.metric} ${t.expression}`).sort()).toEqual(

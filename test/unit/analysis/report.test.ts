@@ -18,7 +18,8 @@ afterAll(removeTempDirs);
 describe('report files of a real smoke run', () => {
   it('exits 1 because GetRecord missed its error-rate objective, and says so on stderr', () => {
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toMatch(/SLO missed \(GetRecord errorRate\)/);
+    expect(run.stderr).toMatch(/^FAIL +SLO missed: 1 objective failed on 1 of \d+ operations/m);
+    expect(run.stderr).toMatch(/^ {2}GetRecord +[\d,]+ +[\d.]+% .* errors [\d.]+% > 1\.00%$/m);
     expect(run.stdout).toBe('');
   });
 

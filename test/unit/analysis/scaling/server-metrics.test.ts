@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { historyOfTheRun } from './run-history.js';
 import type { ServerMetricsHistory } from '../../../../catalogue/server-metrics.js';
-import { cli, fixture, removeTempDirs, tempDir } from '../helpers.js';
+import { cli, fixture, removeTempDirs, tempDir, unwrapped } from '../helpers.js';
 
 const RUN = fixture('capacity.json.gz');
 let server: Server;
@@ -72,10 +72,11 @@ describe('--server-metrics URL', () => {
     expect(table.evidence[0].metric).toBe('AWS/DynamoDB WriteThrottleEvents TableName=open-saves-records (Sum)');
   });
 
-  it('ends the printed summary with the scaling recommendations', () => {
-    const tail = run.stderr.slice(run.stderr.indexOf('wrote '));
-    expect(tail).toMatch(/\nScaling recommendations \(goal [\d.]+\/s; bottleneck: DynamoDB open-saves-records\):\n/);
-    expect(tail.trimEnd().split('\n').at(-1)).toMatch(/^ {2}- k6 runners: /);
+  it('names the bottleneck and its action in the printed summary, once', () => {
+    const text = unwrapped(run.stderr);
+    expect(text).toMatch(/^Bottleneck +DynamoDB open-saves-records saturated first, \d+ s into the run, at [\d.]+ iterations\/s offered \(sized for [\d,.]+ iterations\/s\)$/m);
+    expect(text).toMatch(/^Action +Provision open-saves-records with [\d,]+ WCU \(now \d+\)/m);
+    expect(run.stderr.match(/Provision open-saves-records/g)).toHaveLength(1);
   });
 
   it('writes the section in report.md and report.html, and the utilisation chart', () => {
@@ -105,7 +106,7 @@ describe('a server-metrics source that cannot be read: a warning, the client-sid
     const out = tempDir();
     const run = await cli([RUN, '--server-metrics', url(), '--format', 'json,md', '--out-dir', out]);
     expect(run.exitCode).toBe(usualExit);
-    expect(run.stderr).toMatch(new RegExp(`warning: --server-metrics http://127\\.0\\.0\\.1:\\d+: .*${message.source}`));
+    expect(unwrapped(run.stderr)).toMatch(new RegExp(`warning: --server-metrics http://127\\.0\\.0\\.1:\\d+: .*${message.source}`));
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.scaling.bottleneck).toBeNull();
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/Server metrics unavailable: --server-metrics/);

@@ -9,7 +9,7 @@ import { capacityLines, planCapacity, stepThresholds, tagCurrentStep } from '../
 import type { RunData } from '../lib/run/run-data.js';
 
 const workload = createWorkload(config);
-const plan = planCapacity(config);
+const plan = planCapacity(config, workload.ops);
 
 export const options = buildOptions(config, {
   ops: workload.ops,

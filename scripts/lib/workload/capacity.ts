@@ -113,12 +113,20 @@ export function capacityLines(plan: CapacityPlan, config: Config, summary: Summa
     const ok = ran && failures.length === 0;
     if (ok && !broken) held = step;
     if (ran && !ok) broken = true;
-    const verdict = !ran ? 'not reached' : ok ? 'held' : `broke the SLO: ${failures.join('; ')}`;
+    const verdict = !ran ? 'not reached' : ok ? 'held' : `broke the SLO: ${shortList(failures)}`;
     lines.push(`step ${step}: target ${rate} it/s, ${iterations} iterations: ${verdict}`);
   });
   const rule = "every operation within data/slo.json's objectives" + overridesText(config);
   const verdict = held === 0 ? `no step held the SLO (${rule})` : `last step that held: ${held} at ${plan.stepRates[held - 1]} iterations/s (${rule})`;
   return [...lines, verdict];
+}
+
+// A step that breaks under overload breaks every operation's objectives: the first few say what happened.
+const LISTED_FAILURES = 3;
+
+function shortList(failures: readonly string[]): string {
+  const listed = failures.slice(0, LISTED_FAILURES).join('; ');
+  return failures.length > LISTED_FAILURES ? `${listed} and ${failures.length - LISTED_FAILURES} more` : listed;
 }
 
 function overridesText(config: Config): string {

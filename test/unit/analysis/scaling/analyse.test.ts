@@ -240,3 +240,20 @@ describe('WAF, runners and missing sources', () => {
     expect(Math.max(...table.points.map((p) => p.y))).toBeCloseTo(100, 5);
   });
 });
+
+describe('housekeeping in the server metrics', () => {
+  // setup() makes 30 requests/s in the first two seconds, while the first step offers 10: the pods serve 40.
+  const housekeeping = RATES.map((_, i) => (i < 2 ? 30 : 0));
+  const served = RATES.map((rate, i) => rate + housekeeping[i]!);
+  const cpuMs = (result: ReturnType<typeof analyseScaling>): number => Number(/= ([\d.]+) ms CPU/.exec(component(result, 'pods/HPA').arithmetic)![1]);
+
+  it("leaves out the periods where it ran, so the CPU per request is the workload's: 20 ms", () => {
+    const result = analyseScaling(input({ history: history(PODS_FIRST, served), series: clientSeries(RATES, 1, housekeeping) }));
+    expect(cpuMs(result)).toBe(20);
+  });
+
+  it('would put its CPU on the workload without them (the figure the join guards against)', () => {
+    const result = analyseScaling(input({ history: history(PODS_FIRST, served), series: clientSeries(RATES, 1) }));
+    expect(cpuMs(result)).toBeGreaterThan(20);
+  });
+});

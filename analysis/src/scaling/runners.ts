@@ -126,13 +126,15 @@ export function runnerFindings(runners: readonly RunnerRates[], load: ClientLoad
   ];
   for (const r of behindRunners) {
     const b = r.fellBehind!;
-    const cause =
-      serverSaturated !== null && serverSaturated.atMs <= b.timeMs
-        ? ` It fell behind after ${serverSaturated.name} saturated, so its VUs were waiting on the target: size the server first.`
-        : ' Give that runner more VUs (MAX_VUS) or more CPU, or spread the load over more runners.';
-    out.push(
+    const offeredThen = load.offeredAt(b.timeMs, 1);
+    const lead =
       `Runner ${r.name} fell behind ${num((b.timeMs - load.startMs) / 1000)} s into the run (${num(b.achieved)} of ${num(b.offered)} ${unit} achieved, ` +
-        `${num(b.dropped)} dropped/s): the run did not reach the rate it offered${load.offeredAt(b.timeMs, 1) === null ? '' : ` (${num(load.offeredAt(b.timeMs, 1)!)} ${unit} then)`} because of it.${cause}`,
+      `${num(b.dropped)} dropped/s), so the run did not reach the rate it offered${offeredThen === null ? '' : ` (${num(offeredThen)} ${unit} then)`}`;
+    // After a server component saturated, the runner's VUs were waiting on it: the runner is the symptom, not the cause.
+    out.push(
+      serverSaturated !== null && serverSaturated.atMs <= b.timeMs
+        ? `${lead}; it fell behind after ${serverSaturated.name} saturated, with its VUs waiting on the target: size ${serverSaturated.name} first.`
+        : `${lead}, because of that runner: give it more VUs (MAX_VUS) or more CPU, or spread the load over more runners.`,
     );
   }
   return out;

@@ -208,7 +208,7 @@ describe('runners in the answer', () => {
     expect(run.stderr).toMatch(/[Rr]unner runner-2 fell behind/);
     const report = readFileSync(join(out, 'report.md'), 'utf8');
     expect(report).toMatch(/3 k6 runners: runner-1 [\d.]+ of [\d.]+ iterations\/s offered, 0 dropped; runner-2 [\d.]+ of [\d.]+ iterations\/s offered, 180 dropped; runner-3/);
-    expect(report).toMatch(/Runner runner-2 fell behind 40(\.\d+)? s into the run .*: the run did not reach the rate it offered .* because of it/);
+    expect(report).toMatch(/Runner runner-2 fell behind 40(\.\d+)? s into the run \(.*\), so the run did not reach the rate it offered \(9\d(\.\d+)? iterations\/s then\), because of that runner: give it more VUs/);
     expect(report).toMatch(/\| runner-2 \| [\d,]+ \| \d+ \| [\d.]+% \| [\d,]+ \| [\d.]+ \| [\d.]+ \| 180 \| FAIL: fell behind at 10:00:4\d/);
     expect(report).toMatch(/\| runner-1 \| [\d,]+ \| \d+ \| [\d.]+% \| [\d,]+ \| [\d.]+ \| [\d.]+ \| 0 \| PASS \|/);
   });

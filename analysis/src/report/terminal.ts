@@ -127,8 +127,9 @@ function bottleneckLines(answer: Answer, width: number): string[] {
   if (b === null) return [];
   const lines: string[] = [];
   const name = b.saturated ? `${b.component} saturated first${b.when === null ? '' : `, ${b.when}`}` : `nothing saturated; nearest: ${b.component}`;
-  lines.push(...labelled('Bottleneck', `${name} (sized for ${formatRate(b.goalRate)} ${b.unit}/s)`, width));
-  lines.push(...labelled('Action', b.action === null ? `none needed for ${formatRate(b.goalRate)} ${b.unit}/s: ${b.detail}` : b.detail, width).slice(0, 4));
+  const goal = Number.isInteger(b.goalRate) ? formatCount(b.goalRate) : formatRate(b.goalRate);
+  lines.push(...labelled('Bottleneck', `${name} (sized for ${goal} ${b.unit}/s)`, width));
+  lines.push(...labelled('Action', b.action === null ? `none needed for ${goal} ${b.unit}/s: ${b.detail}` : b.detail, width).slice(0, 4));
   for (const other of answer.otherActions.slice(0, 2)) lines.push(...labelled('Also', `${other.component}: ${other.action}`, width).slice(0, 2));
   if (answer.otherActions.length > 2) lines.push(' '.repeat(LABEL) + `… ${answer.otherActions.length - 2} more components to change (report.html, "Scaling recommendations")`);
   return lines.map((l) => cut(l, width));

@@ -1,10 +1,15 @@
 // Parses one line of `k6 run --out json` output. k6 writes Point lines with a fixed key order
-// ({"metric":…,"type":"Point","data":{"time":…,"value":…,"tags":{…}}}); the fast path reads those fields with
-// indexOf/startsWith and no JSON.parse. Any line that does not have exactly that shape goes through JSON.parse and
-// a shape check, so other key orders are still accepted and broken lines are still rejected.
+// ({"metric":…,"type":"Point","data":{"time":…,"value":…,"tags":{…}}}); the fast path reads those lines where they
+// lie in the read chunk, with no JSON.parse and no string per line. Any line that does not have exactly that shape
+// (other key orders, a time without a zone, a tag that is not a string, ...) goes through JSON.parse and a shape
+// check, so unusual lines are still accepted and broken lines are still rejected, with the same result either way.
 //
-// Lines arrive decoded as latin1 (one byte per char, the cheapest decoding); tag values that contain non-ASCII bytes
-// are re-decoded as UTF-8 when they are kept.
+// The reader hands over each read chunk twice: as bytes and decoded as latin1 (one char per byte, so offsets are the
+// same in both). In a JavaScript loop each character costs a nanosecond or two (a byte of a Buffer about two thirds
+// of a string's charCodeAt), so the fast path reads few of them: a line's metric, fixed keys and time up to the
+// second, and its tags object, are each recognised whole, by a few sampled bytes picking a cache slot and one string
+// comparison (`slice(...) ===`, a native compare; `startsWith`, and a Map lookup that hashes every character, measured
+// two to eight times slower); bytes are read one by one only for the time's fraction and zone and for the value.
 
 import { PointFields, type MetricDeclaration } from '../aggregate/point.js';
 
@@ -21,176 +26,380 @@ export class LineError extends Error {
   }
 }
 
-// Compared char by char: startsWith/indexOf with a multi-char pattern cost more than the rest of the line.
-const codesOf = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
-const AFTER_METRIC = '","type":"Point","data":{"time":"';
-// [offset, char code, ...] of the characters of AFTER_METRIC that isPointHeaderAt checks.
-const POINT_HEADER_CHECKS = [0, 1, 2, 7, 8, 9, 10, 15, 16, 24, 25, 32].flatMap((i) => [i, AFTER_METRIC.charCodeAt(i)]);
-const AFTER_TIME_CODES = codesOf('","value":');
-const BEFORE_TAGS_CODES = codesOf(',"tags":');
-const POINT_PREFIX_CODES = codesOf('{"metric":"');
-const QUOTE = 34;
-const BACKSLASH = 92;
-// Slots of the cache of recent names and tag values (a power of two). A k6 run has a few dozen metric names and a
-// few hundred distinct tag values (operations, statuses, check names); a slot holds the last string that hashed to it.
-const INTERNED_SLOTS = 1024;
+/** The PointFields fields that hold a tag value. */
+type TagField = Exclude<{ [K in keyof PointFields]: PointFields[K] extends string ? K : never }[keyof PointFields], 'metric'>;
 
 /**
- * Strings read from lines, returned as one shared string per distinct text when seen before: no new string per line
- * (less garbage), and map lookups downstream find a string whose hash V8 has already computed. A direct-mapped
- * cache keyed by length and three characters; a miss just slices.
+ * The k6 tags the aggregate reads (by their name in k6 output) and the PointFields field each one fills. Every other
+ * tag is skipped. A new tag the aggregate needs is one line here (and its field in PointFields).
  */
-export class Interner {
-  private readonly slots: string[] = new Array<string>(INTERNED_SLOTS).fill('');
+export const KEPT_TAGS: Readonly<Record<string, TagField>> = {
+  op: 'op',
+  name: 'name',
+  status: 'status',
+  instance: 'instance',
+  expected_response: 'expectedResponse',
+  check: 'check',
+  kind: 'kind',
+  step: 'step',
+  group: 'group',
+  scenario: 'scenario',
+};
 
-  get(line: string, start: number, end: number): string {
-    const length = end - start;
-    if (length === 0) return '';
-    const slot =
-      (length * 31 + line.charCodeAt(start) * 7 + line.charCodeAt(end - 1) * 3 + line.charCodeAt(start + (length >> 1))) &
-      (INTERNED_SLOTS - 1);
-    const cached = this.slots[slot]!;
-    if (cached.length === length && line.startsWith(cached, start)) return cached;
-    const text = line.slice(start, end);
-    this.slots[slot] = text;
-    return text;
-  }
+const KEPT_TAG_NAMES = Object.keys(KEPT_TAGS);
+const KEPT_TAG_INDEX: ReadonlyMap<string, number> = new Map(KEPT_TAG_NAMES.map((name, index) => [name, index]));
+
+/** The kept tags of one tags object, in KEPT_TAG_NAMES order; '' for a tag the object does not have. */
+type TagValues = readonly string[];
+
+/**
+ * Copies TagValues into a PointFields. Generated from KEPT_TAGS once, so that each field is a plain property store:
+ * a loop of `out[field] = value` over changing field names is a megamorphic store, about ten times slower, on half
+ * of all lines.
+ */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const assignTags = new Function(
+  'out',
+  'values',
+  KEPT_TAG_NAMES.map((name, index) => `out.${KEPT_TAGS[name]!} = values[${index}];`).join('\n'),
+) as (out: PointFields, values: TagValues) => void;
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const POINT_PREFIX = '{"metric":"';
+const AFTER_METRIC = '","type":"Point","data":{"time":"';
+const AFTER_TIME = '","value":';
+const BEFORE_TAGS = ',"tags":';
+const AFTER_TIME_CODES = codesOf(AFTER_TIME);
+const BEFORE_TAGS_CODES = codesOf(BEFORE_TAGS);
+
+/** Slots of the direct-mapped cache of metric heads (a power of two; a run has a few dozen metrics). */
+const HEAD_SLOTS = 256;
+/**
+ * Offsets from the line start of the characters a metric's cache slot is chosen by: the metric name's characters
+ * 0, 4, 8, 12 and 18 (or, for shorter names, fixed characters of the text after it). They tell apart k6's built-in
+ * names that share a prefix (grpc_streams_msgs_sent and _received, iterations and iteration_duration, ...).
+ */
+const HEAD_KEY_OFFSETS = [11, 15, 19, 23, 29] as const;
+const HEAD_KEY_SPAN = 30;
+/** `2026-11-28T03:01:25` */
+const SECOND_LENGTH = 19;
+
+/**
+ * The cache of tags objects, each with its kept values (a run has hundreds to a few thousand distinct ones): buckets
+ * of up to TAG_SET_WAYS, the last one hit first, chosen by the length and a few sampled characters. Objects that
+ * differ in one character only (status 0 and 5, one operation name for another of the same length) share a bucket:
+ * on a recorded capacity run (544 distinct objects) 16 ways took 1.3 comparisons a line and missed 0.3 % of lines,
+ * 4 ways missed 3 %. About 300 bytes an entry.
+ */
+const TAG_SET_BUCKETS = 1024;
+const TAG_SET_WAYS = 16;
+/**
+ * Tags objects are looked up in rounds of this many; a round that misses more often than it hits turns the cache off
+ * for the rest of the range (tags objects that never repeat, such as HTTP URLs with ids, are then read directly).
+ */
+const TAG_SET_ROUND = 4096;
+/** Characters sampled to choose a tags object's bucket, spread over its length. */
+const TAG_SET_SAMPLES = 8;
+/** Distinct kept tag values kept as shared strings. */
+const TAG_VALUES_MAX = 16384;
+
+interface TagSet {
+  /** the tags object as it appears in lines */
+  readonly text: string;
+  readonly values: TagValues;
+}
+
+/** One metric as its Point lines start: `{"metric":"NAME","type":"Point","data":{"time":"`. */
+interface MetricHead {
+  /** the line's text up to the time's first digit */
+  readonly head: string;
+  readonly name: string;
+  /** `head` and the time up to its seconds (`2026-11-28T03:01:25`) of this metric's last line */
+  second: string;
+  secondMs: number;
+  /** the `tagged` set `hasTags` was computed for */
+  taggedSet: ReadonlySet<string> | null;
+  hasTags: boolean;
 }
 
 export class LineParser {
-  // Date.parse is the slowest step of a line; consecutive points share the same second, so cache it.
-  private cachedSecond = '';
-  private cachedSecondMs = 0;
-  private readonly names = new Interner();
-  /**
-   * Set by the reader for each decoded chunk: true when it holds no byte above 0x7f, so no tag value of its lines
-   * needs re-decoding as UTF-8 and none is tested for it.
-   */
-  asciiOnly = false;
+  private readonly heads: (MetricHead | undefined)[] = new Array<MetricHead | undefined>(HEAD_SLOTS).fill(undefined);
+  private readonly headsByName = new Map<string, MetricHead>();
+  private readonly tagSets: TagSet[][] = Array.from({ length: TAG_SET_BUCKETS }, () => []);
+  private cacheTagSets = true;
+  private tagSetLookups = 0;
+  private tagSetMisses = 0;
+  /** tag value text (as in the line) -> the decoded value, one shared string per distinct value */
+  private readonly tagValues = new Map<string, string>();
+  // Set by readTimeRest and readNumber, read right after them.
+  private timeMs = 0;
+  private number = 0;
 
   /**
-   * Parses `line` into `out`. `wantTags(metric)` says whether the tags of that metric are needed; skipping them
-   * for metrics nobody reads is the biggest saving of the fast path.
+   * Parses the line text[start, end) into `out`. `text` is a read chunk decoded as latin1 and `bytes` the same chunk's
+   * bytes (made from `text` when not given); working on offsets into the chunk avoids a string per line. Tags are
+   * read only for metrics in `tagged`; skipping the others is the biggest saving of the fast path.
    */
-  /**
-   * Parses the line text[start, end) into `out`. Working on offsets into the decoded chunk avoids a string per
-   * line. Tags are read only for metrics in `tagged`; skipping the others is the biggest saving of the fast path.
-   */
-  parse(text: string, start: number, end: number, out: PointFields, tagged: ReadonlySet<string>): LineKind {
+  parse(
+    text: string,
+    start: number,
+    end: number,
+    out: PointFields,
+    tagged: ReadonlySet<string>,
+    bytes: Uint8Array = Buffer.from(text, 'latin1'),
+  ): LineKind {
     if (start === end) return LINE_BLANK;
-    if (matchesAt(text, start, POINT_PREFIX_CODES) && this.parseFast(text, start, end, out, tagged)) return LINE_POINT;
-    return this.parseSlow(text.slice(start, end), out);
+    if (this.parseFast(text, bytes, start, end, out, tagged)) return LINE_POINT;
+    return this.parseWithJson(text.slice(start, end), out, tagged);
   }
 
-  private parseFast(line: string, start: number, end: number, out: PointFields, tagged: ReadonlySet<string>): boolean {
-    const metricStart = start + POINT_PREFIX_CODES.length;
-    const metricEnd = line.indexOf('"', metricStart);
-    if (metricEnd < 0 || metricEnd >= end || !isPointHeaderAt(line, metricEnd)) return false;
-    const timeStart = metricEnd + AFTER_METRIC.length;
-    const timeEnd = line.indexOf('"', timeStart);
-    if (timeEnd < 0 || timeEnd >= end || !matchesAt(line, timeEnd, AFTER_TIME_CODES)) return false;
-    const valueStart = timeEnd + AFTER_TIME_CODES.length;
-    const valueEnd = line.indexOf(',', valueStart);
-    if (valueEnd <= valueStart || valueEnd >= end || !matchesAt(line, valueEnd, BEFORE_TAGS_CODES)) return false;
-    const tagsStart = valueEnd + BEFORE_TAGS_CODES.length;
+  /** Parses one line given as a JavaScript string (tests, probes): encoded to UTF-8 and decoded as latin1 as the reader does. */
+  parseLine(line: string, out: PointFields, tagged: ReadonlySet<string>): LineKind {
+    const bytes = Buffer.from(line, 'utf8');
+    return this.parse(bytes.toString('latin1'), 0, bytes.length, out, tagged, bytes);
+  }
+
+  private parseFast(text: string, b: Uint8Array, start: number, end: number, out: PointFields, tagged: ReadonlySet<string>): boolean {
     // A whole line ends with the tags object (or null) and two closing braces.
-    if (line.charCodeAt(end - 1) !== 125 || line.charCodeAt(end - 2) !== 125) return false;
+    if (end - start < HEAD_KEY_SPAN || b[end - 1] !== 125 || b[end - 2] !== 125) return false;
+    let key = 0;
+    for (const offset of HEAD_KEY_OFFSETS) key = (key * 31 + b[start + offset]!) | 0;
+    const slot = (key ^ (key >>> 11)) & (HEAD_SLOTS - 1);
+    let head = this.heads[slot];
+    let secondMs: number;
+    let afterSecond: number;
+    // Consecutive points of a metric mostly fall in the same second: one comparison checks the metric, the fixed
+    // keys and the time up to its seconds.
+    if (head !== undefined && text.slice(start, start + head.second.length) === head.second) {
+      secondMs = head.secondMs;
+      afterSecond = start + head.second.length;
+    } else {
+      if (head === undefined || text.slice(start, start + head.head.length) !== head.head) {
+        const found = this.newHead(text, start);
+        if (found === null) return false;
+        head = this.heads[slot] = found;
+      }
+      const timeStart = start + head.head.length;
+      secondMs = secondOf(text, timeStart, end);
+      if (Number.isNaN(secondMs)) return false;
+      afterSecond = timeStart + SECOND_LENGTH;
+      head.second = copyOf(text.slice(start, afterSecond));
+      head.secondMs = secondMs;
+    }
+    const timeEnd = this.readTimeRest(b, afterSecond, end, secondMs);
+    if (timeEnd < 0 || !matchesAt(b, timeEnd, AFTER_TIME_CODES)) return false;
+    const valueEnd = this.readNumber(b, text, timeEnd + AFTER_TIME.length, end);
+    const tagsStart = valueEnd + BEFORE_TAGS.length;
+    // Every read stays inside the line: the tags object (at least `{}`) ends two characters before its end.
+    if (valueEnd < 0 || tagsStart + 2 > end - 2 || !matchesAt(b, valueEnd, BEFORE_TAGS_CODES)) return false;
 
-    const value = parseNumber(line, valueStart, valueEnd);
-    if (Number.isNaN(value)) return false;
-    const timeMs = this.timeToMs(line, timeStart, timeEnd);
-    if (Number.isNaN(timeMs)) return false;
-
-    out.metric = this.metricName(line, metricStart, metricEnd);
-    out.value = value;
-    out.timeMs = timeMs;
+    out.metric = head.name;
+    out.timeMs = this.timeMs;
+    out.value = this.number;
     out.declaration = null;
     out.clearTags();
-    if (!tagged.has(out.metric)) return true;
-    return this.readTags(line, tagsStart, end - 2, out);
+    if (head.taggedSet !== tagged) {
+      head.taggedSet = tagged;
+      head.hasTags = tagged.has(head.name);
+    }
+    if (!head.hasTags) return true;
+    const values = this.tagsOf(text, b, tagsStart, end - 2);
+    if (values === null) return false;
+    assignTags(out, values);
+    return true;
   }
 
-  /** The metric name as one shared string per metric, so later map lookups hit a cached hash. */
-  private metricName(line: string, start: number, end: number): string {
-    return this.names.get(line, start, end);
+  /** The head of a metric not in its cache slot, when the line starts with one; null otherwise. */
+  private newHead(text: string, start: number): MetricHead | null {
+    if (!text.startsWith(POINT_PREFIX, start)) return null;
+    const nameStart = start + POINT_PREFIX.length;
+    const nameEnd = text.indexOf('"', nameStart);
+    if (nameEnd <= nameStart || !text.startsWith(AFTER_METRIC, nameEnd)) return null;
+    const name = text.slice(nameStart, nameEnd);
+    // A name with an escape or a non-ASCII character is left to JSON.parse.
+    // eslint-disable-next-line no-control-regex
+    if (/[\\\x80-\xff]/.test(name)) return null;
+    let head = this.headsByName.get(name);
+    if (head === undefined) {
+      const headText = copyOf(text.slice(start, nameEnd + AFTER_METRIC.length));
+      head = { head: headText, name: copyOf(name), second: headText, secondMs: NaN, taggedSet: null, hasTags: false };
+      this.headsByName.set(head.name, head);
+    }
+    return head;
   }
 
-  private tagValue(line: string, start: number, end: number): string {
-    return tagValue(line, start, end, this.names, this.asciiOnly);
+  /**
+   * Reads the rest of an RFC 3339 time after its seconds, up to its closing quote: the fraction if any and the zone,
+   * `Z` or an offset such as `+01:00` (k6 writes `2026-11-28T03:01:25.04157449Z`, or with its machine's offset).
+   * Sets `timeMs` and returns the quote's index, or -1 for any other form. Milliseconds, as Date.parse gives them:
+   * digits after the third of the fraction are checked, not used.
+   */
+  private readTimeRest(b: Uint8Array, start: number, end: number, secondMs: number): number {
+    let ms = secondMs;
+    let i = start;
+    if (b[i] === 46) {
+      const digitsStart = ++i;
+      while (i < end && isDigit(b[i]!)) i++;
+      const digits = i - digitsStart;
+      if (digits === 0) return -1;
+      ms += (b[digitsStart]! - 48) * 100;
+      if (digits > 1) ms += (b[digitsStart + 1]! - 48) * 10;
+      if (digits > 2) ms += b[digitsStart + 2]! - 48;
+    }
+    const zone = b[i];
+    if (zone === 90) i++;
+    else if (zone === 43 || zone === 45) {
+      const hours = twoDigits(b, i + 1);
+      const minutes = twoDigits(b, i + 4);
+      if (hours < 0 || hours > 23 || b[i + 3] !== 58 || minutes < 0 || minutes > 59) return -1;
+      const offsetMs = (hours * 60 + minutes) * 60_000;
+      ms += zone === 43 ? -offsetMs : offsetMs;
+      i += 6;
+    } else return -1;
+    if (i >= end || b[i] !== QUOTE) return -1;
+    this.timeMs = ms;
+    return i;
   }
 
-  /** Reads a flat {"k":"v",…} object (or null) spanning [start, end) and keeps the tags PointFields names. */
-  private readTags(line: string, start: number, end: number, out: PointFields): boolean {
-    if (line.startsWith('null', start)) return start + 4 === end;
-    if (line.charCodeAt(start) !== 123) return false;
-    let pos = start + 1;
-    if (line.charCodeAt(pos) === 125) return pos + 1 === end;
-    for (;;) {
-      if (line.charCodeAt(pos) !== QUOTE) return false;
-      const keyEnd = stringEnd(line, pos + 1);
-      if (keyEnd < 0 || line.charCodeAt(keyEnd + 1) !== 58 || line.charCodeAt(keyEnd + 2) !== QUOTE) return false;
-      const valueStart = keyEnd + 3;
-      const valueEnd = stringEnd(line, valueStart);
-      if (valueEnd < 0) return false;
-      const keyLength = keyEnd - pos - 1;
-      // Keys are told apart by length and first letter before any string compare: most tags (url, group,
-      // scenario, method, proto...) are skipped without one.
-      const first = line.charCodeAt(pos + 1);
-      if (keyLength === 2) {
-        if (first === 111 && line.charCodeAt(pos + 2) === 112) out.op = this.tagValue(line, valueStart, valueEnd);
-      } else if (keyLength === 4) {
-        if (first === 110 && line.startsWith('name', pos + 1)) out.name = this.tagValue(line, valueStart, valueEnd);
-        else if (first === 115 && line.startsWith('step', pos + 1)) out.step = this.tagValue(line, valueStart, valueEnd);
-        else if (first === 107 && line.startsWith('kind', pos + 1)) out.kind = this.tagValue(line, valueStart, valueEnd);
-      } else if (keyLength === 6) {
-        if (first === 115 && line.startsWith('status', pos + 1)) out.status = this.tagValue(line, valueStart, valueEnd);
-      } else if (keyLength === 8) {
-        if (first === 105 && line.startsWith('instance', pos + 1)) out.instance = this.tagValue(line, valueStart, valueEnd);
-        else if (first === 115 && line.startsWith('scenario', pos + 1)) out.scenario = this.tagValue(line, valueStart, valueEnd);
-      } else if (keyLength === 5) {
-        if (first === 99 && line.startsWith('check', pos + 1)) out.check = this.tagValue(line, valueStart, valueEnd);
-        else if (first === 103 && line.startsWith('group', pos + 1)) out.group = this.tagValue(line, valueStart, valueEnd);
-      } else if (keyLength === 17 && first === 101 && line.startsWith('expected_response', pos + 1)) {
-        out.expectedResponse = this.tagValue(line, valueStart, valueEnd);
+  /**
+   * Reads the JSON number at `start`: sets `number` and returns the index after it, or -1 when there is none or it
+   * is not valid JSON (leading zeros, a bare `-`, `1.`: those lines go to JSON.parse, which rejects them). Plain
+   * decimals of up to 15 digits (what k6 writes almost always) are read digit by digit, several times faster than
+   * Number(slice), and give the same double: digits and 10^k are both exact, so their quotient is one correctly
+   * rounded division. Longer ones and exponents go to Number(), which for valid JSON agrees with JSON.parse.
+   */
+  private readNumber(b: Uint8Array, text: string, start: number, end: number): number {
+    let i = start;
+    const negative = b[i] === 45;
+    if (negative) i++;
+    const digitsStart = i;
+    let scaled = 0;
+    let code = b[i]!;
+    while (i < end && code >= 48 && code <= 57) {
+      scaled = scaled * 10 + (code - 48);
+      code = b[++i]!;
+    }
+    const wholeDigits = i - digitsStart;
+    if (wholeDigits === 0 || (wholeDigits > 1 && b[digitsStart] === 48)) return -1;
+    let scale = 1;
+    let digits = wholeDigits;
+    if (code === 46) {
+      const fractionStart = ++i;
+      code = b[i]!;
+      while (i < end && code >= 48 && code <= 57) {
+        scaled = scaled * 10 + (code - 48);
+        scale *= 10;
+        code = b[++i]!;
       }
+      if (i === fractionStart) return -1;
+      digits += i - fractionStart;
+    }
+    let exact = digits <= 15;
+    if (code === 101 || code === 69) {
+      code = b[++i]!;
+      if (code === 43 || code === 45) code = b[++i]!;
+      const exponentStart = i;
+      while (i < end && code >= 48 && code <= 57) code = b[++i]!;
+      if (i === exponentStart) return -1;
+      exact = false;
+    }
+    if (exact) this.number = negative ? -(scaled / scale) : scaled / scale;
+    else this.number = Number(text.slice(start, i));
+    return i;
+  }
+
+  /** The kept tag values of the tags object text[start, end) (or `null`); null when it is not a flat object of strings. */
+  private tagsOf(text: string, b: Uint8Array, start: number, end: number): TagValues | null {
+    if (!this.cacheTagSets) return this.readTags(text, start, end);
+    if (++this.tagSetLookups === TAG_SET_ROUND) {
+      this.cacheTagSets = this.tagSetMisses * 2 < TAG_SET_ROUND;
+      this.tagSetLookups = 0;
+      this.tagSetMisses = 0;
+    }
+    const length = end - start;
+    let key = length;
+    for (let i = 1; i <= TAG_SET_SAMPLES; i++) key = (key * 31 + b[start + ((length * i) >> 3) - 1]!) | 0;
+    const bucket = this.tagSets[(key ^ (key >>> 13)) & (TAG_SET_BUCKETS - 1)]!;
+    const tags = text.slice(start, end);
+    for (let i = 0; i < bucket.length; i++) {
+      const cached = bucket[i]!;
+      if (tags !== cached.text) continue;
+      // Swapped to the front: the frequent objects of a bucket stay first without reordering it all on every hit.
+      if (i > 0) {
+        bucket[i] = bucket[0]!;
+        bucket[0] = cached;
+      }
+      return cached.values;
+    }
+    this.tagSetMisses++;
+    const values = this.readTags(text, start, end);
+    // A miss evicts the bucket's last entry: tags objects that never repeat (HTTP URLs with ids) cost a copy each,
+    // no memory.
+    if (values !== null) {
+      if (bucket.length === TAG_SET_WAYS) bucket.pop();
+      bucket.unshift({ text: copyOf(tags), values });
+    }
+    return values;
+  }
+
+  /** Reads a flat {"k":"v",…} object (or null) spanning [start, end) and keeps the tags KEPT_TAGS names. */
+  private readTags(text: string, start: number, end: number): TagValues | null {
+    const values: string[] = KEPT_TAG_NAMES.map(() => '');
+    if (text.startsWith('null', start)) return start + 4 === end ? values : null;
+    if (text.charCodeAt(start) !== 123) return null;
+    let pos = start + 1;
+    if (text.charCodeAt(pos) === 125) return pos + 1 === end ? values : null;
+    for (;;) {
+      if (text.charCodeAt(pos) !== QUOTE) return null;
+      const keyEnd = stringEnd(text, pos + 1, end);
+      if (keyEnd < 0 || text.charCodeAt(keyEnd + 1) !== 58 || text.charCodeAt(keyEnd + 2) !== QUOTE) return null;
+      const valueStart = keyEnd + 3;
+      const valueEnd = stringEnd(text, valueStart, end);
+      if (valueEnd < 0) return null;
+      const rawKey = text.slice(pos + 1, keyEnd);
+      // A key with an escape is left to JSON.parse; a non-ASCII key is no tag the analysis reads.
+      if (rawKey.includes('\\')) return null;
+      const index = KEPT_TAG_INDEX.get(rawKey);
+      if (index !== undefined) values[index] = this.tagValue(text, valueStart, valueEnd);
       pos = valueEnd + 1;
-      const next = line.charCodeAt(pos);
-      if (next === 125) return pos + 1 === end;
-      if (next !== 44) return false;
+      const next = text.charCodeAt(pos);
+      if (next === 125) return pos + 1 === end ? values : null;
+      if (next !== 44) return null;
       pos++;
     }
   }
 
-  private timeToMs(line: string, start: number, end: number): number {
-    // RFC 3339 in UTC: 2026-11-28T03:01:25.041574490Z. Other zones go through Date.parse whole.
-    if (end - start < 20 || line.charCodeAt(end - 1) !== 90) return Date.parse(line.slice(start, end));
-    let secondMs: number;
-    if (this.cachedSecond.length === 19 && sameSecond(line, start, this.cachedSecond)) secondMs = this.cachedSecondMs;
-    else {
-      const second = line.slice(start, start + 19);
-      secondMs = Date.parse(`${second}Z`);
-      if (Number.isNaN(secondMs)) return NaN;
-      this.cachedSecond = second;
-      this.cachedSecondMs = secondMs;
+  /** A tag value as text: UTF-8 decoded, escapes resolved, one shared string per distinct value. */
+  private tagValue(text: string, start: number, end: number): string {
+    const raw = text.slice(start, end);
+    const known = this.tagValues.get(raw);
+    if (known !== undefined) return known;
+    let value = decodeUtf8(raw);
+    if (value.includes('\\')) {
+      try {
+        value = JSON.parse(`"${value}"`) as string;
+      } catch {
+        throw new LineError(`invalid escape in tag value \`${value}\``);
+      }
     }
-    if (line.charCodeAt(start + 19) !== 46) return end === start + 20 ? secondMs : NaN;
-    // Fraction: milliseconds are all the analysis uses.
-    let fraction = 0;
-    let scale = 100;
-    for (let i = start + 20; i < end - 1 && scale >= 1; i++) {
-      const digit = line.charCodeAt(i) - 48;
-      if (digit < 0 || digit > 9) return NaN;
-      fraction += digit * scale;
-      scale /= 10;
-    }
-    return secondMs + fraction;
+    if (this.tagValues.size >= TAG_VALUES_MAX) this.tagValues.clear();
+    this.tagValues.set(copyOf(raw), value);
+    return value;
   }
 
-  private parseSlow(line: string, out: PointFields): LineKind {
+  /** Lines read by JSON.parse (declarations, and the lines the fast path declined): how often the fast path misses. */
+  jsonParsedLines = 0;
+
+  /**
+   * The fallback: one latin1-decoded line through JSON.parse and a shape check, giving the same fields as the fast
+   * path (tags, too, only for metrics in `tagged`).
+   */
+  parseWithJson(line: string, out: PointFields, tagged: ReadonlySet<string>): LineKind {
+    this.jsonParsedLines++;
     let parsed: unknown;
     try {
-      // eslint-disable-next-line no-control-regex
-      parsed = JSON.parse(/[^\x00-\x7f]/.test(line) ? Buffer.from(line, 'latin1').toString('utf8') : line);
+      parsed = JSON.parse(decodeUtf8(line));
     } catch {
       throw new LineError(`not valid JSON (${describeLine(line)})`);
     }
@@ -219,109 +428,67 @@ export class LineParser {
     out.value = data.value;
     out.declaration = null;
     out.clearTags();
-    if (isObject(data.tags)) {
+    if (isObject(data.tags) && tagged.has(parsed.metric)) {
       const tags = data.tags;
-      out.op = stringTag(tags.op);
-      out.name = stringTag(tags.name);
-      out.status = stringTag(tags.status);
-      out.instance = stringTag(tags.instance);
-      out.check = stringTag(tags.check);
-      out.kind = stringTag(tags.kind);
-      out.expectedResponse = stringTag(tags.expected_response);
-      out.step = stringTag(tags.step);
-      out.group = stringTag(tags.group);
-      out.scenario = stringTag(tags.scenario);
+      assignTags(out, KEPT_TAG_NAMES.map((name) => stringTag(tags[name])));
     }
     return LINE_POINT;
   }
 }
 
-function matchesAt(line: string, position: number, codes: readonly number[]): boolean {
-  for (let i = 0; i < codes.length; i++) if (line.charCodeAt(position + i) !== codes[i]) return false;
+function codesOf(text: string): number[] {
+  return Array.from(text, (c) => c.charCodeAt(0));
+}
+
+function matchesAt(b: Uint8Array, position: number, codes: readonly number[]): boolean {
+  for (let i = 0; i < codes.length; i++) if (b[position + i] !== codes[i]) return false;
   return true;
 }
 
-/**
- * `","type":"Point","data":{"time":"` checked at its punctuation and the P of Point only: 12 of 33 characters, a
- * measurable share of the line cost. A line damaged inside those key names alone would pass; truncated, merged or
- * shifted lines do not (every field boundary is still checked).
- */
-function isPointHeaderAt(line: string, position: number): boolean {
-  for (let i = 0; i < POINT_HEADER_CHECKS.length; i += 2) {
-    if (line.charCodeAt(position + POINT_HEADER_CHECKS[i]!) !== POINT_HEADER_CHECKS[i + 1]) return false;
-  }
-  return true;
+/** A flat copy of a string: a slice of a read chunk would keep the whole chunk alive in a cache. */
+function copyOf(text: string): string {
+  return Buffer.from(text, 'latin1').toString('latin1');
 }
 
-/** Whether line[start, start+19) equals `second`; compared from the end, where consecutive times differ. */
-function sameSecond(line: string, start: number, second: string): boolean {
-  for (let i = 18; i >= 0; i--) if (line.charCodeAt(start + i) !== second.charCodeAt(i)) return false;
-  return true;
-}
-
-/**
- * A JSON number in [start, end). Plain decimals (what k6 writes almost always) are read digit by digit, which is
- * several times faster than Number(slice); exponents and anything unusual go to Number().
- */
-function parseNumber(line: string, start: number, end: number): number {
-  let i = start;
-  let negative = false;
-  if (line.charCodeAt(i) === 45) {
-    negative = true;
-    i++;
-  }
-  let whole = 0;
-  let digits = 0;
-  for (; i < end; i++) {
-    const digit = line.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) break;
-    whole = whole * 10 + digit;
-    digits++;
-  }
-  if (digits === 0 || digits > 15) return Number(line.slice(start, end));
-  if (i === end) return negative ? -whole : whole;
-  if (line.charCodeAt(i) !== 46 || end - i > 16) return Number(line.slice(start, end));
-  let fraction = 0;
-  let scale = 1;
-  for (i++; i < end; i++) {
-    const digit = line.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return Number(line.slice(start, end));
-    fraction = fraction * 10 + digit;
-    scale *= 10;
-  }
-  if (scale === 1) return NaN;
-  // digits / 10^k with both exact integers is one correctly rounded division: the same double as Number(text).
-  const scaled = whole * scale + fraction;
-  if (scaled > Number.MAX_SAFE_INTEGER) return Number(line.slice(start, end));
-  const value = scaled / scale;
-  return negative ? -value : value;
-}
-
-/** Index of the closing quote of a JSON string whose content starts at `start`, or -1. */
-function stringEnd(line: string, start: number): number {
-  let quote = line.indexOf('"', start);
-  while (quote > 0 && line.charCodeAt(quote - 1) === BACKSLASH) {
-    let backslashes = 1;
-    while (line.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) break;
-    quote = line.indexOf('"', quote + 1);
-  }
-  return quote;
-}
-
-function tagValue(line: string, start: number, end: number, names: Interner, asciiOnly: boolean): string {
-  let value = names.get(line, start, end);
-  // Bytes first (latin1 chars -> UTF-8 text), escapes second: an escaped \u00e9 must stay é.
+/** latin1-decoded bytes as the UTF-8 text they are. */
+function decodeUtf8(latin1: string): string {
   // eslint-disable-next-line no-control-regex
-  if (!asciiOnly && /[^\x00-\x7f]/.test(value)) value = Buffer.from(value, 'latin1').toString('utf8');
-  if (value.includes('\\')) {
-    try {
-      value = JSON.parse(`"${value}"`) as string;
-    } catch {
-      throw new LineError(`invalid escape in tag value \`${value}\``);
-    }
+  return /[^\x00-\x7f]/.test(latin1) ? Buffer.from(latin1, 'latin1').toString('utf8') : latin1;
+}
+
+/**
+ * The time `YYYY-MM-DDTHH:MM:SS` at `start` in epoch milliseconds (UTC; the zone is read after the fraction), or
+ * NaN. Date.parse decides what is a valid date (as for the lines JSON.parse reads); once a second of each metric.
+ */
+function secondOf(text: string, start: number, end: number): number {
+  if (end - start < SECOND_LENGTH + 1) return NaN;
+  const second = text.slice(start, start + SECOND_LENGTH);
+  // Date.parse also takes 24:00 (the next day) and forms k6 does not write; those are left to it, whole.
+  if (!/^\d{4}-\d\d-\d\dT([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(second)) return NaN;
+  return Date.parse(`${second}Z`);
+}
+
+/** Two decimal digits at `at` as a number, or -1. */
+function twoDigits(b: Uint8Array, at: number): number {
+  const tens = b[at]! - 48;
+  const ones = b[at + 1]! - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** Index of the closing quote of a JSON string whose content starts at `start` (before `end`), or -1. */
+function stringEnd(text: string, start: number, end: number): number {
+  let quote = text.indexOf('"', start);
+  while (quote > 0 && text.charCodeAt(quote - 1) === BACKSLASH) {
+    let backslashes = 1;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) break;
+    quote = text.indexOf('"', quote + 1);
   }
-  return value;
+  return quote >= end ? -1 : quote;
 }
 
 function stringTag(value: unknown): string {

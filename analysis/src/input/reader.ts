@@ -1,6 +1,5 @@
 // Streams one byte range of a k6 JSON file (or a whole gzip file), local or an S3 object, line by line into an
 // Aggregate. Never holds more than one read chunk and one partial line in memory.
-import { isAscii } from 'node:buffer';
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -55,6 +54,8 @@ class RangeFolder {
   readonly aggregate: Aggregate;
   private readonly parser = new LineParser();
   private readonly point = new PointFields();
+  /** the unterminated end of the last chunk (a copy: the read buffer is reused) */
+  private rest: Buffer | null = null;
   lines = 0;
   firstInvalid: LineProblem | null = null;
   truncatedLastLine: LineProblem | null = null;
@@ -67,18 +68,12 @@ class RangeFolder {
     this.aggregate = new Aggregate(options.bucketMs);
   }
 
-  /** A last line outside any chunk (the unterminated end of a range): its bytes were not checked. */
-  lastLine(text: string, unterminatedLast: boolean): boolean {
-    this.parser.asciiOnly = false;
-    return this.line(text, 0, text.length, unterminatedLast);
-  }
-
-  /** Folds the line text[start, end); returns false once a strict-mode error stops the range. */
-  line(text: string, start: number, lineEnd: number, unterminatedLast: boolean): boolean {
+  /** Folds the line text[start, lineEnd) (bytes: the same chunk's bytes); returns false once a strict-mode error stops the range. */
+  private line(text: string, bytes: Buffer, start: number, lineEnd: number, unterminatedLast: boolean): boolean {
     this.lines++;
-    const end = lineEnd > start && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+    const end = lineEnd > start && bytes[lineEnd - 1] === 13 ? lineEnd - 1 : lineEnd;
     try {
-      const kind = this.parser.parse(text, start, end, this.point, TAGGED_METRICS);
+      const kind = this.parser.parse(text, start, end, this.point, TAGGED_METRICS, bytes);
       if (kind === LINE_POINT) this.aggregate.add(this.point, this.task.instance);
       else if (kind === LINE_DECLARATION && this.point.declaration) this.aggregate.declare(this.point.declaration);
       return true;
@@ -96,28 +91,44 @@ class RangeFolder {
   }
 
   /**
-   * Folds the lines of a decoded chunk; `rest` is the unterminated end of the previous chunk. Returns the new rest.
-   * Lines are read in place in the chunk: `rest + chunk` would make a cons string, on which every charCodeAt is
-   * several times slower.
+   * Folds the lines of a chunk of bytes (which the caller may reuse afterwards); its unterminated end is kept for the
+   * next chunk. The chunk is decoded once, as latin1, and its lines are read in place: the parser sees the bytes and
+   * the text at the same offsets, and a line that spans two chunks is the only one copied.
    */
-  chunk(rest: string, text: string, asciiOnly: boolean): string {
+  chunk(bytes: Buffer): void {
+    if (this.stopped) return;
     let start = 0;
-    if (rest.length > 0) {
-      const first = text.indexOf('\n');
-      if (first < 0) return rest + text;
-      const joined = rest + text.slice(0, first);
-      // The rest came from the chunk before, which may have held other bytes.
-      this.parser.asciiOnly = false;
-      if (!this.line(joined, 0, joined.length, false)) return '';
+    if (this.rest !== null) {
+      const first = bytes.indexOf(10);
+      if (first < 0) {
+        this.rest = Buffer.concat([this.rest, bytes]);
+        return;
+      }
+      const joined = Buffer.concat([this.rest, bytes.subarray(0, first)]);
+      this.rest = null;
+      if (!this.line(joined.toString('latin1'), joined, 0, joined.length, false)) return;
       start = first + 1;
     }
-    this.parser.asciiOnly = asciiOnly;
+    const text = bytes.toString('latin1');
     for (;;) {
       const newline = text.indexOf('\n', start);
-      if (newline < 0) return start === text.length ? '' : text.slice(start);
-      if (!this.line(text, start, newline, false)) return '';
+      if (newline < 0) {
+        if (start < bytes.length) this.rest = Buffer.from(bytes.subarray(start));
+        return;
+      }
+      if (!this.line(text, bytes, start, newline, false)) return;
       start = newline + 1;
     }
+  }
+
+  /**
+   * Folds what is left after the last chunk, a line without its newline: a write cut short when `truncated` (the end
+   * of a file or of a gzip stream), else the last line of a range that ends where the file does not.
+   */
+  finish(truncated: boolean): void {
+    const rest = this.rest;
+    this.rest = null;
+    if (rest !== null && !this.stopped) this.line(rest.toString('latin1'), rest, 0, rest.length, truncated);
   }
 
   result(truncatedGzip: string | null, failure: string | null): RangeResult {
@@ -154,13 +165,12 @@ async function readS3Range(task: RangeTask, ref: S3ObjectRef, options: ReadOptio
 /** A plain byte range arriving as a stream; fewer bytes than asked for is a failure, never a shorter run. */
 async function readPlainStream(task: RangeTask, options: ReadOptions, body: Readable): Promise<RangeResult> {
   const folder = new RangeFolder(task, options);
-  let rest = '';
   let received = 0;
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       received += chunk.length;
       folder.aggregate.input.bytes += chunk.length;
-      rest = folder.chunk(rest, chunk.toString('latin1'), isAscii(chunk));
+      folder.chunk(chunk);
       options.onProgress?.(chunk.length);
       if (folder.stopped) break;
     }
@@ -172,7 +182,7 @@ async function readPlainStream(task: RangeTask, options: ReadOptions, body: Read
   if (!folder.stopped && received < task.end - task.start) {
     return folder.result(null, `the download ended after ${received} of ${task.end - task.start} bytes`);
   }
-  if (rest.length > 0 && !folder.stopped) folder.lastLine(rest, task.reachesEnd);
+  folder.finish(task.reachesEnd);
   return folder.result(null, null);
 }
 
@@ -187,16 +197,15 @@ function readPlainRange(task: RangeTask, options: ReadOptions): RangeResult {
   try {
     const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
     let position = task.start;
-    let rest = '';
     while (position < task.end && !folder.stopped) {
       const bytesRead = readSync(fd, chunk, 0, Math.min(READ_CHUNK_BYTES, task.end - position), position);
       if (bytesRead === 0) break;
       position += bytesRead;
       folder.aggregate.input.bytes += bytesRead;
-      rest = folder.chunk(rest, chunk.toString('latin1', 0, bytesRead), isAscii(chunk.subarray(0, bytesRead)));
+      folder.chunk(chunk.subarray(0, bytesRead));
       options.onProgress?.(bytesRead);
     }
-    if (rest.length > 0 && !folder.stopped) folder.lastLine(rest, task.reachesEnd);
+    folder.finish(task.reachesEnd);
     return folder.result(null, null);
   } catch (error) {
     return folder.result(null, (error as Error).message);
@@ -223,11 +232,10 @@ async function readGzip(task: RangeTask, options: ReadOptions, compressed: Reada
   // A download that ends early looks like a gzip stream cut short by k6; its size tells them apart.
   const cutShort = (): string | null =>
     task.s3 !== undefined && received < task.end ? `the download ended after ${received} of ${task.end} bytes` : null;
-  let rest = '';
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       folder.aggregate.input.bytes += chunk.length;
-      rest = folder.chunk(rest, chunk.toString('latin1'), isAscii(chunk));
+      folder.chunk(chunk);
       if (folder.stopped) break;
     }
   } catch (error) {
@@ -242,12 +250,12 @@ async function readGzip(task: RangeTask, options: ReadOptions, compressed: Reada
     }
     if (cutShort() !== null) return folder.result(null, cutShort());
     // "unexpected end of file": the writer stopped mid-stream; keep what was decompressed.
-    if (rest.length > 0) folder.lastLine(rest, true);
+    folder.finish(true);
     return folder.result('the gzip stream ends early (was k6 stopped while writing?)', null);
   } finally {
     compressed.destroy();
   }
   if (!folder.stopped && cutShort() !== null) return folder.result(null, cutShort());
-  if (rest.length > 0 && !folder.stopped) folder.lastLine(rest, true);
+  folder.finish(true);
   return folder.result(null, null);
 }

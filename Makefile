@@ -23,7 +23,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-setup: node_modules/.package-lock.json ## install the npm dependencies (npm ci)
+setup: node_modules/.package-lock.json ## install the npm dependencies (npm ci) and build analysis/dist when a source changed
+	@node analysis/build.mjs --if-stale
 
 k6: ## build bin/k6 (k6 plus the kit's extensions), skipped when up to date
 ifeq ($(K6),bin/k6)

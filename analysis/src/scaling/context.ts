@@ -50,14 +50,16 @@ export interface JoinedPoint {
 const HOUSEKEEPING_SHARE = 0.01;
 
 /**
- * The series' points with the client's rates over each point's period. Points outside the run, those without
- * offered load, and those where setup(), teardown() or dist/cleanup.js made more than 1 % of the requests are
- * dropped: the server served those calls, the workload's request rate does not count them, and they are not the mix
- * the goal rate sizes for.
+ * The series' points with the client's rates over each point's period. Points outside the run and those without
+ * offered load are dropped, and so are those where setup(), teardown() or dist/cleanup.js made more than 1 % of the
+ * requests: the server served those calls, the workload's request rate does not count them, and they are not the mix
+ * the goal rate sizes for. When every period holds housekeeping (a run shorter than CloudWatch's periods), all
+ * periods with offered load are kept and their housekeeping requests count as served requests (housekeepingInEveryPeriod
+ * says so to the reader).
  */
 export function joined(ctx: ScalingContext, series: ServerMetricSeries): JoinedPoint[] {
   const width = periodMs(ctx);
-  return series.points
+  const points = series.points
     .map(([timeMs, value]) => ({
       timeMs,
       value,
@@ -65,8 +67,27 @@ export function joined(ctx: ScalingContext, series: ServerMetricSeries): JoinedP
       requests: ctx.load.requestsAt(timeMs, width),
       housekeeping: ctx.load.housekeepingAt(timeMs, width) ?? 0,
     }))
-    .filter((p) => p.offered !== null && p.offered > 0 && p.housekeeping <= HOUSEKEEPING_SHARE * ((p.requests ?? 0) + p.housekeeping))
-    .map(({ timeMs, value, offered, requests }) => ({ timeMs, value, offered, requests }));
+    .filter((p) => p.offered !== null && p.offered > 0);
+  const clean = points.filter((p) => isClean(p.requests, p.housekeeping));
+  if (clean.length > 0) return clean.map(({ timeMs, value, offered, requests }) => ({ timeMs, value, offered, requests }));
+  return points.map(({ timeMs, value, offered, requests, housekeeping }) => ({ timeMs, value, offered, requests: (requests ?? 0) + housekeeping }));
+}
+
+function isClean(requests: number | null, housekeeping: number): boolean {
+  return housekeeping <= HOUSEKEEPING_SHARE * ((requests ?? 0) + housekeeping);
+}
+
+/** Whether every period of the history that offered load also holds housekeeping, so the join keeps them all. */
+export function housekeepingInEveryPeriod(ctx: ScalingContext): boolean {
+  const width = periodMs(ctx);
+  let offered = 0;
+  for (let t = ctx.history.from - (ctx.history.from % width); t < ctx.history.to; t += width) {
+    const rate = ctx.load.offeredAt(t, width);
+    if (rate === null || rate <= 0) continue;
+    offered++;
+    if (isClean(ctx.load.requestsAt(t, width), ctx.load.housekeepingAt(t, width) ?? 0)) return false;
+  }
+  return offered > 0;
 }
 
 export function evidenceOf(series: ServerMetricSeries, point: { timeMs: number; value: number }): ScalingEvidence {

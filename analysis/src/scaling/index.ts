@@ -8,7 +8,7 @@ import type { TimeSeries } from '../aggregate/timeseries.js';
 import { analyseCache, clustersIn } from './cache.js';
 import { clientLoad, type ClientLoad } from './client-load.js';
 import { ACHIEVED_SHARE } from './constants.js';
-import { joined, num, type ScalingContext } from './context.js';
+import { housekeepingInEveryPeriod, joined, num, type ScalingContext } from './context.js';
 import { seriesLabel } from '../server-metrics/history.js';
 import { ALB, CLOUDFRONT, S3 } from '../../../catalogue/aws-metrics.js';
 import { analyseTable, tablesIn } from './dynamodb.js';
@@ -65,6 +65,11 @@ export function analyseScaling(input: ScalingInput): ScalingAnalysis {
       `Server metrics: ${input.sourceText ?? h.source}, ${h.series.length} series at ${h.periodSeconds} s periods from ${new Date(h.from).toISOString()} to ${new Date(h.to).toISOString()}.`,
     );
     const ctx: ScalingContext = { history: h, load, goalRate, goalRequests: goalRate * load.requestsPerIteration, prices: input.prices };
+    if (housekeepingInEveryPeriod(ctx)) {
+      findings.push(
+        `Every ${h.periodSeconds} s period of the server metrics also holds requests of setup() or teardown(): the per-request figures count them as served requests (a run longer than a few periods keeps them apart).`,
+      );
+    }
     const pods = analysePods(ctx);
     if (pods !== null) results.push(pods);
     for (const table of tablesIn(ctx)) {

@@ -257,3 +257,21 @@ describe('housekeeping in the server metrics', () => {
     expect(cpuMs(result)).toBeGreaterThan(20);
   });
 });
+
+describe('housekeeping in every server period (a run shorter than the periods)', () => {
+  // A request/s of teardown's in every second: no period is clean, so all are kept and its requests count as served.
+  const housekeeping = RATES.map(() => 1);
+  // 10 ms a request keeps the pods under their limit at 51 requests/s, so no CPU is capped away.
+  const model = { ...PODS_FIRST, cpuMsPerRequest: 10 };
+  const result = analyseScaling(input({ history: history(model, RATES.map((rate) => rate + 1)), series: clientSeries(RATES, 1, housekeeping) }));
+
+  it('keeps every period, dividing by the requests the server served: 10 ms', () => {
+    expect(Number(/= ([\d.]+) ms CPU/.exec(component(result, 'pods/HPA').arithmetic)![1])).toBe(10);
+  });
+
+  it('says so', () => {
+    expect(result.findings).toContain(
+      'Every 1 s period of the server metrics also holds requests of setup() or teardown(): the per-request figures count them as served requests (a run longer than a few periods keeps them apart).',
+    );
+  });
+});

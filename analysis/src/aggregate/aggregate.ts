@@ -16,6 +16,7 @@ import {
 import { BucketHistogram, LatencyHistogram, type SerializedHistogram } from './histogram.js';
 import { housekeepingPhaseOf, type HousekeepingPhase } from './housekeeping.js';
 import type { MetricDeclaration, PointFields } from './point.js';
+import { RunnerLoads, type SerializedRunnerLoads } from './runner-load.js';
 
 // k6 built-ins that are not trends: no histogram is kept for them even before their declaration is seen.
 const BUILTIN_NON_TRENDS: ReadonlySet<string> = new Set([
@@ -30,6 +31,8 @@ const BUILTIN_NON_TRENDS: ReadonlySet<string> = new Set([
  */
 export const TAGGED_METRICS: ReadonlySet<string> = new Set([
   ...REQUEST_DURATION_METRICS, OPENSAVES_REQUESTS_METRIC, OPENSAVES_ERRORS_METRIC, CHECKS_METRIC, ITERATIONS_METRIC,
+  // its `instance` tag says which runner dropped the iterations
+  DROPPED_ITERATIONS_METRIC,
 ]);
 
 /** The operation of a request point: the `op` tag, else the RPC of a gRPC method path, else the request name. */
@@ -293,6 +296,8 @@ export class Aggregate {
   readonly declarations = new Map<string, MetricDeclaration>();
   readonly checks = new Map<string, { passes: number; fails: number }>();
   readonly instances = new Map<string, Counts>();
+  /** per runner and time bucket: iterations started and dropped */
+  readonly runnerLoads = new RunnerLoads();
   /** requests outside the scenario's iterations, by phase: in none of the maps above */
   readonly housekeeping = new Map<HousekeepingPhase, HousekeepingStats>();
   droppedIterations = 0;
@@ -365,11 +370,13 @@ export class Aggregate {
       case DROPPED_ITERATIONS_METRIC:
         this.droppedIterations += value;
         this.bucket(bucketIndex).droppedIterations += value;
+        this.runnerLoads.add(point.instance || defaultInstance, bucketIndex, 0, value);
         return;
       case ITERATIONS_METRIC:
         this.widenWorkload(timeMs, timeMs);
         this.bucket(bucketIndex).iterations += value;
         if (step !== null) step.iterations += value;
+        this.runnerLoads.add(point.instance || defaultInstance, bucketIndex, value, 0);
         return;
       case VUS_METRIC: {
         const bucket = this.bucket(bucketIndex);
@@ -533,6 +540,7 @@ export class Aggregate {
       declarations: [...this.declarations.values()],
       checks: [...this.checks],
       instances: [...this.instances].map(([name, counts]) => ({ name, counts: counts.toJSON() })),
+      runnerLoads: this.runnerLoads.toJSON(),
       housekeeping: [...this.housekeeping].map(([phase, stats]) => ({ phase, stats: stats.toJSON() })),
       droppedIterations: this.droppedIterations,
       startMs: this.startMs,
@@ -597,6 +605,7 @@ export class Aggregate {
       this.checks.set(name, { passes: mine.passes + c.passes, fails: mine.fails + c.fails });
     }
     for (const { name, counts } of other.instances) this.instance(name).merge(counts);
+    this.runnerLoads.merge(other.runnerLoads);
     for (const { phase, stats } of other.housekeeping) this.housekeepingPhase(phase).merge(stats);
     this.droppedIterations += other.droppedIterations;
     if (other.startMs !== null && (this.startMs === null || other.startMs < this.startMs)) this.startMs = other.startMs;
@@ -660,6 +669,7 @@ export interface SerializedAggregate {
   declarations: MetricDeclaration[];
   checks: [string, { passes: number; fails: number }][];
   instances: { name: string; counts: SerializedCounts }[];
+  runnerLoads: SerializedRunnerLoads;
   housekeeping: { phase: HousekeepingPhase; stats: SerializedHousekeeping }[];
   droppedIterations: number;
   startMs: number | null;

@@ -4,10 +4,10 @@ import type { Options, Scenario } from 'k6/options';
 import type { Config, Stage } from '../lib/config/config.js';
 import type { RpcName } from '../lib/config/constants.js';
 import { buildStages, peakRate, resolveShape } from './stages.js';
-import { baseThresholds, operationThresholds } from './thresholds.js';
+import { baseThresholds, operationThresholds, workloadTotalThresholds, WORKLOAD_SCENARIO } from './thresholds.js';
 
 export { buildStages, capacityStages, durationMs, resolveShape, CAPACITY_STEPS, PROFILE_DEFAULTS } from './stages.js';
-export { OPERATION_CLASS, SLO_DEFAULTS, sloFor, latencyMetric, operationThresholds } from './thresholds.js';
+export { OPERATION_CLASS, SLO_DEFAULTS, sloFor, latencyMetric, operationThresholds, workloadMetric, WORKLOAD_SCENARIO } from './thresholds.js';
 export type { Thresholds } from './thresholds.js';
 
 export interface ScenarioSpec {
@@ -28,8 +28,8 @@ const TEARDOWN_TIMEOUT = '10m';
 
 export function buildOptions(config: Config, spec: ScenarioSpec): Options {
   return {
-    scenarios: { main: buildScenario(config, spec) },
-    thresholds: { ...baseThresholds(config), ...operationThresholds(spec.ops, config), ...spec.thresholds },
+    scenarios: { [WORKLOAD_SCENARIO]: buildScenario(config, spec) },
+    thresholds: { ...baseThresholds(config), ...operationThresholds(spec.ops, config), ...workloadTotalThresholds(config), ...spec.thresholds },
     setupTimeout: SETUP_TIMEOUT,
     teardownTimeout: TEARDOWN_TIMEOUT,
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'],

@@ -1,6 +1,8 @@
 // Service-level objectives per operation class, turned into k6 thresholds on
 // per-operation sub-metrics. SLO_P95_MS, SLO_P99_MS and SLO_ERROR_RATE override
-// the defaults of every class at once.
+// the defaults of every class at once. Every threshold selects the scenario's own
+// samples (`scenario:main`): what setup() and teardown() send carries no scenario
+// tag (k6 tags it group ::setup / ::teardown), so housekeeping never counts in one.
 import type { Config, ProfileName } from '../lib/config/config.js';
 import type { RpcName } from '../lib/config/constants.js';
 
@@ -80,14 +82,25 @@ export function latencyMetric(config: Config): string {
 
 export type Thresholds = Record<string, string[]>;
 
+/** The k6 scenario every profile runs the workload in (profiles/index.ts). */
+export const WORKLOAD_SCENARIO = 'main';
+
+/**
+ * The sub-metric of `metric` holding only the workload's samples, e.g.
+ * `http_req_duration{op:GetRecord,scenario:main}` for tags `op:GetRecord`.
+ */
+export function workloadMetric(metric: string, tags = ''): string {
+  return `${metric}{${tags === '' ? '' : `${tags},`}scenario:${WORKLOAD_SCENARIO}}`;
+}
+
 /** Latency and error-rate thresholds for each operation a scenario issues. */
 export function operationThresholds(ops: readonly RpcName[], config: Config, extraTags = ''): Thresholds {
   const thresholds: Thresholds = {};
   for (const op of ops) {
     const slo = sloFor(op, config);
-    thresholds[`${latencyMetric(config)}{op:${op}${extraTags}}`] = [`p(95)<${slo.p95Ms}`, `p(99)<${slo.p99Ms}`];
+    thresholds[workloadMetric(latencyMetric(config), `op:${op}${extraTags}`)] = [`p(95)<${slo.p95Ms}`, `p(99)<${slo.p99Ms}`];
     // Each call is one `kind:status` check, so this sub-metric's rate is the call success rate.
-    thresholds[`checks{op:${op},kind:status${extraTags}}`] = [
+    thresholds[workloadMetric('checks', `op:${op},kind:status${extraTags}`)] = [
       slo.errorRate === 0 ? 'rate==1' : `rate>=${roundRate(1 - slo.errorRate)}`,
     ];
   }
@@ -97,7 +110,15 @@ export function operationThresholds(ops: readonly RpcName[], config: Config, ext
 /** A smoke run is a functional check: every check passes and nothing read back differs from what was written. */
 export function baseThresholds(config: Config): Thresholds {
   if (config.profile !== 'smoke') return {};
-  return { checks: ['rate==1'], opensaves_verify_failures: ['count==0'] };
+  return { [workloadMetric('checks')]: ['rate==1'], [workloadMetric('opensaves_verify_failures')]: ['count==0'] };
+}
+
+/**
+ * The workload's request and error totals, listed (they always hold) so the summary can
+ * tell them from the whole metrics, which include housekeeping (summary.ts).
+ */
+export function workloadTotalThresholds(config: Config): Thresholds {
+  return { [workloadMetric(latencyMetric(config))]: ['max>=0'], [workloadMetric('opensaves_errors')]: ['count>=0'] };
 }
 
 function roundRate(rate: number): number {

@@ -3,8 +3,11 @@
 // handleSummary: prints a text summary in k6's layout (k6 prints nothing of its
 // own once a script defines handleSummary), writes the full summary as JSON to
 // SUMMARY_PATH, and states the effective configuration (never the auth token).
+// Its thresholds and per-operation figures are the workload's (`scenario:main`
+// sub-metrics); what setup() and teardown() cost is one line of its own.
 import { describeConfig, type Config } from '../config/config.js';
 import { wafLines } from '../transport/waf.js';
+import { latencyMetric, workloadMetric } from '../../profiles/index.js';
 
 interface MetricSummary {
   type: 'counter' | 'gauge' | 'rate' | 'trend';
@@ -20,6 +23,7 @@ interface CheckSummary {
 }
 
 interface GroupSummary {
+  path?: string;
   checks?: CheckSummary[];
   groups?: GroupSummary[];
 }
@@ -45,6 +49,7 @@ export function buildSummary(scenario: string, config: Config, data: SummaryData
   lines.push(...skippedLines(data));
   lines.push(...staleLines(data));
   if (config.transport === 'http') lines.push(...wafLines(data.metrics.opensaves_waf_blocked?.values.count ?? 0, config.httpUrl));
+  lines.push(...housekeepingLines(config, data));
   lines.push('', ...thresholdLines(data), '', ...checkLines(data.root_group), '', ...metricLines(data));
   const outcomes = Object.values(data.metrics).flatMap((metric) => Object.values(metric.thresholds ?? {}));
   // A run stopped in setup() (or with nothing to run) has no thresholds to pass.
@@ -79,6 +84,25 @@ function staleLines(data: SummaryData): string[] {
   return stale === 0 ? [] : ['', `stale reads (an older state, read again within READ_RETRY_BUDGET_MS): ${stale}`];
 }
 
+/**
+ * What the requests outside the scenario's iterations (preflight, setup, teardown) cost:
+ * the whole request metric less the workload's sub-metric (thresholds.ts lists both).
+ */
+export function housekeepingLines(config: Config, data: SummaryData): string[] {
+  const latency = latencyMetric(config);
+  const all = data.metrics[latency]?.values;
+  const workload = data.metrics[workloadMetric(latency)]?.values;
+  if (all === undefined || workload === undefined) return [];
+  const requests = (all.count ?? 0) - (workload.count ?? 0);
+  const timeMs = (all.avg ?? 0) * (all.count ?? 0) - (workload.avg ?? 0) * (workload.count ?? 0);
+  const errors = (data.metrics.opensaves_errors?.values.count ?? 0) - (data.metrics[workloadMetric('opensaves_errors')]?.values.count ?? 0);
+  return [
+    '',
+    `housekeeping (preflight, setup, teardown; in no threshold or figure below by operation): ${requests} requests, ${errors} errors, ` +
+      `${(Math.max(0, timeMs) / 1000).toFixed(2)} s in requests`,
+  ];
+}
+
 function thresholdLines(data: SummaryData): string[] {
   const lines = ['thresholds:'];
   for (const name of Object.keys(data.metrics).sort()) {
@@ -94,11 +118,14 @@ function thresholdStat(expression: string): string {
   return /^\s*([a-z]+(\([\d.]+\))?)/.exec(expression)?.[1] ?? '';
 }
 
+// k6 files the checks of setup() and teardown() under groups of these paths: housekeeping, not the workload's.
+const HOUSEKEEPING_GROUPS: ReadonlySet<string> = new Set(['::setup', '::teardown']);
+
 function checkLines(root: GroupSummary): string[] {
   const checks: CheckSummary[] = [];
   const walk = (group: GroupSummary) => {
     checks.push(...(group.checks ?? []));
-    for (const child of group.groups ?? []) walk(child);
+    for (const child of group.groups ?? []) if (!HOUSEKEEPING_GROUPS.has(child.path ?? '')) walk(child);
   };
   walk(root);
   const lines = ['checks:'];

@@ -12,7 +12,7 @@ import { weightedPicker } from '../run/random.js';
 import { makePayload } from '../model/payloads.js';
 import { setupNeeds } from '../run/setup-needs.js';
 import { skip } from '../metrics/skips.js';
-import { planTransport, setupOnTransport, teardownOnTransport } from './transport-plan.js';
+import { planTransport, setupOnTransport, teardownOnTransport, WAF_BLOCKED_IN_WORKLOAD } from './transport-plan.js';
 import { MIXED_ACTIONS } from '../actions/mixed-actions.js';
 import type { Action, ActionContext } from '../actions/types.js';
 import type { RunData } from '../run/run-data.js';
@@ -55,7 +55,8 @@ export function createWorkload(config: Config): Workload {
   // Payloads cost every VU a 1.4 MB piece and an MD5 pass over each size class at init:
   // build them only when the mix can pick an operation that sends or checks them.
   const payloads = mixOps(mix).some((op) => PAYLOAD_OPS.includes(op)) ? config.blobSizes.map(makePayload) : [];
-  // Every RPC gets thresholds (setup and teardown call more than the mix does); the mix's entries this transport lacks are skipped.
+  // Every RPC the transport offers gets thresholds (an action calls more than its own: an update creates
+  // the record it updates); the mix's entries this transport lacks are skipped.
   const plan = planTransport(RPC_NAMES);
   const skipped = mixOps(mix).filter((op) => table[op] === undefined);
   const ops = plan.ops;
@@ -81,7 +82,8 @@ export function createWorkload(config: Config): Workload {
 
   const thresholds: Record<string, string[]> = sole === undefined ? { ...ITERATION_CLASS_THRESHOLDS } : {};
   for (const op of skipped) thresholds[`opensaves_skipped_operations{op:${op}}`] = ['count>=0'];
-  if (plan.thresholds.opensaves_waf_blocked) thresholds.opensaves_waf_blocked = plan.thresholds.opensaves_waf_blocked;
+  const wafThreshold = plan.thresholds[WAF_BLOCKED_IN_WORKLOAD];
+  if (wafThreshold) thresholds[WAF_BLOCKED_IN_WORKLOAD] = wafThreshold;
 
   return {
     ops,

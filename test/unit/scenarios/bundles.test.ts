@@ -59,8 +59,8 @@ describe('each scenario bundle in the smoke profile', () => {
     expect(summary.metrics.opensaves_requests).toBeUndefined();
     // One status check per call, a verified read's included: the error-rate thresholds count calls.
     for (const [metric, values] of Object.entries(summary.metrics)) {
-      const op = /^grpc_req_duration\{op:(\w+)\}$/.exec(metric)?.[1];
-      const statusChecks = summary.metrics[`checks{op:${op},kind:status}`]?.values;
+      const op = /^grpc_req_duration\{op:(\w+),scenario:main\}$/.exec(metric)?.[1];
+      const statusChecks = summary.metrics[`checks{op:${op},kind:status,scenario:main}`]?.values;
       if (op) expect((statusChecks?.passes ?? 0) + (statusChecks?.fails ?? 0), `status checks of ${op}`).toBe(values.values.count);
     }
     // The text summary states the effective configuration.

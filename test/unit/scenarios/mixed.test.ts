@@ -51,8 +51,8 @@ describe('the mixed scenario', () => {
     const summary = readSummary(summaryPath);
     expect(summary.metrics.checks?.values.fails).toBe(0);
     expect(count(summary, 'opensaves_verify_failures')).toBe(0);
-    expect(count(summary, 'http_req_duration{op:CreateRecord}')).toBeGreaterThan(0);
-    expect(count(summary, 'http_req_duration{op:GetRecord}')).toBeGreaterThan(0);
+    expect(count(summary, 'http_req_duration{op:CreateRecord,scenario:main}')).toBeGreaterThan(0);
+    expect(count(summary, 'http_req_duration{op:GetRecord,scenario:main}')).toBeGreaterThan(0);
     expect(count(summary, 'opensaves_skipped_operations')).toBeGreaterThan(0);
     // The deliberate "is it gone?" probes answer 404 and are declared expected: no false error rate.
     expect(summary.metrics.http_req_failed?.values.rate, JSON.stringify(summary.metrics.http_req_failed)).toBe(0);
@@ -113,8 +113,8 @@ describe('the mixed scenario', () => {
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     const summary = readSummary(summaryPath);
     expect(count(summary, 'iterations')).toBeGreaterThan(30);
-    expect(count(summary, 'grpc_req_duration{op:Ping}')).toBe(count(summary, 'iterations'));
-    expect(count(summary, 'grpc_req_duration{op:GetRecord}')).toBe(0);
+    expect(count(summary, 'grpc_req_duration{op:Ping,scenario:main}')).toBe(count(summary, 'iterations'));
+    expect(count(summary, 'grpc_req_duration{op:GetRecord,scenario:main}')).toBe(0);
     expect(summary.metrics['iterations{class:read}']).toBeUndefined();
     expect(summary.metrics.checks?.values.fails).toBe(0);
     expect(run.stdout).toContain('every iteration: Ping (the mix weighs one operation; READ_RATIO 0.8 does not apply)');
@@ -144,7 +144,7 @@ describe('the mixed scenario', () => {
     expect(run.exitCode, run.stdout + run.stderr).toBe(99);
     const summary = readSummary(summaryPath);
     const failed = failedThresholds(summary);
-    expect(failed.some((threshold) => /^checks\{op:[A-Za-z]+,kind:status\} rate>=0\.99$/.test(threshold))).toBe(true);
+    expect(failed.some((threshold) => /^checks\{op:[A-Za-z]+,kind:status,scenario:main\} rate>=0\.99$/.test(threshold))).toBe(true);
     expect(count(summary, 'opensaves_errors')).toBeGreaterThan(0);
     expect(run.stdout).toContain('RESULT: some thresholds failed');
     // setup() and teardown() retry UNAVAILABLE, so even this run cleans up after itself.

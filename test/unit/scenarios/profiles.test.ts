@@ -68,18 +68,18 @@ describe('operation thresholds', () => {
   it('puts latency on the transport metric and success on status checks, per operation', () => {
     const thresholds = operationThresholds(['GetRecord', 'GetBlob'], loadConfig({ PROFILE: 'load' }));
     expect(thresholds).toEqual({
-      'grpc_req_duration{op:GetRecord}': ['p(95)<100', 'p(99)<250'],
-      'checks{op:GetRecord,kind:status}': ['rate>=0.99'],
-      'grpc_req_duration{op:GetBlob}': ['p(95)<2000', 'p(99)<5000'],
-      'checks{op:GetBlob,kind:status}': ['rate>=0.99'],
+      'grpc_req_duration{op:GetRecord,scenario:main}': ['p(95)<100', 'p(99)<250'],
+      'checks{op:GetRecord,kind:status,scenario:main}': ['rate>=0.99'],
+      'grpc_req_duration{op:GetBlob,scenario:main}': ['p(95)<2000', 'p(99)<5000'],
+      'checks{op:GetBlob,kind:status,scenario:main}': ['rate>=0.99'],
     });
   });
 
   it('takes the SLO overrides and the HTTP metric when asked', () => {
     const config = loadConfig({ TRANSPORT: 'http', SLO_P95_MS: '40', SLO_P99_MS: '90', SLO_ERROR_RATE: '0.05' });
     expect(operationThresholds(['GetRecord'], config)).toEqual({
-      'http_req_duration{op:GetRecord}': ['p(95)<40', 'p(99)<90'],
-      'checks{op:GetRecord,kind:status}': ['rate>=0.95'],
+      'http_req_duration{op:GetRecord,scenario:main}': ['p(95)<40', 'p(99)<90'],
+      'checks{op:GetRecord,kind:status,scenario:main}': ['rate>=0.95'],
     });
   });
 });

@@ -64,7 +64,7 @@ describe('the smoke scenario against the local emulator', () => {
     expect(run.exitCode).toBe(99);
     expect(run.stdout).toContain('✗ the Ping call ends with an expected status');
     const summary = readSummary(summaryPath);
-    expect(failedThresholds(summary)).toEqual(expect.arrayContaining(['checks rate==1', 'checks{op:Ping,kind:status} rate==1']));
+    expect(failedThresholds(summary)).toEqual(expect.arrayContaining(['checks{scenario:main} rate==1', 'checks{op:Ping,kind:status,scenario:main} rate==1']));
     expect(sample(await fetchMetrics(emulator.httpUrl), 'opensaves_stores')).toBe(0);
   });
 });

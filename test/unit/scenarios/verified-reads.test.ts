@@ -46,15 +46,15 @@ describe('prepared verified reads against a emulator failing half of them', () =
     expect(run.exitCode, run.stdout + run.stderr).toBe(99);
     const summary = readSummary(summaryPath);
     for (const op of PREPARED_READS) {
-      const calls = count(summary, `grpc_req_duration{op:${op}}`);
-      const status = summary.metrics[`checks{op:${op},kind:status}`]?.values ?? {};
+      const calls = count(summary, `grpc_req_duration{op:${op},scenario:main}`);
+      const status = summary.metrics[`checks{op:${op},kind:status,scenario:main}`]?.values ?? {};
       expect(calls, `${op} calls`).toBeGreaterThan(10);
       expect((status.passes ?? 0) + (status.fails ?? 0), `${op} status checks`).toBe(calls);
       expect(status.passes, `${op} passed`).toBeGreaterThan(0);
       expect(status.fails, `${op} failed`).toBeGreaterThan(0);
     }
-    const failedChecks = PREPARED_READS.reduce((sum, op) => sum + (summary.metrics[`checks{op:${op},kind:status}`]?.values.fails ?? 0), 0);
-    expect(count(summary, 'opensaves_errors')).toBe(failedChecks);
+    const failedChecks = PREPARED_READS.reduce((sum, op) => sum + (summary.metrics[`checks{op:${op},kind:status,scenario:main}`]?.values.fails ?? 0), 0);
+    expect(count(summary, 'opensaves_errors{scenario:main}')).toBe(failedChecks);
     expect(count(summary, 'opensaves_verify_failures')).toBe(0);
     expect(run.stdout).toContain('✓ the Ping call ends with an expected status and Ping echoes its text');
     expect(run.stdout).toContain('✗ the GetRecord call ends with an expected status');
@@ -92,7 +92,6 @@ describe('prepared verified reads against a healthy emulator', () => {
       // Assert: every check passed; per operation, the verified reads are about a quarter of the calls.
       expect(run.exitCode, run.stdout + run.stderr).toBe(0);
       const summary = readSummary(join(dir, 'summary.json'));
-      // A name can be listed once per group: teardown's calls are checked in k6's teardown group.
       const passes = (name: string) =>
         [...run.stdout.matchAll(new RegExp(`✓ ${name} \\((\\d+)/\\1\\)`, 'g'))].reduce((sum, match) => sum + Number(match[1]), 0);
       const vus = summary.metrics['vus_max']?.values.max ?? 0;
@@ -101,7 +100,7 @@ describe('prepared verified reads against a healthy emulator', () => {
         ['GetStore', 'a store reads back with its key'],
         ['GetRecord', 'a record reads back as last written'],
       ] as const) {
-        const calls = count(summary, `grpc_req_duration{op:${op}}`);
+        const calls = count(summary, `grpc_req_duration{op:${op},scenario:main}`);
         const verified = passes(`the ${op} call ends with an expected status and ${sentence}`);
         const statusOnly = passes(`the ${op} call ends with an expected status`);
         expect(verified + statusOnly, `${op}: every call has one check`).toBe(calls);

@@ -1,13 +1,15 @@
 // Builds the analysis CLI into analysis/dist/ with esbuild, so `npm run analyze` starts without compiling
-// TypeScript: dist/cli.js (the CLI) and dist/input/worker.js (what each worker thread loads), help.txt beside them,
-// and dist/manifest.json listing the size and mtime of every file the build read, which `buildIsCurrent` checks.
+// TypeScript: dist/cli.js (the CLI), dist/worker.js (what each worker thread loads, started through
+// dist/input/worker.js), chunk-*.js (the modules loaded only when asked for, and what both share), help.txt, and
+// dist/manifest.json listing the size and mtime of every file the build read, which `buildIsCurrent` checks.
 //
 //   node analysis/build.mjs              build
 //   node analysis/build.mjs --if-stale   build only when a source changed since the last build
 //
-// npm packages stay imports of node_modules (the CloudWatch client and the PNG renderer are loaded only when asked
-// for, as from the sources). Runs from `npm ci` (prepare), `make setup` and, when a source changed, analysis/launch.mjs.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+// npm packages stay imports of node_modules. Code splitting keeps what the sources load with `await import` (the
+// CloudWatch client, the PNG renderer) in chunks of their own: bundled into one file, their packages' imports would
+// be hoisted to its top and loaded by every run. Runs from `npm ci` (prepare), `make setup` and, when a source changed, analysis/launch.mjs.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -15,8 +17,10 @@ export const ANALYSIS_DIR = dirname(fileURLToPath(import.meta.url));
 const SOURCE_DIR = join(ANALYSIS_DIR, 'src');
 export const DIST_DIR = join(ANALYSIS_DIR, 'dist');
 const MANIFEST = join(DIST_DIR, 'manifest.json');
-/** Entry points, relative to src/; each is bundled to the same place under dist/. */
-const ENTRIES = ['cli.ts', 'input/worker.ts'];
+/** Entry points (output name: source under src/). Every output file lands in dist/ itself (see sourceUrlPlugin). */
+const ENTRIES = { cli: 'cli.ts', worker: 'input/worker.ts' };
+/** Where the sources' scan.ts starts its workers, beside itself as if compiled file by file: a one-line module there. */
+const WORKER_START = 'input/worker.js';
 /** Read at run time relative to the module that reads them: copied to the same place under dist/. */
 const COPIED = ['help.txt'];
 
@@ -26,18 +30,23 @@ const COPIED = ['help.txt'];
  * millisecond; a source edited, added to an import or restored from git changes its mtime.
  */
 export function buildIsCurrent() {
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
-  } catch {
-    return false;
-  }
-  if (!Array.isArray(manifest.inputs) || !Array.isArray(manifest.outputs) || manifest.inputs.length === 0) return false;
+  const manifest = readManifest();
+  if (manifest === null || manifest.inputs.length === 0) return false;
   for (const [path, mtimeMs, size] of manifest.inputs) {
     const stats = statOrNull(join(ANALYSIS_DIR, path));
     if (stats === null || stats.mtimeMs !== mtimeMs || stats.size !== size) return false;
   }
   return manifest.outputs.every((path) => existsSync(join(ANALYSIS_DIR, path)));
+}
+
+/** dist/manifest.json, or null when there is none (or it is not one). */
+function readManifest() {
+  try {
+    const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+    return Array.isArray(manifest.inputs) && Array.isArray(manifest.outputs) ? manifest : null;
+  } catch {
+    return null;
+  }
 }
 
 function statOrNull(path) {
@@ -53,9 +62,10 @@ function statOrNull(path) {
  * dist/: src/config/args.ts sees dist/config/args.js, so its `../../../data/slo.json` still names the repository's
  * data/; cli.ts sees dist/cli.js (its "run as main" check, help.txt); scan.ts sees dist/input/scan.js (not a .ts
  * file, so its workers load dist/input/worker.js directly). Modules outside src/ (catalogue/) see their own path.
+ * Each is written relative to the output file the module lands in, which is why every output file is in dist/.
  */
-function sourceUrlPlugin(entry) {
-  const bundleDir = dirname(join(DIST_DIR, entry));
+function sourceUrlPlugin() {
+  const bundleDir = DIST_DIR;
   return {
     name: 'source-import-meta-url',
     setup(build) {
@@ -79,29 +89,30 @@ export async function buildAnalysis({ log = () => {} } = {}) {
   const started = Date.now();
   const outputs = [];
   const inputs = new Set([relative(ANALYSIS_DIR, fileURLToPath(import.meta.url))]);
-  for (const entry of ENTRIES) {
-    const result = await build({
-      absWorkingDir: ANALYSIS_DIR,
-      entryPoints: [join(SOURCE_DIR, entry)],
-      outfile: join(DIST_DIR, entry.replace(/\.ts$/, '.js')),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      sourcemap: 'linked',
-      metafile: true,
-      write: false,
-      logLevel: 'warning',
-      plugins: [sourceUrlPlugin(entry)],
-    });
-    for (const input of Object.keys(result.metafile.inputs)) inputs.add(input);
-    for (const file of result.outputFiles) outputs.push({ path: file.path, contents: file.contents });
-  }
+  const result = await build({
+    absWorkingDir: ANALYSIS_DIR,
+    entryPoints: Object.entries(ENTRIES).map(([out, source]) => ({ out, in: join(SOURCE_DIR, source) })),
+    outdir: DIST_DIR,
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+    plugins: [sourceUrlPlugin()],
+  });
+  for (const input of Object.keys(result.metafile.inputs)) inputs.add(input);
+  for (const file of result.outputFiles) outputs.push({ path: file.path, contents: file.contents });
+  outputs.push({ path: join(DIST_DIR, WORKER_START), contents: Buffer.from("import '../worker.js';\n") });
   for (const name of COPIED) {
     inputs.add(relative(ANALYSIS_DIR, join(SOURCE_DIR, name)));
     outputs.push({ path: join(DIST_DIR, name), contents: readFileSync(join(SOURCE_DIR, name)) });
   }
+  const previous = readManifest()?.outputs ?? [];
   for (const output of outputs) {
     writeWhole(output.path, output.contents);
     log(`${relative(process.cwd(), output.path)} ${(output.contents.length / 1024).toFixed(1)} KiB`);
@@ -115,6 +126,8 @@ export async function buildAnalysis({ log = () => {} } = {}) {
     outputs: outputs.map((output) => relative(ANALYSIS_DIR, output.path).split(sep).join('/')),
   };
   writeWhole(MANIFEST, JSON.stringify(manifest, null, 1));
+  // Chunks of earlier builds (their names carry a content hash) go once nothing refers to them.
+  for (const path of previous) if (!manifest.outputs.includes(path)) rmSync(join(ANALYSIS_DIR, path), { force: true });
 }
 
 /** Written under another name and renamed: a run started meanwhile reads the old file or the new one, never half. */

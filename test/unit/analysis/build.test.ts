@@ -38,6 +38,19 @@ describe('the prebuilt analysis', () => {
     expect(run.stdout).toBe(readFileSync(join(REPO, 'analysis/src/help.txt'), 'utf8'));
   });
 
+  it('loads the AWS SDK, the chart renderer and esbuild only when asked for, as the sources do', () => {
+    expect(launch(REPO, ['--help']).status).toBe(0);
+    // CommonJS packages imported from ES modules are in require.cache once loaded.
+    const script = `import { createRequire } from 'node:module';
+      await import(${JSON.stringify(join(REPO, 'analysis/dist/cli.js'))});
+      const loaded = Object.keys(createRequire(import.meta.url).cache);
+      console.log(JSON.stringify({ all: loaded.length, lazy: loaded.filter((path) => /node_modules[\\/](@aws-sdk|@smithy|@napi-rs|chart\.js|esbuild)[\\/]/.test(path)) }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
+    const { all, lazy } = JSON.parse(run.stdout) as { all: number; lazy: string[] };
+    expect(all).toBeGreaterThan(0);
+    expect(lazy).toEqual([]);
+  });
+
   it('reports a bad input in one line with exit 2, as from the sources', () => {
     const run = launch(REPO, [join(tempDir(), 'missing.json')]);
     expect(run.status).toBe(2);

@@ -1,7 +1,7 @@
 // The objectives a capacity step is judged by: data/slo.json (the analysis's default SLO, bundled) per operation,
 // with the run's SLO_* overrides. Pure, so a unit test holds it against the analysis's own reading of the same file.
 import type { Config } from '../config/config.js';
-import sloFile from '../../../data/slo.json';
+import sloFile from '../../../data/slo.json' with { type: 'json' };
 
 /** The objectives of data/slo.json (the analysis's default SLO), in milliseconds and as a fraction of calls. */
 export type Criterion = 'p50Ms' | 'p90Ms' | 'p95Ms' | 'p99Ms' | 'p999Ms' | 'maxMs' | 'errorRate';

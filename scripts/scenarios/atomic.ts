@@ -10,7 +10,7 @@ import { config } from '../lib/config/runtime.js';
 import { buildOptions } from '../profiles/index.js';
 import { setupOnTransport, teardownOnTransport } from '../lib/workload/transport-plan.js';
 import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
-import { iterationKey } from '../lib/run/keys.js';
+import { recordKeyFor } from '../lib/lifecycle/vu-keys.js';
 import { pick } from '../lib/run/random.js';
 import { transport } from '../lib/transport/transport.js';
 import { atomicSequence, contend } from '../lib/flows/atomic.js';
@@ -44,7 +44,8 @@ export default function atomic(data: RunData): void {
   if (!ATOMICS_OFFERED) return;
   const iteration = exec.scenario.iterationInTest;
   if (iteration % 2 === 0) {
-    atomicSequence(data.stores[0] as string, iterationKey(data.runId, 'atomic'));
+    const store = data.stores[0] as string;
+    atomicSequence(store, recordKeyFor(data, 'atomic', store));
     return;
   }
   const counters = pick(data.counters);

@@ -8,7 +8,7 @@ import { config } from '../lib/config/runtime.js';
 import { buildOptions } from '../profiles/index.js';
 import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/workload/transport-plan.js';
 import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
-import { iterationKey } from '../lib/run/keys.js';
+import { recordKeyFor } from '../lib/lifecycle/vu-keys.js';
 import { iterationSeed } from '../lib/run/vu-seed.js';
 import { makePayload } from '../lib/model/payloads.js';
 import { transport } from '../lib/transport/transport.js';
@@ -35,7 +35,7 @@ export default async function blobs(data: RunData): Promise<void> {
   const store = data.stores[0] as string;
   const payload = payloads[exec.scenario.iterationInTest % payloads.length];
   if (!payload) return;
-  const record = { store, key: iterationKey(data.runId, `blob-${payload.label}`), seed: iterationSeed() };
+  const record = { store, key: recordKeyFor(data, `blob-${payload.label}`, store), seed: iterationSeed() };
   if (createRecord(record)) {
     if (await uploadBlob(record, payload)) {
       await readBlob(record, payload, { skipCache: true });
@@ -48,7 +48,7 @@ export default async function blobs(data: RunData): Promise<void> {
     for (const op of CHUNK_OPS) skip(op);
     return;
   }
-  const chunkedRecord = { store, key: iterationKey(data.runId, 'chunked'), seed: iterationSeed(1) };
+  const chunkedRecord = { store, key: recordKeyFor(data, 'chunked', store), seed: iterationSeed(1) };
   if (createRecord(chunkedRecord)) {
     if (await uploadChunked(chunkedRecord, chunk, CHUNKED_UPLOAD_CHUNKS)) {
       await readChunk(chunkedRecord, chunk, exec.scenario.iterationInTest % CHUNKED_UPLOAD_CHUNKS);

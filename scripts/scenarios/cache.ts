@@ -9,7 +9,7 @@ import { config } from '../lib/config/runtime.js';
 import { buildOptions, latencyMetric } from '../profiles/index.js';
 import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/workload/transport-plan.js';
 import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
-import { iterationKey } from '../lib/run/keys.js';
+import { recordKeyFor } from '../lib/lifecycle/vu-keys.js';
 import { iterationSeed } from '../lib/run/vu-seed.js';
 import { pick } from '../lib/run/random.js';
 import { createRecord, deleteRecord, readRecord, updateRecord } from '../lib/flows/records.js';
@@ -39,7 +39,7 @@ export default function cache(data: RunData): void {
   for (let i = 0; i < REPEATED_READS; i++) readRecord(seed, 0, undefined, CACHED);
   readRecord(seed, 0, { skipCache: true }, UNCACHED);
 
-  const own = { store: seed.store, key: iterationKey(data.runId, 'cached'), seed: iterationSeed() };
+  const own = { store: seed.store, key: recordKeyFor(data, 'cached', seed.store), seed: iterationSeed() };
   if (!createRecord(own)) return;
   readRecord(own, 0, undefined, CACHED);
   // The cached copy must be replaced (or dropped) by the update: a read right after sees version 1.

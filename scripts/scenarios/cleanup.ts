@@ -2,11 +2,15 @@
 // killed, the target gone mid-run, KEEP_DATA=true), over either transport:
 //   k6 run -e RUN_ID=<id> [-e TRANSPORT=http ...] [--execution-segment ...] dist/cleanup.js
 // Every key a run can create follows from its id, its segment and the bounded
-// parameters its setup() recorded in the manifest store (cleanup-plan.ts), so the
-// keys are looked up, not listed (the AWS port lists a first page only). Workers
-// share the VUs' keys; teardown() then removes setup()'s records, whatever the
-// run's stores still list, the stores and last the manifest. Exits 0 only when
-// nothing of the run is left; 99 (a failed threshold) when something is.
+// parameters its setup() recorded in the manifest store (cleanup-plan.ts), and the
+// keys its VUs wrote are named in their markers, records of that store
+// (markers.ts): the keys are looked up, not listed (the AWS port lists a first page
+// only). With the manifest, workers look up what the markers name; without it (the
+// run died in setup, or a cleanup removed it) they probe every key the run could
+// have made (the full probe), and the cleanup says which it does. teardown() then
+// removes setup()'s records, whatever the run's stores still list, the stores,
+// their metadata items (over HTTP) and last the markers and the manifest. Exits 0
+// only when nothing of the run is left; 99 (a failed threshold) when something is.
 import exec from 'k6/execution';
 import { Counter } from 'k6/metrics';
 import templates from '../../data/save-templates.json';
@@ -17,24 +21,13 @@ import { retryUnavailable } from '../lib/transport/grpc-client.js';
 import { manifestStoreKey, segmentLabel, storeKey } from '../lib/run/keys.js';
 import { sizeLabel } from '../lib/model/payloads.js';
 import { resolveShape } from '../profiles/index.js';
-import { candidateCount, parseManifest, setupRecords, vuRecords, vuStores, type RunManifest } from '../lib/run/cleanup-plan.js';
-import {
-  deleteGrpcRecords,
-  deleteGrpcStore,
-  deleteHttpRecord,
-  deleteHttpStore,
-  describeTally,
-  grpcStoreName,
-  httpStoreName,
-  newTally,
-  sweepStores,
-  type ItemKind,
-  type Tally,
-} from '../lib/lifecycle/cleanup-run.js';
+import { ALL_SETUP_PARTS, candidateCount, parseManifest, setupRecords, vuRecords, vuStores, type RunManifest } from '../lib/run/cleanup-plan.js';
+import { allMarkedKeys, markerKeyOf, type Marker } from '../lib/run/markers.js';
+import { deleteMarkedKeys, deleteRecordsByKey, deleteStore, readMarkers, storeName, sweepStores } from '../lib/lifecycle/cleanup-run.js';
+import { describeTally, ITEM_KINDS, newTally, type Tally } from '../lib/lifecycle/tally.js';
 
 const WORKERS = 4;
 const RETRIES = 5;
-const KINDS: readonly ItemKind[] = ['store', 'record', 'blob'];
 const deletedItems = new Counter('opensaves_cleanup_deleted');
 const goneItems = new Counter('opensaves_cleanup_not_found');
 const leftItems = new Counter('opensaves_cleanup_left');
@@ -47,7 +40,7 @@ export const options = {
   thresholds: {
     opensaves_cleanup_left: ['count==0'],
     // Listed so the summary has each kind's counts.
-    ...Object.fromEntries(KINDS.flatMap((kind) => ['deleted', 'not_found', 'left'].map((what) => [`opensaves_cleanup_${what}{kind:${kind}}`, ['count>=0']]))),
+    ...Object.fromEntries(ITEM_KINDS.flatMap((kind) => ['deleted', 'not_found', 'left'].map((what) => [`opensaves_cleanup_${what}{kind:${kind}}`, ['count>=0']]))),
   },
   setupTimeout: '2m',
   teardownTimeout: '30m',
@@ -58,6 +51,8 @@ interface CleanupPlan {
   readonly manifest: RunManifest;
   /** whether the manifest came from the target (else from this command's environment) */
   readonly recorded: boolean;
+  /** the VUs' markers; null without a manifest: then every key the run could have made is probed */
+  readonly markers: readonly Marker[] | null;
 }
 
 function requireRunId(): string {
@@ -66,69 +61,80 @@ function requireRunId(): string {
   throw new Error('unreachable');
 }
 
+/** What this command's variables make of a run that left no manifest: the same keys as the run's, and every part of setup. */
+function manifestFromEnvironment(runId: string): RunManifest {
+  return {
+    runId,
+    segment: segmentLabel(),
+    stores: templates.stores.map((template) => storeKey(runId, template.name)),
+    recordsPerStore: config.recordsPerStore,
+    blobLabels: config.blobSizes.map(sizeLabel),
+    maxVus: resolveShape(config).maxVus,
+    needs: ALL_SETUP_PARTS,
+  };
+}
+
+function stop(line: string): never {
+  exec.test.abort(line);
+  throw new Error('unreachable');
+}
+
 export function setup(): CleanupPlan {
   const runId = requireRunId();
   preflight();
   retryUnavailable(RETRIES);
   const manifestStore = manifestStoreKey(runId);
-  const name = http ? httpStoreName(manifestStore) : grpcStoreName(manifestStore);
-  if (name === undefined) exec.test.abort(`cleanup: cannot read the manifest store ${manifestStore} (see the errors above); run the cleanup again`);
-  let plan: CleanupPlan;
+  const name = storeName(manifestStore);
+  if (name === undefined) stop(`cleanup: cannot read the manifest store ${manifestStore} (see the errors above); run the cleanup again`);
   if (name === null) {
     // No manifest: the run died before making it, or a cleanup removed it. The same variables as the run's give the same keys.
-    plan = {
-      recorded: false,
-      manifest: {
-        runId,
-        segment: segmentLabel(),
-        stores: templates.stores.map((template) => storeKey(runId, template.name)),
-        recordsPerStore: config.recordsPerStore,
-        blobLabels: config.blobSizes.map(sizeLabel),
-        maxVus: resolveShape(config).maxVus,
-      },
-    };
-  } else {
-    const manifest = parseManifest(name ?? '');
-    if (manifest === undefined || manifest.runId !== runId) {
-      exec.test.abort(`cleanup: store ${manifestStore} holds no manifest of run ${runId} (its name is not one this kit writes); check RUN_ID`);
-      throw new Error('unreachable');
-    }
-    plan = { recorded: true, manifest };
+    const manifest = manifestFromEnvironment(runId);
+    const candidates = candidateCount(manifest);
+    console.log(
+      `cleanup of run ${runId} (segment ${manifest.segment}): no manifest store ${manifestStore}, so no markers of the keys the VUs wrote either: ` +
+        `the full probe, looking up ${candidates.records} record and ${candidates.stores} store keys, every key ${manifest.maxVus} VUs can make ` +
+        `(from this command's RECORDS_PER_STORE ${manifest.recordsPerStore}, BLOB_SIZES ${manifest.blobLabels.join(',') || 'none'} and MAX_VUS/PROFILE; ` +
+        'a run split with --execution-segment is cleaned with the same flags, one segment at a time)',
+    );
+    return { manifest, recorded: false, markers: null };
   }
-  const { manifest } = plan;
-  const candidates = candidateCount(manifest);
-  const source = plan.recorded
-    ? `as its manifest records`
-    : `no manifest store ${manifestStore}, so from this command's RECORDS_PER_STORE, BLOB_SIZES and MAX_VUS/PROFILE; ` +
-      'a run split with --execution-segment is cleaned with the same flags, one segment at a time';
+  const manifest = parseManifest(name ?? '');
+  if (manifest === undefined || manifest.runId !== runId) {
+    stop(`cleanup: store ${manifestStore} holds no manifest of run ${runId} (its name is not one this kit writes); check RUN_ID`);
+  }
+  const markers = readMarkers(manifest, manifestStore);
+  if (markers === undefined) stop(`cleanup: cannot list the markers in store ${manifestStore} (see the errors above); run the cleanup again`);
+  const marked = allMarkedKeys(manifest, markers);
   console.log(
-    `cleanup of run ${runId} (segment ${manifest.segment}): looking up ${candidates.records} record and ${candidates.stores} store keys ` +
-      `(${manifest.recordsPerStore} seeds per store, blob sizes ${manifest.blobLabels.join(',') || 'none'}, up to ${manifest.maxVus} VUs; ${source})`,
+    `cleanup of run ${runId} (segment ${manifest.segment}), as its manifest records: looking up the ${marked.records.length} record and ` +
+      `${marked.stores.length} store keys the markers of ${markers.length} VUs name, and ${setupRecords(manifest).length} records of setup ` +
+      `(${manifest.recordsPerStore} seeds per store, blob sizes ${manifest.blobLabels.join(',') || 'none'})`,
   );
-  return plan;
+  return { manifest, recorded: true, markers };
 }
 
 function count(tally: Tally): void {
-  for (const kind of KINDS) {
+  for (const kind of ITEM_KINDS) {
     deletedItems.add(tally.deleted[kind], { kind });
     goneItems.add(tally.gone[kind], { kind });
     leftItems.add(tally.left[kind], { kind });
   }
 }
 
-/** The keys of the run's VUs, shared among this instance's workers. */
+/** The keys of the run's VUs, shared among this instance's workers: by marker, or every VU's (the full probe). */
 export default function cleanup(plan: CleanupPlan): void {
   retryUnavailable(RETRIES);
-  const { manifest } = plan;
+  const { manifest, markers } = plan;
   const workers = exec.instance.vusInitialized;
   const tally = newTally();
-  for (let vu = exec.vu.idInInstance; vu <= manifest.maxVus; vu += workers) {
-    const records = vuRecords(manifest, vu);
-    if (http) for (const ref of records) deleteHttpRecord(ref, tally);
-    else deleteGrpcRecords(records, tally);
-    for (const store of vuStores(manifest, vu)) {
-      if (http) deleteHttpStore(store, tally);
-      else deleteGrpcStore(store, tally);
+  if (markers !== null) {
+    for (let index = exec.vu.idInInstance - 1; index < markers.length; index += workers) {
+      deleteMarkedKeys(manifest, [markers[index] as Marker], tally);
+    }
+  } else {
+    for (let vu = exec.vu.idInInstance; vu <= manifest.maxVus; vu += workers) {
+      deleteRecordsByKey(vuRecords(manifest, vu), tally);
+      for (const store of vuStores(manifest, vu)) deleteStore(store, tally, true);
     }
   }
   count(tally);
@@ -138,10 +144,9 @@ export function teardown(plan: CleanupPlan): void {
   retryUnavailable(RETRIES);
   const { manifest } = plan;
   const tally = newTally();
-  const records = setupRecords(manifest);
-  if (http) for (const ref of records) deleteHttpRecord(ref, tally);
-  else deleteGrpcRecords(records, tally);
-  sweepStores(manifest.stores, manifestStoreKey(manifest.runId), tally, true);
+  deleteRecordsByKey(setupRecords(manifest), tally);
+  const processedMarkers = new Set((plan.markers ?? []).map((marker) => markerKeyOf(manifest.runId, manifest.segment, marker.vu)));
+  sweepStores(manifest, manifestStoreKey(manifest.runId), tally, { mayNotExist: true, deleted: [], processedMarkers, deadlineMs: Infinity });
   count(tally);
   finished.add(1);
 }
@@ -152,12 +157,12 @@ interface SummaryData {
 
 export function handleSummary(data: SummaryData): Record<string, string> {
   const tally = newTally();
-  for (const kind of KINDS) {
+  for (const kind of ITEM_KINDS) {
     tally.deleted[kind] = data.metrics[`opensaves_cleanup_deleted{kind:${kind}}`]?.values.count ?? 0;
     tally.gone[kind] = data.metrics[`opensaves_cleanup_not_found{kind:${kind}}`]?.values.count ?? 0;
     tally.left[kind] = data.metrics[`opensaves_cleanup_left{kind:${kind}}`]?.values.count ?? 0;
   }
-  const left = KINDS.reduce((sum, kind) => sum + tally.left[kind], 0);
+  const left = ITEM_KINDS.reduce((sum, kind) => sum + tally.left[kind], 0);
   const runId = config.runId ?? '(no RUN_ID)';
   const verdict =
     data.metrics.opensaves_cleanup_finished === undefined

@@ -7,7 +7,8 @@ import { config } from '../lib/config/runtime.js';
 import { buildOptions } from '../profiles/index.js';
 import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/workload/transport-plan.js';
 import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
-import { iterationKey } from '../lib/run/keys.js';
+import { unwrittenKey } from '../lib/run/keys.js';
+import { recordKeyFor, storeKeyFor } from '../lib/lifecycle/vu-keys.js';
 import { iterationSeed } from '../lib/run/vu-seed.js';
 import { pickSome } from '../lib/run/random.js';
 import { createStore, deleteStore, readStore } from '../lib/flows/stores.js';
@@ -27,18 +28,19 @@ export function setup(): Promise<RunData> {
 
 export default function crud(data: RunData): void {
   if (exec.scenario.iterationInTest % STORE_LIFECYCLE_EVERY === 0) {
-    const key = iterationKey(data.runId, 'store');
+    const key = storeKeyFor(data);
     const spec = { key, name: `crud ${key}`, tags: ['kind:crud'] };
     if (createStore(spec)) {
       readStore(spec);
       deleteStore(key);
     }
   }
-  const record = { store: data.stores[exec.scenario.iterationInTest % data.stores.length] as string, key: iterationKey(data.runId, 'save'), seed: iterationSeed() };
+  const store = data.stores[exec.scenario.iterationInTest % data.stores.length] as string;
+  const record = { store, key: recordKeyFor(data, 'save', store), seed: iterationSeed() };
   if (!createRecord(record)) return;
   readRecord(record, 0, { skipCache: true });
   const neighbours = pickSome(data.seeds.filter((seed) => seed.store === record.store), 3);
-  readRecordBatch([record, ...neighbours], iterationKey(data.runId, 'missing'));
+  readRecordBatch([record, ...neighbours], unwrittenKey(data.runId, 'missing'));
   updateRecord(record, 1);
   readRecord(record, 1, { skipCache: true });
   deleteRecord(record);

@@ -8,7 +8,7 @@ import { config } from '../lib/config/runtime.js';
 import { buildOptions } from '../profiles/index.js';
 import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/workload/transport-plan.js';
 import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
-import { iterationKey } from '../lib/run/keys.js';
+import { unwrittenKey } from '../lib/run/keys.js';
 import { pick, pickSome } from '../lib/run/random.js';
 import { QUERY_KINDS, queryOffered, runQuery } from '../lib/flows/queries.js';
 import { skipQuery } from '../lib/metrics/skips.js';
@@ -36,7 +36,7 @@ export default function queries(data: RunData): void {
     skipQuery(kind);
     if (OFFERED_KINDS.length > 0) runQuery(OFFERED_KINDS[exec.scenario.iterationInTest % OFFERED_KINDS.length] as (typeof QUERY_KINDS)[number], data, seed);
   }
-  readRecordBatch(pickSome(data.seeds, BATCH_SIZE), iterationKey(data.runId, 'missing'));
+  readRecordBatch(pickSome(data.seeds, BATCH_SIZE), unwrittenKey(data.runId, 'missing'));
 }
 
 export function teardown(data: RunData): void {

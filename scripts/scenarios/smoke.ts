@@ -8,7 +8,8 @@ import { config } from '../lib/config/runtime.js';
 import { buildOptions } from '../profiles/index.js';
 import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/workload/transport-plan.js';
 import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
-import { iterationKey } from '../lib/run/keys.js';
+import { unwrittenKey } from '../lib/run/keys.js';
+import { recordKeyFor, storeKeyFor } from '../lib/lifecycle/vu-keys.js';
 import { iterationSeed } from '../lib/run/vu-seed.js';
 import { makePayload } from '../lib/model/payloads.js';
 import { unary } from '../lib/transport/grpc-client.js';
@@ -50,7 +51,8 @@ export default async function smoke(data: RunData): Promise<void> {
   }
 
   // A store of its own, made and removed within the pass.
-  const spare = { key: iterationKey(data.runId, 'store'), name: `smoke ${iterationKey(data.runId, 'store')}`, tags: ['kind:smoke'] };
+  const spareKey = storeKeyFor(data);
+  const spare = { key: spareKey, name: `smoke ${spareKey}`, tags: ['kind:smoke'] };
   if (createStore(spare)) {
     readStore(spare);
     findStoreByName(spare);
@@ -58,11 +60,11 @@ export default async function smoke(data: RunData): Promise<void> {
   }
 
   const seed = iterationSeed();
-  const record = { store, key: iterationKey(data.runId, 'save'), seed };
-  const other = { store, key: iterationKey(data.runId, 'save2'), seed: iterationSeed(1) };
+  const record = { store, key: recordKeyFor(data, 'save', store), seed };
+  const other = { store, key: recordKeyFor(data, 'save2', store), seed: iterationSeed(1) };
   if (!createRecord(record) || !createRecord(other)) return;
   readRecord(record, 0, { skipCache: true });
-  readRecordBatch([record, other], iterationKey(data.runId, 'missing'));
+  readRecordBatch([record, other], unwrittenKey(data.runId, 'missing'));
   runQuery('owner', { ...data, seeds: [record, other] }, record);
   updateRecord(record, 1);
   readRecord(record, 1);
@@ -84,7 +86,8 @@ export default async function smoke(data: RunData): Promise<void> {
     for (const op of CHUNK_OPS) skip(op);
   }
 
-  atomicSequence(store, iterationKey(data.runId, 'atomic'));
+  // Over HTTP atomicSequence only counts the atomics as skipped, and writes nothing a marker would name.
+  atomicSequence(store, transport.offers('AtomicAddInt') ? recordKeyFor(data, 'atomic', store) : '');
 
   deleteRecord(record);
   deleteRecord(other);

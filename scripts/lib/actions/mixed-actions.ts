@@ -9,7 +9,8 @@ import { oneReadIn, verifiedRead } from '../transport/grpc-client.js';
 import { config } from '../config/runtime.js';
 import { transport } from '../transport/transport.js';
 import { NO_DIFFERENCES } from '../model/records.js';
-import { iterationKey } from '../run/keys.js';
+import { unwrittenKey } from '../run/keys.js';
+import { recordKeyFor } from '../lifecycle/vu-keys.js';
 import { iterationSeed } from '../run/vu-seed.js';
 import { makePayload, type Payload } from '../model/payloads.js';
 import { pick, pickSome } from '../run/random.js';
@@ -44,7 +45,8 @@ const pingEchoes = transport.offers('Ping')
   : undefined;
 
 function createOwn(context: ActionContext): OwnRecord | undefined {
-  const own: OwnRecord = { store: pick(context.data.stores), key: iterationKey(context.data.runId, 'own'), seed: iterationSeed(), version: 0, hasBlob: false };
+  const store = pick(context.data.stores);
+  const own: OwnRecord = { store, key: recordKeyFor(context.data, 'own', store), seed: iterationSeed(), version: 0, hasBlob: false };
   if (!createRecord(own)) return undefined;
   const evicted = remember(own);
   if (evicted) dropRecord(evicted);
@@ -72,7 +74,7 @@ const ALL_ACTIONS: ActionTable = {
     readSeed(pick(data.seeds));
   },
   GetRecords: ({ data }) => {
-    readRecordBatch(pickSome(data.seeds, 4), iterationKey(data.runId, 'missing'));
+    readRecordBatch(pickSome(data.seeds, 4), unwrittenKey(data.runId, 'missing'));
   },
   QueryRecords: ({ data }) => runQuery(pick(MIXED_QUERIES), data, pick(data.seeds)),
   GetBlob: async ({ data, payloads }) => {

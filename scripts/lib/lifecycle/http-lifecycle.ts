@@ -8,10 +8,9 @@ import { createStore } from '../flows/stores.js';
 import { createRecord } from '../flows/records.js';
 import { uploadBlob } from '../flows/blobs.js';
 import type { RunData } from '../run/run-data.js';
-import { createRunLayout, runManifestOf, stopSetup, type LayoutWriter } from './run-layout.js';
+import { createRunLayout, stopSetup, type LayoutWriter } from './run-layout.js';
 import { preflight } from '../preflight/preflight.js';
-import { manifestStoreKey } from '../run/keys.js';
-import { removeRunData, reportKeptData, reportTeardown } from './cleanup-run.js';
+import { removeRunData, reportKeptData, reportTeardown } from './teardown.js';
 
 const HTTP_WRITER: LayoutWriter = {
   endpoint: config.httpUrl,
@@ -21,10 +20,11 @@ const HTTP_WRITER: LayoutWriter = {
   uploadBlob: (ref, payload) => uploadBlob(ref, payload),
 };
 
-export async function setupHttpRun(needs: { seeds?: boolean; blobs?: boolean }): Promise<RunData> {
+export async function setupHttpRun(needs: { seeds: boolean; blobs: boolean }): Promise<RunData> {
   preflight();
   try {
-    return { ...(await createRunLayout(HTTP_WRITER, needs)), chunked: [], counters: [] };
+    // The REST API holds no chunked blobs or typed counters: the manifest records that none were made.
+    return { ...(await createRunLayout(HTTP_WRITER, { ...needs, chunked: false, counters: false })), chunked: [], counters: [] };
   } catch (error) {
     return stopSetup(error);
   }
@@ -36,6 +36,5 @@ export function teardownHttpRun(data: RunData | undefined): void {
     reportKeptData(data.runId, data.stores);
     return;
   }
-  const tally = removeRunData(runManifestOf(data.runId, data.stores), manifestStoreKey(data.runId));
-  reportTeardown(data.runId, tally);
+  reportTeardown(data.runId, removeRunData(data));
 }

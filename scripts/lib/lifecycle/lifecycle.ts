@@ -13,11 +13,10 @@ import { uploadBlob, uploadChunked } from '../flows/blobs.js';
 import { counterProperties } from '../flows/atomic.js';
 import { makePayload } from '../model/payloads.js';
 import { CHUNK_BYTES, CHUNKED_UPLOAD_CHUNKS, COLD_COUNTERS, type BlobRecord, type RunData, type SeedRecord } from '../run/run-data.js';
-import { createRunLayout, runManifestOf, stopSetup, type LayoutWriter } from './run-layout.js';
+import { createRunLayout, stopSetup, type LayoutWriter } from './run-layout.js';
 import { preflight } from '../preflight/preflight.js';
-import { manifestStoreKey } from '../run/keys.js';
 import { chunkedKeyOf, countersKeyOf } from '../run/cleanup-keys.js';
-import { removeRunData, reportKeptData, reportTeardown } from './cleanup-run.js';
+import { removeRunData, reportKeptData, reportTeardown } from './teardown.js';
 import type { SetupNeeds } from '../run/setup-needs.js';
 
 const LIFECYCLE_RETRIES = 5;
@@ -30,7 +29,7 @@ const GRPC_WRITER: LayoutWriter = {
 };
 
 /** Stops the test with one line when the target cannot serve it or the stores every iteration uses cannot be made. */
-export async function setupRun(needs: SetupNeeds): Promise<RunData> {
+export async function setupRun(needs: Required<SetupNeeds>): Promise<RunData> {
   preflight();
   retryUnavailable(LIFECYCLE_RETRIES);
   try {
@@ -67,7 +66,7 @@ export function teardownRun(data: RunData | undefined): void {
     return;
   }
   retryUnavailable(LIFECYCLE_RETRIES);
-  const tally = removeRunData(runManifestOf(data.runId, data.stores), manifestStoreKey(data.runId));
+  const tally = removeRunData(data);
   retryUnavailable(0);
   reportTeardown(data.runId, tally);
 }

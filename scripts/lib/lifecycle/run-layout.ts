@@ -9,9 +9,10 @@ import { config } from '../config/runtime.js';
 import { manifestStoreKey, randomRunId, seedKey, segmentLabel, storeKey } from '../run/keys.js';
 import { setupBlobKeyOf } from '../run/cleanup-keys.js';
 import { manifestName, type RunManifest } from '../run/cleanup-plan.js';
-import { cleanupCommandFor } from './cleanup-run.js';
+import { cleanupCommandFor } from './cleanup-command.js';
 import { makePayload, sizeLabel, type Payload } from '../model/payloads.js';
 import type { BlobRecord, RunData, SeedRecord } from '../run/run-data.js';
+import type { SetupNeeds } from '../run/setup-needs.js';
 
 // Seeds of different stores must differ so their content (owner, tags, properties) differs too.
 const SEEDS_PER_STORE = 1_000_000;
@@ -34,9 +35,8 @@ function maxVusOfTest(): number {
   return Math.max(1, total);
 }
 
-/** Throws (an Error whose message is one line for the user) when the run cannot start: the stores every iteration uses must exist. */
-/** The bounded parameters of this run, as its manifest store records them (teardown derives the run's keys from them too). */
-export function runManifestOf(runId: string, stores: readonly string[]): RunManifest {
+/** The bounded parameters of this run, as its manifest store records them. */
+export function runManifestOf(runId: string, stores: readonly string[], needs: Required<SetupNeeds>): RunManifest {
   return {
     runId,
     segment: segmentLabel(),
@@ -45,13 +45,20 @@ export function runManifestOf(runId: string, stores: readonly string[]): RunMani
     // VUs name blob records by these labels too (blobs scenario), whether or not setup() makes blobs.
     blobLabels: config.blobSizes.map(sizeLabel),
     maxVus: maxVusOfTest(),
+    needs,
   };
 }
 
-export async function createRunLayout(writer: LayoutWriter, needs: { seeds?: boolean; blobs?: boolean }): Promise<RunLayout> {
+/**
+ * Makes the manifest store, the run's stores and, of `needs`, the seeds and blob records
+ * (the transport's setup makes the rest; the manifest records all of `needs` first).
+ * Throws (an Error whose message is one line for the user) when the run cannot start:
+ * the stores every iteration uses must exist.
+ */
+export async function createRunLayout(writer: LayoutWriter, needs: Required<SetupNeeds>): Promise<RunLayout> {
   const runId = config.runId ?? randomRunId();
   const storeKeys = templates.stores.map((template) => storeKey(runId, template.name));
-  const manifest = manifestName(runManifestOf(runId, storeKeys));
+  const manifest = manifestName(runManifestOf(runId, storeKeys, needs));
   if (!writer.createStore(manifestStoreKey(runId), manifest, [])) {
     throw new Error(`setup: cannot create store ${manifestStoreKey(runId)} at ${writer.endpoint}; see the errors above`);
   }

@@ -18,7 +18,7 @@ export const KEY_ROLE_SLOTS = {
   cached: 2,
   atomic: 2,
   chunked: 2,
-  /** stores made and deleted within one iteration (smoke takes two keys per pass: key and name) */
+  /** stores made and deleted within one iteration */
   store: 4,
   /** the key a batch read asks for and never finds: never created */
   missing: 1,
@@ -33,6 +33,11 @@ export type KeyRole = FixedKeyRole | `blob-${string}`;
 /** Roles whose keys are stores, and roles whose keys are never written. */
 const STORE_ROLES: readonly KeyRole[] = ['store'];
 const UNWRITTEN_ROLES: readonly KeyRole[] = ['missing'];
+
+/** Whether a role's keys are stores (the others are records, each in one of the run's stores). */
+export function isStoreRole(role: KeyRole): boolean {
+  return STORE_ROLES.includes(role);
+}
 
 export function roleSlots(role: KeyRole): number {
   return role.startsWith('blob-') ? BLOB_ROLE_SLOTS : KEY_ROLE_SLOTS[role as FixedKeyRole];
@@ -70,6 +75,11 @@ export function countersKeyOf(store: string): string {
 /** A key a VU makes during iterations: VU id within the instance, role and slot. */
 export function vuKeyOf(runId: string, segment: string, vu: number, role: KeyRole, slot: number): string {
   return `${runId}-${segment}-v${vu}-${role}-${slot}`;
+}
+
+/** The record (in the manifest store) where VU `vu` names the keys it writes before writing them (markers.ts). */
+export function markerKeyOf(runId: string, segment: string, vu: number): string {
+  return `${runId}-${segment}-v${vu}-marker`;
 }
 
 /** Every role a VU may write: the fixed ones and one per blob size class. */

@@ -1,7 +1,8 @@
 // What a run may have left, from its run id and segment alone: setup() records
 // the run's bounded parameters in the name of a manifest store
 // (`<run>-<segment>-manifest`), and every key of the run follows from those
-// (cleanup-keys.ts). Also the exact command that removes a run's data. Pure.
+// (cleanup-keys.ts); the keys the VUs wrote are named in their markers, records
+// of that store (markers.ts). Also the exact command that removes a run's data. Pure.
 import {
   chunkedKeyOf,
   countersKeyOf,
@@ -11,6 +12,7 @@ import {
   vuRecordKeys,
   vuStoreKeys,
 } from './cleanup-keys.js';
+import type { SetupNeeds } from './setup-needs.js';
 
 export interface RunManifest {
   readonly runId: string;
@@ -22,7 +24,15 @@ export interface RunManifest {
   readonly blobLabels: readonly string[];
   /** the most VUs the test may run per instance (the sum of its scenarios' maxVUs) */
   readonly maxVus: number;
+  /** the parts of the run layout setup() makes (it records them before making any) */
+  readonly needs: Required<SetupNeeds>;
 }
+
+/** What the keys of a run follow from: its id, segment, stores and blob size classes. */
+export type RunKeys = Pick<RunManifest, 'runId' | 'segment' | 'stores' | 'blobLabels'>;
+
+/** Every part of the run layout: what a cleanup without a manifest must assume was made. */
+export const ALL_SETUP_PARTS: Required<SetupNeeds> = { seeds: true, blobs: true, chunked: true, counters: true };
 
 export interface RecordRef {
   readonly store: string;
@@ -30,7 +40,8 @@ export interface RecordRef {
 }
 
 // Bumped when the key layout changes, so a cleanup never guesses at an older run's keys.
-const MANIFEST_PREFIX = 'open-saves-loadkit run manifest v1 ';
+// v2: the VUs mark the keys they write (markers.ts), and setup's parts are recorded.
+const MANIFEST_PREFIX = 'open-saves-loadkit run manifest v2 ';
 
 export function manifestName(manifest: RunManifest): string {
   return MANIFEST_PREFIX + JSON.stringify(manifest);
@@ -48,6 +59,8 @@ export function parseManifest(name: string): RunManifest | undefined {
   const candidate = parsed as Partial<RunManifest> | null;
   const strings = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');
   const count = (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+  const needs = candidate?.needs as Record<string, unknown> | null | undefined;
+  const parts = typeof needs === 'object' && needs !== null && Object.keys(ALL_SETUP_PARTS).every((part) => typeof needs[part] === 'boolean');
   const valid =
     candidate !== null &&
     typeof candidate === 'object' &&
@@ -56,7 +69,8 @@ export function parseManifest(name: string): RunManifest | undefined {
     strings(candidate.stores) &&
     strings(candidate.blobLabels) &&
     count(candidate.recordsPerStore) &&
-    count(candidate.maxVus);
+    count(candidate.maxVus) &&
+    parts;
   return valid ? (candidate as RunManifest) : undefined;
 }
 
@@ -64,17 +78,18 @@ export function manifestStoreOf(manifest: Pick<RunManifest, 'runId' | 'segment'>
   return manifestStoreKeyOf(manifest.runId, manifest.segment);
 }
 
-/** Every record setup() may have made: seeds, blob records, the chunked record, counters. */
+/** Every record setup() may have made of the parts it recorded: seeds, blob records, the chunked record, counters. */
 export function setupRecords(manifest: RunManifest): RecordRef[] {
+  const { needs } = manifest;
   const refs: RecordRef[] = [];
   for (const store of manifest.stores) {
-    for (let i = 0; i < manifest.recordsPerStore; i++) refs.push({ store, key: seedKeyOf(store, i) });
-    refs.push({ store, key: countersKeyOf(store) });
+    if (needs.seeds) for (let i = 0; i < manifest.recordsPerStore; i++) refs.push({ store, key: seedKeyOf(store, i) });
+    if (needs.counters) refs.push({ store, key: countersKeyOf(store) });
   }
   const first = manifest.stores[0];
   if (first !== undefined) {
-    for (const label of manifest.blobLabels) refs.push({ store: first, key: setupBlobKeyOf(first, label) });
-    refs.push({ store: first, key: chunkedKeyOf(first) });
+    if (needs.blobs) for (const label of manifest.blobLabels) refs.push({ store: first, key: setupBlobKeyOf(first, label) });
+    if (needs.chunked) refs.push({ store: first, key: chunkedKeyOf(first) });
   }
   return refs;
 }
@@ -90,7 +105,7 @@ export function vuStores(manifest: RunManifest, vu: number): string[] {
   return vuStoreKeys(manifest.runId, manifest.segment, vu);
 }
 
-/** How many records and stores a cleanup of this manifest looks for. */
+/** How many records and stores a cleanup of this manifest looks for when it probes every VU's keys (no markers). */
 export function candidateCount(manifest: RunManifest): { records: number; stores: number } {
   const perVu = vuRecords(manifest, 1).length;
   return { records: setupRecords(manifest).length + perVu * manifest.maxVus, stores: manifest.stores.length + 1 + vuStores(manifest, 1).length * manifest.maxVus };

@@ -47,26 +47,44 @@ const nextSlots = new Map<KeyRole, number>();
 // k6 builds exec.vu anew on every read; a VU's id never changes.
 let vuId: number | undefined;
 
+/** A key a VU takes for what it makes now, with its slot in the role's ring. */
+export interface IterationSlot {
+  readonly key: string;
+  readonly slot: number;
+}
+
 /**
  * A key for a record (or store) this VU makes now; `role` tells what it is for.
  * Slots are taken in turn, skipping any whose record the VU still owns, so a
- * key is reused only after the record that had it was deleted.
+ * key is reused only after the record that had it was deleted. Keys the VU writes
+ * are taken through lifecycle/vu-keys.ts, which names them in the VU's marker first.
  */
-export function iterationKey(runId: string, role: KeyRole): string {
+export function iterationSlot(runId: string, role: KeyRole): IterationSlot {
   const slots = roleSlots(role);
   const vu = (vuId ??= exec.vu.idInInstance);
   let slot = nextSlots.get(role) ?? 0;
   for (let tried = 0; tried < slots; tried++) {
-    const key = vuKeyOf(runId, segmentLabel(), vu, role, slot);
+    const taken = slot;
+    const key = vuKeyOf(runId, segmentLabel(), vu, role, taken);
     slot = (slot + 1) % slots;
     if (!ownsKey(key)) {
       nextSlots.set(role, slot);
-      return key;
+      return { key, slot: taken };
     }
   }
   // A kit defect, not a user error: vu-state.ts keeps more records than KEY_ROLE_SLOTS allows.
   exec.test.abort(`keys: all ${slots} slots of role ${role} are owned by VU ${vu}; raise KEY_ROLE_SLOTS.${role} in scripts/lib/run/cleanup-keys.ts`);
   throw new Error('unreachable');
+}
+
+/** A key of a role never written (the key a batch read asks for and never finds): no marker names it. */
+export function unwrittenKey(runId: string, role: 'missing'): string {
+  return iterationSlot(runId, role).key;
+}
+
+/** This VU's id within the instance, as its keys carry it. */
+export function keyVu(): number {
+  return (vuId ??= exec.vu.idInInstance);
 }
 
 /** The key of the n-th record that setup() seeds in a store. */

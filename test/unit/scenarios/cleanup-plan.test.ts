@@ -12,6 +12,7 @@ const MANIFEST: RunManifest = {
   recordsPerStore: 3,
   blobLabels: ['1KB', '10MB'],
   maxVus: 4,
+  needs: { seeds: true, blobs: true, chunked: true, counters: true },
 };
 
 describe('the manifest in a store name', () => {
@@ -19,6 +20,9 @@ describe('the manifest in a store name', () => {
     expect(parseManifest(manifestName(MANIFEST))).toEqual(MANIFEST);
     expect(parseManifest('saves r1-all-saves')).toBeUndefined();
     expect(parseManifest(manifestName(MANIFEST).replace('"maxVus":4', '"maxVus":"4"'))).toBeUndefined();
+    // An older kit's manifest (v1, no markers, no parts) is not guessed at.
+    expect(parseManifest(manifestName(MANIFEST).replace(' v2 ', ' v1 '))).toBeUndefined();
+    expect(parseManifest(manifestName(MANIFEST).replace('"chunked":true', '"chunked":1'))).toBeUndefined();
   });
 });
 
@@ -35,6 +39,13 @@ describe('the keys a cleanup looks up', () => {
       ]),
     );
     expect(keys).not.toContain('r1-0-1_2-saves/r1-0-1_2-saves-seed-3');
+  });
+
+  it('hold only the parts setup() recorded it made', () => {
+    const seedsOnly = setupRecords({ ...MANIFEST, needs: { seeds: true, blobs: false, chunked: false, counters: false } }).map((ref) => ref.key);
+    expect(seedsOnly).toHaveLength(2 * 3);
+    expect(seedsOnly.every((key) => key.includes('-seed-'))).toBe(true);
+    expect(setupRecords({ ...MANIFEST, needs: { seeds: false, blobs: false, chunked: false, counters: false } })).toEqual([]);
   });
 
   it('hold every slot of every role a VU writes, in every store, and never the unwritten key', () => {

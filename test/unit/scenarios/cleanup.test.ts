@@ -1,10 +1,11 @@
 // dist/cleanup.js removes what a run left behind, from RUN_ID alone: a run
-// killed mid-run (SIGKILL, so no teardown) over gRPC and over HTTP, a run kept
+// killed mid-run (SIGKILL, so no teardown) over gRPC and over HTTP, found by the
+// keys its VUs marked, or with the markers gone by the full probe; a run kept
 // with KEEP_DATA=true (by the very command it printed); it exits 0 only when
 // nothing of the run is left, and 99 when something is; run twice over gRPC it finds
-// nothing the second time. Also: a clean HTTP run
-// leaves no blob bytes behind, orphaned ones included, and a teardown over HTTP
-// against lagging reads and first-page lists leaves nothing and counts each record once.
+// nothing the second time. Also: a clean HTTP run leaves no blob bytes behind,
+// orphaned ones included, nor metadata items, and a teardown over HTTP against
+// lagging reads and first-page lists leaves nothing and counts each record once.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { K6_BINARY, LATENCY_NOT_JUDGED, runK6, type K6Run } from '../../helpers/k6.js';
 import { REPO_ROOT, startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
 import { bundleScenarios, K6_TEST_ARGS, type Bundles } from './bundles.js';
-import { fetchMetrics, sample, sumWhere } from './emulator-metrics.js';
+import { fetchMetrics, leftOnEmulator, NOTHING_LEFT, sumWhere, type LeftOnEmulator } from './emulator-metrics.js';
 import { count, readSummary } from './summary-file.js';
 
 let bundles: Bundles;
@@ -33,21 +34,22 @@ const WAIT_FOR_DATA_MS = 40_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Left {
-  stores: number;
-  records: number;
-  blobBytes: number;
-  orphanedBlobBytes: number;
+type Left = LeftOnEmulator;
+
+function whatIsLeft(target: EmulatorProcess): Promise<Left> {
+  return leftOnEmulator(target.httpUrl);
 }
 
-async function whatIsLeft(target: EmulatorProcess): Promise<Left> {
+const CREATED_RECORDS = { route: 'POST /api/stores/{store_id}/records', status: '201' };
+
+/** HTTP requests the emulator answered, and the stores, records and blob uploads it made. */
+async function httpCounts(target: EmulatorProcess): Promise<{ requests: number; created: number }> {
   const metrics = await fetchMetrics(target.httpUrl);
-  return {
-    stores: sample(metrics, 'opensaves_stores') ?? -1,
-    records: sample(metrics, 'opensaves_records') ?? -1,
-    blobBytes: sample(metrics, 'opensaves_blob_bytes') ?? -1,
-    orphanedBlobBytes: sample(metrics, 'opensaves_orphaned_blob_bytes') ?? -1,
-  };
+  const created =
+    sumWhere(metrics, 'opensaves_http_requests_total', { route: 'POST /api/stores', status: '201' }) +
+    sumWhere(metrics, 'opensaves_http_requests_total', CREATED_RECORDS) +
+    sumWhere(metrics, 'opensaves_http_requests_total', { route: 'PUT /api/stores/{store_id}/records/{record_id}/blobs/{blob_key}', status: '200' });
+  return { requests: sumWhere(metrics, 'opensaves_http_requests_total', {}), created };
 }
 
 /** Starts the mixed scenario in the background. */
@@ -120,17 +122,38 @@ describe('dist/cleanup.js after a run killed with SIGKILL', () => {
     expect(sumWhere(metrics, 'opensaves_rpc_total', { method: 'GetRecords' })).toBeGreaterThan(0);
   });
 
-  it('removes every store, record and blob of the run over HTTP, blobs before their records', async () => {
+  it('removes every store, record, blob and metadata item of the run over HTTP, looking up only what the markers name', async () => {
     emulator = await startEmulatorProcess();
     const env = { TRANSPORT: 'http', OPEN_SAVES_HTTP_URL: emulator.httpUrl, RUN_ID: 'killed-http' };
     const before = await killMidRun(emulator, env);
     expect(before.stores).toBe(3);
+    const made = await httpCounts(emulator);
 
     const run = await cleanup(env);
 
     expectNothingLeftReported(run, 'killed-http');
     expect(run.stdout).toMatch(/deleted 3 stores, \d+ records, \d+ blobs/);
-    expect(await whatIsLeft(emulator)).toEqual({ stores: 0, records: 0, blobBytes: 0, orphanedBlobBytes: 0 });
+    expect(run.stderr).toMatch(/as its manifest records: looking up the \d+ record and \d+ store keys the markers of [1-9]\d* VUs name/);
+    expect(await whatIsLeft(emulator)).toEqual(NOTHING_LEFT);
+    // In proportion to what the run made: at most two requests per store, record and blob, and a few per store.
+    const requests = (await httpCounts(emulator)).requests - made.requests;
+    expect(requests, run.stderr).toBeLessThanOrEqual(2 * made.created + 50);
+  });
+
+  it('still removes everything with the markers gone, by the full probe, and says so', async () => {
+    emulator = await startEmulatorProcess();
+    const env = { TRANSPORT: 'http', OPEN_SAVES_HTTP_URL: emulator.httpUrl, RUN_ID: 'unmarked' };
+    await killMidRun(emulator, env);
+    // The manifest store goes, and the port's store delete takes the markers in it along.
+    const removed = await fetch(`${emulator.httpUrl}/api/stores/unmarked-all-manifest`, { method: 'DELETE' });
+    expect(removed.status).toBe(204);
+
+    const run = await cleanup(env);
+
+    expectNothingLeftReported(run, 'unmarked');
+    expect(run.stderr).toMatch(/no manifest store unmarked-all-manifest, so no markers of the keys the VUs wrote either: the full probe, looking up \d+ record and \d+ store keys, every key 10 VUs can make/);
+    expect(run.stdout).toMatch(/deleted 2 stores, \d+ records, \d+ blobs/);
+    expect(await whatIsLeft(emulator)).toEqual(NOTHING_LEFT);
   });
 
   it('finds nothing the second time, and still exits 0', async () => {
@@ -247,7 +270,7 @@ describe('a run with KEEP_DATA=true', () => {
     const run = await cleanup(env);
 
     expectNothingLeftReported(run, 'kept');
-    expect(await whatIsLeft(emulator)).toEqual({ stores: 0, records: 0, blobBytes: 0, orphanedBlobBytes: 0 });
+    expect(await whatIsLeft(emulator)).toEqual(NOTHING_LEFT);
   });
 });
 
@@ -267,9 +290,9 @@ describe('a clean run over HTTP with KEEP_DATA=false', () => {
 
     // Assert
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    expect(count(readSummary(join(bundles.root, 'clean.json')), 'http_req_duration{op:DeleteRecord}')).toBeGreaterThan(5);
+    expect(count(readSummary(join(bundles.root, 'clean.json')), 'http_req_duration{op:DeleteRecord,scenario:main}')).toBeGreaterThan(5);
     expect(run.stderr).toMatch(/teardown: deleted 3 stores, \d+ records, \d+ blobs/);
-    expect(await whatIsLeft(emulator)).toEqual({ stores: 0, records: 0, blobBytes: 0, orphanedBlobBytes: 0 });
+    expect(await whatIsLeft(emulator)).toEqual(NOTHING_LEFT);
   });
 });
 
@@ -289,11 +312,11 @@ describe('a teardown over HTTP against lagging reads and first-page lists', () =
     // Assert
     const output = run.stdout + run.stderr;
     expect(run.exitCode, output).toBe(0);
-    expect(await whatIsLeft(emulator)).toEqual({ stores: 0, records: 0, blobBytes: 0, orphanedBlobBytes: 0 });
+    expect(await whatIsLeft(emulator)).toEqual(NOTHING_LEFT);
     // 3 stores: the 2 templates' and the manifest.
     const deleted = Number(/teardown: deleted 3 stores, (\d+) records/.exec(run.stderr)?.[1]);
     // At least setup's seeds; at most every record the run created (a list re-read under lag counted deleted ones again).
     expect(deleted, output).toBeGreaterThanOrEqual(60);
-    expect(deleted, output).toBeLessThanOrEqual(count(readSummary(summaryPath), 'http_req_duration{op:CreateRecord}'));
+    expect(deleted, output).toBeLessThanOrEqual(sumWhere(await fetchMetrics(emulator.httpUrl), 'opensaves_http_requests_total', CREATED_RECORDS));
   });
 });

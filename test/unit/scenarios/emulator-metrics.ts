@@ -24,3 +24,27 @@ export function sumWhere(metrics: string, name: string, labels: Record<string, s
   }
   return total;
 }
+
+/** What a run can leave on the emulator, for the scenario tests that expect nothing to be left. */
+export interface LeftOnEmulator {
+  stores: number;
+  records: number;
+  /** blob bytes, the orphans a record delete leaves on the port's S3 included */
+  blobBytes: number;
+  orphanedBlobBytes: number;
+  /** items of the HTTP API's metadata table: the port's store_info and store_stats included */
+  metadataItems: number;
+}
+
+export const NOTHING_LEFT: LeftOnEmulator = { stores: 0, records: 0, blobBytes: 0, orphanedBlobBytes: 0, metadataItems: 0 };
+
+export async function leftOnEmulator(httpUrl: string): Promise<LeftOnEmulator> {
+  const metrics = await fetchMetrics(httpUrl);
+  return {
+    stores: sample(metrics, 'opensaves_stores') ?? -1,
+    records: sample(metrics, 'opensaves_records') ?? -1,
+    blobBytes: sample(metrics, 'opensaves_blob_bytes') ?? -1,
+    orphanedBlobBytes: sample(metrics, 'opensaves_orphaned_blob_bytes') ?? -1,
+    metadataItems: sample(metrics, 'opensaves_metadata_items') ?? -1,
+  };
+}

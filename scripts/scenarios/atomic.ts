@@ -2,8 +2,9 @@
 // atomic RPC and check each reported value (cold keys, no contention); odd
 // iterations hit shared counters, the hot one that every VU increments and
 // spread-out cold ones, where ABORTED is contention, reported as its own rate.
-// The AWS port has no atomic routes: over HTTP the scenario says so once at
-// start and runs nothing (one iteration that makes no call), and exits 0.
+// The AWS port has no atomic routes: over HTTP the scenario probes the target
+// as every scenario does (preflight), then says so once and runs nothing (one
+// iteration that makes no call), and exits 0.
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import { config } from '../lib/config/runtime.js';
@@ -16,6 +17,7 @@ import { transport } from '../lib/transport/transport.js';
 import { atomicSequence, contend } from '../lib/flows/atomic.js';
 import { COLD_COUNTERS, HOT_COUNTER, type RunData } from '../lib/run/run-data.js';
 import { ATOMIC_RPCS } from '../lib/config/constants.js';
+import { preflight } from '../lib/preflight/preflight.js';
 
 const ATOMICS_OFFERED = ATOMIC_RPCS.every((op) => transport.offers(op));
 const NOTHING_TO_RUN = `TRANSPORT=${config.transport}: the AWS port has no atomic routes (${ATOMIC_RPCS.join(', ')}); the atomic scenario runs nothing over it`;
@@ -34,6 +36,8 @@ const EMPTY_RUN: RunData = { runId: '', stores: [], storeNames: [], seeds: [], b
 
 export function setup(): Promise<RunData> {
   if (!ATOMICS_OFFERED) {
+    // A target that cannot serve a run stops it here (exit 108), as in every other scenario.
+    preflight();
     console.warn(NOTHING_TO_RUN);
     return Promise.resolve(EMPTY_RUN);
   }

@@ -1,9 +1,10 @@
 // Every scenario over TRANSPORT=http with the real k6 against the local emulator's
 // AWS port API: against a plain emulator each passes every check over REST alone,
-// says once what the port lacks and leaves nothing behind; atomic says the port
-// has no atomic routes and runs nothing; under the port's eventual consistency
-// and first-page lists each still passes, counting the stale reads it retried, and
-// still leaves nothing behind;
+// says once what the port lacks and leaves nothing behind (no store, record, blob
+// byte or metadata item); atomic probes the target, says the port has no atomic
+// routes and runs nothing; under the port's eventual consistency and first-page
+// lists each still passes, counting the stale reads it retried, and still leaves
+// nothing behind;
 // a WAF rate rule is recognised, counted apart from errors and explained once.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { LATENCY_NOT_JUDGED, runK6 } from '../../helpers/k6.js';
 import { startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
 import { bundleScenarios, K6_TEST_ARGS, type Bundles } from './bundles.js';
 import { count, readSummary, type SummaryFile } from './summary-file.js';
-import { fetchMetrics, sample, sumWhere } from './emulator-metrics.js';
+import { fetchMetrics, leftOnEmulator, NOTHING_LEFT, sumWhere } from './emulator-metrics.js';
 
 // Short and low-rate: each run takes a few seconds on a shared two-core machine.
 export const HTTP_SCENARIOS: { name: string; env: Record<string, string> }[] = [
@@ -24,11 +25,11 @@ export const HTTP_SCENARIOS: { name: string; env: Record<string, string> }[] = [
   { name: 'capacity', env: { STAGES: '[{"duration":"1s","target":3},{"duration":"1s","target":5}]', BLOB_SIZES: '1KB' } },
 ];
 
-/** Requests k6 made per operation, by its op tag on the duration metric of a transport. */
+/** The operations the workload called, by the op tag on the duration metric of a transport (its per-operation sub-metrics). */
 export function opsIn(summary: SummaryFile, metric: 'http_req_duration' | 'grpc_req_duration'): string[] {
   return Object.keys(summary.metrics)
-    .map((name) => new RegExp(`^${metric}\\{op:(\\w+)\\}$`).exec(name)?.[1])
-    .filter((op): op is string => op !== undefined && count(summary, `${metric}{op:${op}}`) > 0);
+    .map((name) => new RegExp(`^${metric}\\{op:(\\w+),scenario:main\\}$`).exec(name)?.[1])
+    .filter((op): op is string => op !== undefined && count(summary, `${metric}{op:${op},scenario:main}`) > 0);
 }
 
 let bundles: Bundles;
@@ -74,13 +75,9 @@ describe('each scenario over TRANSPORT=http against a plain emulator', () => {
     expect(opsIn(summary, 'http_req_duration').filter((op) => ['Ping', 'GetRecords', 'AtomicInc', 'UploadChunk'].includes(op))).toEqual([]);
     // What the port lacks is said at most once (not per iteration), and counted where the scenario would call it.
     expect((run.stderr.match(/the AWS port has no /g) ?? []).length).toBeLessThanOrEqual(1);
-    const metrics = await fetchMetrics(emulator.httpUrl);
-    expect(sumWhere(metrics, 'opensaves_rpc_total', {})).toBe(rpcsBefore);
-    expect(sample(metrics, 'opensaves_stores'), run.stdout + run.stderr).toBe(0);
-    expect(sample(metrics, 'opensaves_records'), run.stdout + run.stderr).toBe(0);
-    // Blob bytes include the orphans a record delete leaves on the port's S3.
-    expect(sample(metrics, 'opensaves_blob_bytes'), run.stdout + run.stderr).toBe(0);
-    expect(sample(metrics, 'opensaves_orphaned_blob_bytes'), run.stdout + run.stderr).toBe(0);
+    expect(sumWhere(await fetchMetrics(emulator.httpUrl), 'opensaves_rpc_total', {})).toBe(rpcsBefore);
+    // Blob bytes include the orphans a record delete leaves on the port's S3; metadata items the store_stats its store delete leaves.
+    expect(await leftOnEmulator(emulator.httpUrl), run.stdout + run.stderr).toEqual(NOTHING_LEFT);
   });
 
   it('smoke counts each operation the port lacks as skipped and names it in the summary', async () => {
@@ -104,7 +101,7 @@ describe('each scenario over TRANSPORT=http against a plain emulator', () => {
     expect(run.stdout).toContain('operations the transport lacks, skipped: ');
   });
 
-  it('atomic says once that the port has no atomic routes, makes no call and exits 0', async () => {
+  it('atomic probes the target, says once that the port has no atomic routes, makes no other call and exits 0', async () => {
     // Arrange
     const summaryPath = join(bundles.root, 'http-atomic.json');
     const rpcsBefore = sumWhere(await fetchMetrics(emulator.httpUrl), 'opensaves_rpc_total', {});
@@ -123,6 +120,8 @@ describe('each scenario over TRANSPORT=http against a plain emulator', () => {
     expect(summary.notes).toEqual(['nothing run: the AWS port has no atomic routes']);
     expect(run.stdout).toContain('RESULT: no thresholds were evaluated');
     expect(count(summary, 'iterations')).toBe(1);
+    // The preflight's two requests (GET /health and one store read), as every scenario makes them; no operation's.
+    expect(count(summary, 'http_reqs')).toBe(2);
     expect(opsIn(summary, 'http_req_duration')).toEqual([]);
     expect(count(summary, 'grpc_req_duration')).toBe(0);
     expect(count(summary, 'checks')).toBe(0);
@@ -166,12 +165,7 @@ describe('each scenario over TRANSPORT=http against eventually consistent reads 
       expect(run.stdout).toMatch(/stale reads \(an older state, read again within READ_RETRY_BUDGET_MS\): [1-9]/);
     }
     // Teardown finds the run's data by its keys, not by lagged first-page lists, so nothing stays.
-    const metrics = await fetchMetrics(emulator.httpUrl);
-    expect(sample(metrics, 'opensaves_stores'), run.stdout + run.stderr).toBe(0);
-    expect(sample(metrics, 'opensaves_records'), run.stdout + run.stderr).toBe(0);
-    // Blob bytes include the orphans a record delete leaves on the port's S3.
-    expect(sample(metrics, 'opensaves_blob_bytes'), run.stdout + run.stderr).toBe(0);
-    expect(sample(metrics, 'opensaves_orphaned_blob_bytes'), run.stdout + run.stderr).toBe(0);
+    expect(await leftOnEmulator(emulator.httpUrl), run.stdout + run.stderr).toEqual(NOTHING_LEFT);
   });
 });
 
@@ -213,7 +207,7 @@ describe("a run against CloudFront's WAF rate rule", () => {
     expect(blocked).toBeLessThanOrEqual(sumWhere(await fetchMetrics(emulator.httpUrl), 'opensaves_waf_blocked_requests_total', {}));
     // Every 403 was the WAF's: none is an API error.
     expect(count(summary, 'opensaves_errors')).toBe(0);
-    expect(summary.metrics.opensaves_waf_blocked?.thresholds?.['count==0']?.ok).toBe(false);
+    expect(summary.metrics['opensaves_waf_blocked{scenario:main}']?.thresholds?.['count==0']?.ok).toBe(false);
     const output = run.stdout + run.stderr;
     expect(output.match(/CloudFront's WAF in front of 127\.0\.0\.1:\d+ blocked this runner's address/g)).toHaveLength(1);
     expect(run.stdout).toContain(`${blocked} requests answered 403`);

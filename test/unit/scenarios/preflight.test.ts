@@ -178,6 +178,20 @@ describe('the preflight over HTTP', () => {
   });
 });
 
+describe('the atomic scenario over HTTP, which has nothing to run on the AWS port', () => {
+  it('runs the same preflight first: against a closed port it stops with exit 108, not 0', async () => {
+    const url = `http://${await closedPort()}`;
+    const outcome = await runK6(bundles.path('atomic'), {
+      env: { TRANSPORT: 'http', OPEN_SAVES_HTTP_URL: url, SUMMARY_PATH: join(bundles.root, 'atomic-closed.json') },
+      args: K6_TEST_ARGS,
+      timeoutMs: K6_TIMEOUT_MS,
+    });
+    expectAborted(outcome, `nothing is listening at ${url} (connection refused); check OPEN_SAVES_HTTP_URL`);
+    // It stopped before saying what the port lacks: there was no port to say it of.
+    expect(outcome.stderr).not.toContain('the AWS port has no atomic routes');
+  });
+});
+
 describe("the preflight against CloudFront's WAF", () => {
   it('says the WAF blocked this address and what to do, when its rate rule already blocks', async () => {
     // Arrange: this address is over a 3-request limit before the run starts.

@@ -1,7 +1,8 @@
 // End to end: bin/k6 built with xk6-output-cloudwatch runs a small gRPC
 // scenario against the local emulator with `--out cloudwatch`, and what the
 // output sends (EMF over TCP, or PutMetricData in Smithy RPC v2 CBOR) must
-// carry the same per-operation request counts as k6's own summary.
+// carry the same per-operation request counts as k6's own summary (the smoke
+// scenario's: as its JSON output, whose calls of setup and teardown the output sends too).
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -70,12 +71,16 @@ async function summaryCountsByOp(summaryPath: string): Promise<Map<string, numbe
   return new Map(OPERATIONS.map((op) => [op, summary.metrics[`opensaves_requests{op:${op}}`]?.values.count ?? 0]));
 }
 
-/** The smoke scenario makes one `kind:status` check per call, so its passes and fails count the calls. */
-async function smokeCountsByOp(summaryPath: string): Promise<Map<string, number>> {
+/**
+ * k6's own calls of the smoke scenario per operation, from its JSON output: setup's and teardown's included, as the
+ * output sends them (the scenario's summary counts its iterations' calls alone).
+ */
+async function smokeCountsByOp(outputPath: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const [name, metric] of Object.entries((await readSummary(summaryPath)).metrics)) {
-    const op = /^checks\{op:([A-Za-z]+),kind:status\}$/.exec(name)?.[1];
-    if (op && metric) counts.set(op, (metric.values.passes ?? 0) + (metric.values.fails ?? 0));
+  for (const line of (await readFile(outputPath, 'utf8')).split('\n')) {
+    if (!line.includes('"type":"Point"') || !line.includes('"metric":"grpc_req_duration"')) continue;
+    const op = (JSON.parse(line) as { data: { tags?: Record<string, string> } }).data.tags?.op;
+    if (op) counts.set(op, (counts.get(op) ?? 0) + 1);
   }
   return counts;
 }
@@ -155,10 +160,11 @@ describe('k6 --out cloudwatch on the smoke scenario', () => {
   it('sends, for each of the 27 RPCs, as many requests as the summary counts (EMF)', async () => {
     const listener = await startEMFListener();
     try {
-      const { run, summaryPath } = await runScript('smoke', 'smoke-emf', ['--out', `cloudwatch=emfAddress=${listener.address}`]);
+      const outputPath = join(workDir, 'smoke-emf.json');
+      const { run } = await runScript('smoke', 'smoke-emf', ['--out', `cloudwatch=emfAddress=${listener.address}`, '--out', `json=${outputPath}`]);
 
       expect(run.exitCode, run.stderr).toBe(0);
-      const expected = await smokeCountsByOp(summaryPath);
+      const expected = await smokeCountsByOp(outputPath);
       expect(expected.size).toBe(27);
       expect(countByOp(dataFromEMF(listener.received())).get('Requests')).toEqual(expected);
     } finally {
@@ -169,11 +175,17 @@ describe('k6 --out cloudwatch on the smoke scenario', () => {
   it('sends, for each of the 27 RPCs, as many requests as the summary counts (PutMetricData)', async () => {
     const cloudwatch = await startFakeCloudWatch();
     try {
-      const { run, summaryPath } = await runScript('smoke', 'smoke-api', ['--out', `cloudwatch=sink=api,region=us-east-1,endpoint=${cloudwatch.address}`], LOCAL_AWS_ENV);
+      const outputPath = join(workDir, 'smoke-api.json');
+      const { run } = await runScript(
+        'smoke',
+        'smoke-api',
+        ['--out', `cloudwatch=sink=api,region=us-east-1,endpoint=${cloudwatch.address}`, '--out', `json=${outputPath}`],
+        LOCAL_AWS_ENV,
+      );
 
       expect(run.exitCode, run.stderr).toBe(0);
       expect(cloudwatch.problems()).toEqual([]);
-      const expected = await smokeCountsByOp(summaryPath);
+      const expected = await smokeCountsByOp(outputPath);
       expect(expected.size).toBe(27);
       expect(countByOp(dataFromPutMetricData(cloudwatch.received())).get('Requests')).toEqual(expected);
     } finally {

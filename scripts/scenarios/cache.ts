@@ -6,7 +6,7 @@
 // out without them, and an older version read back is eventual consistency, read
 // again within the retry budget (consistency.ts).
 import { config } from '../lib/config/runtime.js';
-import { buildOptions, latencyMetric } from '../profiles/index.js';
+import { buildOptions, latencyMetric, workloadMetric } from '../profiles/index.js';
 import { planTransport, setupOnTransport, teardownOnTransport } from '../lib/workload/transport-plan.js';
 import { buildSummary, type SummaryData } from '../lib/summary/summary.js';
 import { recordKeyFor } from '../lib/lifecycle/vu-keys.js';
@@ -18,8 +18,8 @@ import type { RunData } from '../lib/run/run-data.js';
 const CACHED = { tags: { cache: 'use' } };
 const UNCACHED = { tags: { cache: 'skip' } };
 const REPEATED_READS = 3;
-const CACHED_READS = `${latencyMetric(config)}{op:GetRecord,cache:use}`;
-const UNCACHED_READS = `${latencyMetric(config)}{op:GetRecord,cache:skip}`;
+const CACHED_READS = workloadMetric(latencyMetric(config), 'op:GetRecord,cache:use');
+const UNCACHED_READS = workloadMetric(latencyMetric(config), 'op:GetRecord,cache:skip');
 
 const plan = planTransport(['CreateRecord', 'GetRecord', 'UpdateRecord', 'DeleteRecord']);
 

@@ -5,9 +5,10 @@
 // hold the iterations' requests alone, the summary counts the rest in one line,
 // and its teardown makes at most 2 requests per store, record and blob the run
 // made, plus 50, and leaves nothing on the emulator.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LATENCY_NOT_JUDGED, runK6, type K6Run } from '../../helpers/k6.js';
+import { K6_BINARY, LATENCY_NOT_JUDGED, runK6, type K6Run } from '../../helpers/k6.js';
 import { startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
 import { bundleScenarios, K6_TEST_ARGS, type Bundles } from './bundles.js';
 import { count, readSummary, type SummaryFile } from './summary-file.js';
@@ -43,6 +44,31 @@ afterAll(async () => {
 
 // The metrics whose samples setup() and teardown() emit too: every threshold on them must select the workload's.
 const SHARED_METRICS = /^(http_req_duration|grpc_req_duration|http_reqs|checks|opensaves_errors|opensaves_waf_blocked|opensaves_verify_failures)(\{|$)/;
+// Tags only the iterations' samples carry: the scenario's name, and the capacity scenario's step.
+const WORKLOAD_ONLY = /[{,](scenario:main|step:\d+)[,}]/;
+
+/** The thresholds a bundle exports, as k6 itself reads them (`k6 inspect`). */
+function exportedThresholds(scenario: string, env: Record<string, string>): string[] {
+  const args = ['inspect', ...Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]), bundles.path(scenario)];
+  const inspected = spawnSync(K6_BINARY, args, { encoding: 'utf8', timeout: 60_000 });
+  if (inspected.status !== 0) throw new Error(`k6 inspect ${scenario} exited ${inspected.status}: ${inspected.stderr}`);
+  return Object.keys((JSON.parse(inspected.stdout) as { thresholds?: Record<string, unknown> }).thresholds ?? {});
+}
+
+describe('the thresholds every scenario exports', () => {
+  const SCENARIOS = ['smoke', 'crud', 'blobs', 'queries', 'atomic', 'cache', 'mixed', 'capacity'];
+  const TRANSPORTS: Record<string, Record<string, string>> = { grpc: {}, http: { TRANSPORT: 'http' } };
+
+  it.each(Object.keys(TRANSPORTS))('select only the iterations’ samples on metrics setup and teardown emit too (%s)', (transport) => {
+    for (const scenario of SCENARIOS) {
+      const thresholds = exportedThresholds(scenario, { PROFILE: 'load', ...TRANSPORTS[transport] });
+      // atomic over HTTP runs nothing, so it judges nothing.
+      if (!(scenario === 'atomic' && transport === 'http')) expect(thresholds.length, scenario).toBeGreaterThan(3);
+      const shared = thresholds.filter((name) => SHARED_METRICS.test(name));
+      expect(shared.filter((name) => !WORKLOAD_ONLY.test(name)), scenario).toEqual([]);
+    }
+  });
+});
 
 describe('a mixed run over HTTP against the emulator', () => {
   it('passes, with requests in setup, the iterations and teardown', () => {

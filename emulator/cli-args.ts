@@ -42,6 +42,8 @@ const VALUE_FLAGS = new Set([
   '--latency-ms',
   '--latency-jitter-ms',
   '--error-rate',
+  '--corrupt-blobs',
+  '--truncate-blobs',
   '--shutdown-grace-ms',
   '--require-token',
   '--page-bytes',
@@ -81,7 +83,10 @@ export function parseArgs(argv: readonly string[]): CliResult {
     (v) => v >= 0,
     'a number of ms >= 0',
   );
-  const errorRate = parseFaultSetting('--error-rate', values.get('--error-rate'), (v) => v >= 0 && v <= 1, 'a fraction in [0, 1]');
+  const fraction = (v: number) => v >= 0 && v <= 1;
+  const errorRate = parseFaultSetting('--error-rate', values.get('--error-rate'), fraction, 'a fraction in [0, 1]');
+  const corruptBlobs = parseFaultSetting('--corrupt-blobs', values.get('--corrupt-blobs'), fraction, 'a fraction in [0, 1]');
+  const truncateBlobs = parseFaultSetting('--truncate-blobs', values.get('--truncate-blobs'), fraction, 'a fraction in [0, 1]');
   return {
     help: false,
     stopWhenStdinCloses,
@@ -90,7 +95,7 @@ export function parseArgs(argv: readonly string[]): CliResult {
       grpcPort: parsePort('--grpc-port', values.get('--grpc-port'), DEFAULT_GRPC_PORT),
       httpPort: parsePort('--http-port', values.get('--http-port'), DEFAULT_HTTP_PORT),
       maxBytes: parseBytes('--max-bytes', values.get('--max-bytes')) ?? DEFAULT_MAX_BYTES,
-      faults: { latencyMs, latencyJitterMs, errorRate },
+      faults: { latencyMs, latencyJitterMs, errorRate, corruptBlobs, truncateBlobs },
       shutdownGraceMs: parseNonNegativeInt('--shutdown-grace-ms', values.get('--shutdown-grace-ms'), 0),
       requireToken: parseToken(values.get('--require-token')),
       pageBytes: parseBytes('--page-bytes', values.get('--page-bytes')),

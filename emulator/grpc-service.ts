@@ -15,7 +15,7 @@ import {
 import type { AccessCheck } from './auth.js';
 import type { RpcName } from './constants.js';
 import { RpcError } from './errors.js';
-import { INJECTED_ERROR_MESSAGE, type FaultDecision, type FaultInjector } from './faults.js';
+import { INJECTED_ERROR_MESSAGE, damageStream, type FaultDecision, type FaultInjector } from './faults.js';
 import type { Metrics } from './metrics.js';
 import type { CapacityGate, Ticket } from './model/gate.js';
 import { admitRpc, approximateBytes, rpcCall, rpcOutcome } from './model/transport.js';
@@ -215,7 +215,11 @@ function serverStream<Req, Res>(
             return;
           }
           if (ticket) context.gate!.finish(ticket, { ok: !result.error, responseBytes: approximateBytes(result.messages) });
-          writeAll(call, result.messages)
+          // --corrupt-blobs / --truncate-blobs: the download is sent damaged and still ends OK.
+          const messages = context.faults.damagesBlobs
+            ? (damageStream(result.messages as { content?: Uint8Array | null }[], context.faults.blobDamage(method)) as Res[])
+            : result.messages;
+          writeAll(call, messages)
             .then((completed) => {
               if (!completed) return metrics.countRpc(method, status.CANCELLED);
               if (result.error) return fail(toServiceError(result.error, method, context));

@@ -1,6 +1,7 @@
 // /api/stores/{store_id}/records/{record_id}/blobs[/{blob_key}] of the AWS port:
 // many named blobs per record. They live beside the record's single gRPC blob and
 // do not change it (see README); all blob bytes count against the budget.
+import { damageBytes } from '../faults.js';
 import { estimateFieldBytes } from '../handlers/record-fields.js';
 import { blobObjectKey, recordCacheKey, touchRecord, type RecordEntity, type RecordView, type State } from '../state.js';
 import { readBody, type HttpContext } from './context.js';
@@ -30,7 +31,7 @@ export async function blobRoute(context: HttpContext): Promise<void> {
       // record of that key left behind is still served.
       const data = state.getRecord(storeId, recordId)?.namedBlobs?.get(blobKey) ?? state.orphanedBlobs.get(objectKey);
       if (!data) throw new HttpError(404, 'blob not found');
-      sendBytes(response, data);
+      sendBytes(response, context.blobDamage ? damageBytes(data, context.blobDamage) : data);
       return;
     }
     case 'PUT': {

@@ -1,6 +1,7 @@
 // What an HTTP route handler gets: the state, the parsed request and body readers
 // that stop at the byte budget instead of buffering without bound.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BlobDamage } from '../faults.js';
 import type { State } from '../state.js';
 import { HttpError } from './respond.js';
 
@@ -12,6 +13,8 @@ export interface HttpContext {
   readonly query: URLSearchParams;
   readonly request: IncomingMessage;
   readonly response: ServerResponse;
+  /** How a blob download of this request is sent (--corrupt-blobs, --truncate-blobs) */
+  readonly blobDamage?: BlobDamage;
 }
 
 /** Reads the whole body; fails with 507 once it would not fit in the remaining budget. */

@@ -152,6 +152,7 @@ export function createHttpServer(service: ServiceContext, host: string, port: nu
       query: new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1)),
       request,
       response,
+      blobDamage: route.faultName && faults.damagesBlobs ? faults.blobDamage(route.faultName(method)) : undefined,
     };
     try {
       await route.handler(context);

@@ -1,9 +1,11 @@
 // Blob flows. Uploads, downloads checked byte for byte (length and MD5 of what
-// arrived, and the stored checksums where the transport reports them) and
-// deletion are written once against the transport-neutral client; the
-// chunked-upload lifecycle is gRPC's alone (the AWS port has no chunks) and is
-// skipped, and counted, elsewhere.
-import { clientStream, serverStream, unary } from '../transport/grpc-client.js';
+// arrived, and the stored checksums where the transport reports them) or, for the
+// reads a workload samples out, checked without their bytes (status, and that the
+// blob arrived whole), and deletion are written once against the transport-neutral
+// client; the chunked-upload lifecycle is gRPC's alone (the AWS port has no chunks)
+// and is skipped, and counted, elsewhere.
+import { clientStream, serverStream, unary, type CallOptions as GrpcCallOptions } from '../transport/grpc-client.js';
+import { messagesNeeded } from '../transport/grpc-transport.js';
 import { statusChecks, verify } from '../verify/checks.js';
 import type { RpcName } from '../config/constants.js';
 import type { ChunkMetadata, Hint, RecordMessage } from '../model/messages.js';
@@ -79,6 +81,32 @@ export async function readBlob(target: BlobTarget, payload: Payload, hint?: Hint
     );
     if (meta?.md5) verify('GetBlob', 'a downloaded blob carries the MD5 of its content', meta.md5 === payload.md5);
     if (meta?.hasCrc32c) verify('GetBlob', 'a downloaded blob carries the CRC32C of its content', meta.crc32c === payload.crc32c);
+    return undefined;
+  });
+}
+
+/** The one check of a blob read whose bytes are not compared; its status check carries it. */
+export const BLOB_ARRIVES_WHOLE = 'a blob read without its bytes compared arrives whole';
+const UNCOMPARED_READ: CallOptions = { allowMissing: LAGGING, readBack: BLOB_ARRIVES_WHOLE };
+
+/**
+ * Downloads a blob of `payload`'s size without comparing its bytes: k6 is asked not to
+ * hand them to the script at all (converting a blob's content into JavaScript is most of
+ * what a download costs the load generator). Checks the status and that the whole blob
+ * arrived as far as the transport can tell without the bytes (transport-types.ts
+ * UnreadDownload): a dropped piece or a short body fails, a changed byte does not.
+ */
+export async function readBlobUncompared(target: BlobTarget, payload: Payload): Promise<void> {
+  await untilFreshAsync('GetBlob', async (lastTry) => {
+    const result = await transport.downloadBlobUnread(target, payload.size, UNCOMPARED_READ);
+    if (!result.ok) return undefined;
+    if (result.missing && !lastTry) {
+      statusChecks.settle();
+      return STALE;
+    }
+    verify('GetBlob', BLOB_ARRIVES_WHOLE, !result.missing && result.whole, () =>
+      `${target.key}: ${payload.size} bytes expected, got ${result.missing ? 'not found' : result.received}`,
+    );
     return undefined;
   });
 }
@@ -161,6 +189,21 @@ export async function readChunk(target: BlobTarget, chunk: Payload, number: numb
   const meta = metadata as ChunkMetadata | null;
   verify('GetBlobChunk', 'a chunk reads back with its number', meta !== null && Number(meta.number) === number);
   verify('GetBlobChunk', 'a chunk has exactly the bytes uploaded', digest.bytes === chunk.size && digest.md5() === chunk.md5);
+}
+
+/** The one check of a chunk read whose bytes are not compared; its status check carries it. */
+export const CHUNK_ARRIVES_WHOLE = 'a chunk read without its bytes compared arrives whole';
+const UNCOMPARED_CHUNK: GrpcCallOptions = { discardMessages: true, readBack: CHUNK_ARRIVES_WHOLE };
+const IGNORE_MESSAGE = (): void => {};
+
+/** Reads one chunk of a committed chunked blob without its bytes (as readBlobUncompared): status and message count. */
+export async function readChunkUncompared(target: BlobTarget, chunk: Payload, number: number): Promise<void> {
+  if (!offered('GetBlobChunk')) return;
+  const request = { storeKey: target.store, recordKey: target.key, chunkNumber: String(number) };
+  const result = await serverStream<unknown>('GetBlobChunk', request, IGNORE_MESSAGE, UNCOMPARED_CHUNK);
+  if (!result.ok) return;
+  const messages = result.message ?? 0;
+  verify('GetBlobChunk', CHUNK_ARRIVES_WHOLE, messages >= messagesNeeded(chunk.size), () => `chunk ${number} of ${target.key}: ${messages} messages`);
 }
 
 export function chunkUrls(target: BlobTarget, chunks: number): void {

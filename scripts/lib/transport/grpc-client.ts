@@ -35,6 +35,12 @@ export interface CallOptions {
   readonly tags?: Readonly<Record<string, string>>;
   /** the verify() sentence the caller checks next when the call ends OK; the status check then carries it */
   readonly readBack?: string;
+  /**
+   * k6 is asked not to decode the response messages (`discardResponseMessage`): the call's
+   * status and, for a server stream, its message count remain, each message arriving as `{}`.
+   * Turning a blob's content into JavaScript costs k6 more than anything else the kit does.
+   */
+  readonly discardMessages?: boolean;
 }
 
 const NO_OPTIONS: CallOptions = Object.freeze({});
@@ -92,6 +98,8 @@ interface OperationObjects {
   /** unaryParams asking k6 not to decode the response message: for reads whose message is not looked at */
   readonly statusOnlyParams: grpc.Params;
   readonly streamParams: grpc.Params;
+  /** streamParams asking k6 not to decode the streamed messages: for downloads whose bytes are not compared */
+  readonly discardingStreamParams: grpc.Params;
   readonly atomic: boolean;
 }
 
@@ -105,14 +113,19 @@ function objectsFor(op: RpcName): OperationObjects {
     unaryParams: { tags: { op }, timeout: UNARY_DEADLINE, ...authMetadata },
     statusOnlyParams: { tags: { op }, timeout: UNARY_DEADLINE, discardResponseMessage: true, ...authMetadata },
     streamParams: { tags: { op }, timeout: STREAM_DEADLINE, ...authMetadata },
+    discardingStreamParams: { tags: { op }, timeout: STREAM_DEADLINE, discardResponseMessage: true, ...authMetadata },
     atomic: ATOMIC_RPCS.includes(op),
   });
 }
 
 /** The params of a call: the operation's prebuilt ones, or built per call when it has extra tags. */
 function callParams(op: RpcName, objects: OperationObjects, deadline: string, options: CallOptions): grpc.Params {
-  if (options.tags === undefined) return deadline === UNARY_DEADLINE ? objects.unaryParams : objects.streamParams;
-  return { tags: { op, ...options.tags }, timeout: deadline, ...authMetadata };
+  const discard = options.discardMessages === true;
+  if (options.tags === undefined) {
+    if (deadline === UNARY_DEADLINE) return discard ? objects.statusOnlyParams : objects.unaryParams;
+    return discard ? objects.discardingStreamParams : objects.streamParams;
+  }
+  return { tags: { op, ...options.tags }, timeout: deadline, ...(discard ? { discardResponseMessage: true } : {}), ...authMetadata };
 }
 
 function statusName(code: number): GrpcStatusName {

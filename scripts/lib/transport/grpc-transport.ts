@@ -4,7 +4,7 @@ import { clientStream, serverStream, unary, type CallOptions as GrpcCallOptions 
 import type { GrpcStatusName } from '../config/constants.js';
 import type { BlobMetadata, QueryRecordsResponse, RecordMessage, StoreMessage } from '../model/messages.js';
 import { ContentDigest } from '../model/payloads.js';
-import type { BlobDownload, CallOptions, Outcome, QueryFeature, Transport } from './transport-types.js';
+import type { BlobDownload, CallOptions, Outcome, QueryFeature, Transport, UnreadDownload } from './transport-types.js';
 
 const OK_OR_NOT_FOUND: readonly GrpcStatusName[] = ['OK', 'NOT_FOUND'];
 const ALL_QUERY_FEATURES: ReadonlySet<QueryFeature> = new Set(['owner', 'tags', 'filters', 'sort', 'limit', 'offset', 'keysOnly', 'crossStore']);
@@ -36,6 +36,24 @@ function outcome<T>(result: { ok: boolean; status: GrpcStatusName; message: T | 
 interface StreamedPiece {
   metadata?: BlobMetadata | null;
   content?: string;
+}
+
+// Open Saves streams a blob as its metadata, then content in pieces of at most 1 MiB (one
+// piece, possibly empty, for an inline blob): a blob of `size` bytes needs at least this many messages.
+const MAX_CONTENT_PIECE_BYTES = 1024 * 1024;
+export function messagesNeeded(size: number): number {
+  return 1 + Math.max(1, Math.ceil(size / MAX_CONTENT_PIECE_BYTES));
+}
+
+const IGNORE_MESSAGE = (): void => {};
+// Unread downloads' options, converted once per options object handed in (as grpcOptions does).
+const discarding = new WeakMap<CallOptions, GrpcCallOptions>();
+const DISCARD_ONLY: GrpcCallOptions = Object.freeze({ discardMessages: true });
+function discardingOptions(options: CallOptions | undefined): GrpcCallOptions {
+  if (options === undefined) return DISCARD_ONLY;
+  let result = discarding.get(options);
+  if (result === undefined) discarding.set(options, (result = { ...grpcOptions(options), discardMessages: true }));
+  return result;
 }
 
 export const grpcTransport: Transport = {
@@ -91,6 +109,17 @@ export const grpcTransport: Transport = {
       grpcOptions(options),
     );
     return { ok: result.ok, missing: result.status === 'NOT_FOUND', message: null, metadata, bytes: digest.bytes, md5: digest.md5() };
+  },
+  downloadBlobUnread: async (target, size, options): Promise<UnreadDownload> => {
+    // k6 hands each message over as {}: the status and the message count are what is left to check.
+    const result = await serverStream<unknown>(
+      'GetBlob',
+      options?.hint === undefined ? { storeKey: target.store, recordKey: target.key } : { storeKey: target.store, recordKey: target.key, hint: options.hint },
+      IGNORE_MESSAGE,
+      discardingOptions(options),
+    );
+    const messages = result.message ?? 0;
+    return { ok: result.ok, missing: result.status === 'NOT_FOUND', message: null, whole: messages >= messagesNeeded(size), received: `${messages} messages` };
   },
   deleteBlob: (target, options) => outcome(unary<null>('DeleteBlob', { storeKey: target.store, recordKey: target.key }, grpcOptions(options))),
 };

@@ -16,7 +16,11 @@ export interface HttpCallOptions {
   readonly expect?: readonly number[];
   /** the route template, e.g. GET /api/stores/{store_id} (the `name` tag) */
   readonly route: string;
-  readonly binary?: boolean;
+  /**
+   * How k6 keeps the body: 'text' (the default), 'binary' (an ArrayBuffer) or 'none' (read to
+   * its end and dropped, never handed to the script; the result then has the Content-Length).
+   */
+  readonly responseType?: 'text' | 'binary' | 'none';
   /** extra metric tags, e.g. {cache: 'skip'} */
   readonly tags?: Readonly<Record<string, string>>;
   /** the verify() sentence the caller checks next when the call succeeds; the status check then carries it */
@@ -26,7 +30,10 @@ export interface HttpCallOptions {
 export interface HttpResult {
   readonly ok: boolean;
   readonly status: number;
+  /** null for responseType 'none' */
   readonly body: string | ArrayBuffer | null;
+  /** for responseType 'none': the response's Content-Length header; null without one, and for other response types */
+  readonly contentLength: number | null;
 }
 
 const SUCCESS = [200, 201, 204];
@@ -66,7 +73,7 @@ export function httpCall(op: RpcName, method: string, path: string, body: string
     headers,
     timeout: HTTP_TIMEOUT,
     tags: options.tags === undefined ? { op, name: options.route } : { op, name: options.route, ...options.tags },
-    responseType: options.binary ? 'binary' : 'text',
+    responseType: options.responseType ?? 'text',
     responseCallback: expectedStatusesOf(expected),
   };
   const response = http.request(method, `${config.httpUrl}${path}`, body, params);
@@ -75,7 +82,7 @@ export function httpCall(op: RpcName, method: string, path: string, body: string
     wafBlocked.add(1, { op });
     wafBlockSeen = true;
     statusChecks.call(op, false);
-    return { ok, status: response.status, body: null };
+    return { ok, status: response.status, body: null, contentLength: null };
   }
   if (!ok) {
     errors.add(1, { op, status: String(response.status) });
@@ -84,7 +91,14 @@ export function httpCall(op: RpcName, method: string, path: string, body: string
     failuresPrinted[op] = printed + 1;
   }
   statusChecks.call(op, ok, options.readBack);
-  return { ok, status: response.status, body: response.body as string | ArrayBuffer | null };
+  // A body k6 failed to read to its end (shorter than its Content-Length) leaves status 0: not ok.
+  const contentLength = options.responseType === 'none' ? declaredLength(response) : null;
+  return { ok, status: response.status, body: response.body as string | ArrayBuffer | null, contentLength };
+}
+
+function declaredLength(response: RefinedResponse<ResponseType>): number | null {
+  const header = response.headers['Content-Length'];
+  return header === undefined || header === '' || !/^\d+$/.test(header) ? null : Number(header);
 }
 
 function headerOf(response: RefinedResponse<ResponseType>, name: string): string {

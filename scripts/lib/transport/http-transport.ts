@@ -12,7 +12,7 @@ import { fromHttpRecord, toHttpRecord, type HttpRecord } from './http-records.js
 import type { RpcName } from '../config/constants.js';
 import type { QueryRecordsResponse, RecordMessage, StoreMessage } from '../model/messages.js';
 import type { Payload } from '../model/payloads.js';
-import type { CallOptions, Outcome, QueryFeature, QueryRequest, Transport } from './transport-types.js';
+import type { CallOptions, Outcome, QueryFeature, QueryRequest, Transport, UnreadDownload } from './transport-types.js';
 
 /** The one blob name the kit uses per record (the port allows many; Open Saves has one). */
 export const BLOB_NAME = 'save';
@@ -40,7 +40,7 @@ const ROUTE_CALLS = new Map(HTTP_ROUTES.map((route) => [route.action, { route, f
 export interface RouteCallOptions extends CallOptions {
   /** statuses that count as success besides the route's own; e.g. 404 for "is it gone?" */
   readonly alsoExpect?: readonly number[];
-  readonly binary?: boolean;
+  readonly responseType?: HttpCallOptions['responseType'];
   /** query parameters: their values go into the path, their names into the `name` tag */
   readonly query?: readonly (readonly [string, string])[];
 }
@@ -57,7 +57,7 @@ export function routeCall(action: HttpAction, ids: readonly string[], body: stri
   const callOptions: HttpCallOptions = {
     route: query.length === 0 ? label : `${label}?${query.map(([name]) => name).join('&')}`,
     expect,
-    binary: options?.binary ?? false,
+    responseType: options?.responseType,
     tags: options?.tags,
     readBack: options?.readBack,
   };
@@ -146,7 +146,7 @@ export const httpTransport: Transport = {
   uploadBlob: async (target, payload, options) =>
     outcome(routeCall('PutBlob', [target.store, target.key, BLOB_NAME], bytesOf(payload), { ...options, tags: { size: payload.label, ...options?.tags } })),
   downloadBlob: async (target, options) => {
-    const result = routeCall('GetBlob', [target.store, target.key, BLOB_NAME], null, { ...options, binary: true });
+    const result = routeCall('GetBlob', [target.store, target.key, BLOB_NAME], null, { ...options, responseType: 'binary' });
     const body = result.status === 200 && result.body instanceof ArrayBuffer ? result.body : null;
     return {
       ...outcome(result),
@@ -154,6 +154,12 @@ export const httpTransport: Transport = {
       bytes: body ? body.byteLength : 0,
       md5: body ? (crypto.md5(body, 'base64') as string) : '',
     };
+  },
+  downloadBlobUnread: async (target, size, options): Promise<UnreadDownload> => {
+    // k6 reads the body to its end and drops it; a body shorter than its Content-Length fails the call.
+    const result = routeCall('GetBlob', [target.store, target.key, BLOB_NAME], null, { ...options, responseType: 'none' });
+    const length = result.status === 200 ? result.contentLength : null;
+    return { ...outcome(result), whole: length === size, received: length === null ? 'no Content-Length' : `Content-Length ${length}` };
   },
   deleteBlob: (target, options) => outcome(routeCall('DeleteBlob', [target.store, target.key, BLOB_NAME], null, options)),
 };

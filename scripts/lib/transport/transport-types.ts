@@ -48,6 +48,21 @@ export interface BlobDownload extends Outcome<null> {
   readonly md5: string;
 }
 
+/**
+ * A download whose bytes were never handed to the script (k6 neither decoded nor converted
+ * them): what the transport can still tell of its size without them.
+ */
+export interface UnreadDownload extends Outcome<null> {
+  /**
+   * Whether what arrived can be the whole blob of the size asked about: over gRPC at least
+   * the response messages that size needs (the metadata, then content in pieces of at most
+   * 1 MiB); over HTTP a Content-Length of exactly that size, the body read to its end.
+   */
+  readonly whole: boolean;
+  /** what arrived, for a failure's message: "3 messages", "Content-Length 1024" */
+  readonly received: string;
+}
+
 /** What a query may ask for; a transport offers some of these. */
 export type QueryFeature = 'owner' | 'tags' | 'filters' | 'sort' | 'limit' | 'offset' | 'keysOnly' | 'crossStore';
 
@@ -94,5 +109,7 @@ export interface Transport {
   queryRecords(request: QueryRequest, options?: CallOptions): Outcome<QueryRecordsResponse>;
   uploadBlob(target: BlobTarget, payload: Payload, options?: CallOptions): Promise<Outcome<BlobMetadata>>;
   downloadBlob(target: BlobTarget, options?: CallOptions): Promise<BlobDownload>;
+  /** Downloads a blob of `size` bytes without reading its content: for reads that do not compare the bytes. */
+  downloadBlobUnread(target: BlobTarget, size: number, options?: CallOptions): Promise<UnreadDownload>;
   deleteBlob(target: BlobTarget, options?: CallOptions): Outcome<null>;
 }

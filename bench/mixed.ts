@@ -3,7 +3,11 @@
 // the same time on the generator's CPU against one emulator, each counting its own
 // iterations, measured over the seconds both windows share (bench/lib/cost.ts). Then
 // the same pairs on each operation class of the mix alone (records, blobs, ...), so
-// the cost per class is known; blob classes are also shown per MB moved.
+// the cost per class is known. Printed for the steady window and for the whole process
+// (start-up, setup(), VU building and teardown() included), each as CPU seconds per
+// 10,000 iterations, the pair's bundle/bare ratio with the machine's load as the pair
+// ended, and, where blobs are what a class moves, k6 CPU ms per MB sent and received
+// (the steady window's bytes read from each k6's REST API, data_sent + data_received).
 //
 //   npx tsx bench/mixed.ts [--rate 40] [--duration 30] [--repeat 3] [--classes default,records,blobs,stores,health,atomic]
 //                          [--class-rates records=100,blobs=10,...] [--bundle dist/mixed.js] [--before other/mixed.js]
@@ -19,7 +23,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GRPC_OPERATION_GROUPS } from '../catalogue/operations.js';
 import { REPO_ROOT } from '../test/helpers/emulator-process.js';
-import { measureCosts, pairedRatios, type CostResult } from './lib/cost.js';
+import { measureCosts, pairedRatios, steadyCost, wholeProcessCost, type CostResult } from './lib/cost.js';
 import { bundleRun, k6ScriptCommand, type CostCase, type GeneratorCommand, type GeneratorContext, type LoadShape } from './lib/generators.js';
 import { MissingInputError, runMain } from './lib/main.js';
 import { BenchConfigError, choiceList, positiveInteger, readOptions } from './lib/options.js';
@@ -67,7 +71,15 @@ const median = (values: readonly number[]): number | null => {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 const range = (values: readonly number[]): string => (values.length > 1 ? `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}` : '—');
-const steadyCosts = (results: readonly CostResult[], id: string) => results.filter((r) => r.caseId === id && r.steady).map((r) => r.steady!.cpuSecondsPer10k);
+const costsOf = (results: readonly CostResult[], id: string, cost: (r: CostResult) => number | null) =>
+  results.filter((r) => r.caseId === id).flatMap((r) => (cost(r) === null ? [] : [cost(r)!]));
+const steadyCosts = (results: readonly CostResult[], id: string) => costsOf(results, id, steadyCost);
+const wholeCosts = (results: readonly CostResult[], id: string) => costsOf(results, id, wholeProcessCost);
+/** k6 CPU ms per MB sent and received within each run's steady window (data_sent + data_received read from k6's REST API there). */
+const steadyMsPerMb = (results: readonly CostResult[], id: string) =>
+  results.filter((r) => r.caseId === id && r.steady?.bytes).map((r) => (r.steady!.cpuSeconds * 1000) / (r.steady!.bytes! / 1e6));
+const steadyMbPerIteration = (results: readonly CostResult[], id: string) =>
+  median(results.filter((r) => r.caseId === id && r.steady?.bytes).map((r) => r.steady!.bytes! / 1e6 / r.steady!.requests));
 /** MB sent and received per iteration over the whole run (k6's data_sent + data_received). */
 const mbPerIteration = (results: readonly CostResult[], id: string) =>
   median(results.filter((r) => r.caseId === id && r.dataBytes !== null && (r.iterations ?? 0) > 0).map((r) => r.dataBytes! / 1e6 / r.iterations!));
@@ -139,34 +151,66 @@ runMain('mixed', async () => {
   const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(' ');
 
   const variants = before === null ? [['bundle', 'bare', '']] : [['bundle', 'bare', ''], ['before', 'bare-before', ' (before)']];
+  // k6 CPU per MB moved (data_sent + data_received), each side over its own bytes; only where the bytes are what the class is about.
+  const perMb = (cpu: number | null, mb: number | null) => (cpu !== null && mb !== null && mb >= 0.05 ? (cpu / 10_000 / mb) * 1000 : null);
+  const ratioCell = (ratios: readonly number[]) => (median(ratios) === null ? null : `${median(ratios)!.toFixed(2)}×`);
   const rows = classes.flatMap((mixClass) => variants.map(([variant, bareVariant, suffix]) => {
     const bundleCase = cases.find((c) => c.id === `${variant}/${mixClass}`)!;
     const bareId = `${bareVariant}/${mixClass}`;
+    const name = `${mixClass === 'ops' ? ops.join('+') : mixClass}${suffix}`;
     const ratios = pairedRatios(results, bundleCase);
+    const wholeRatios = pairedRatios(results, bundleCase, wholeProcessCost);
     const bare = median(steadyCosts(results, bareId));
     const ours = median(steadyCosts(results, bundleCase.id));
+    const bareWhole = median(wholeCosts(results, bareId));
+    const oursWhole = median(wholeCosts(results, bundleCase.id));
     const mb = mbPerIteration(results, bundleCase.id);
-    // CPU seconds per MB only where the bytes are what the class is about.
-    const perMb = (cpu: number | null) => (cpu !== null && mb !== null && mb >= 0.05 ? (cpu / 10_000 / mb) * 1000 : null);
+    const bareMb = mbPerIteration(results, bareId);
+    const steadyMb = steadyMbPerIteration(results, bundleCase.id);
+    // Per MB only where the bytes are what the class is about.
+    const steadyPerMb = (id: string) => (steadyMb !== null && steadyMb >= 0.05 ? median(steadyMsPerMb(results, id)) : null);
+    const pairs = results
+      .filter((r) => r.caseId === bundleCase.id)
+      .map((r) => {
+        const other = results.find((b) => b.caseId === bareId && b.pairKey === r.pairKey);
+        const steadyRatio = other && steadyCost(r) !== null && steadyCost(other) ? steadyCost(r)! / steadyCost(other)! : null;
+        const wholeRatio = other && r.wholeCpuSecondsPer10k !== null && other.wholeCpuSecondsPer10k ? r.wholeCpuSecondsPer10k / other.wholeCpuSecondsPer10k : null;
+        const load = Math.max(r.loadAverage, other?.loadAverage ?? 0);
+        return `${steadyRatio?.toFixed(2) ?? '—'} steady, ${wholeRatio?.toFixed(2) ?? '—'} whole (load ${load.toFixed(1)})`;
+      });
     return {
-      mixClass,
-      suffix: suffix!,
+      name,
       ratio: median(ratios),
       ratios,
-      cells: [`${mixClass === 'ops' ? ops.join('+') : mixClass}${suffix}`, rates[mixClass], bare, range(steadyCosts(results, bareId)), ours, range(steadyCosts(results, bundleCase.id)),
-        median(ratios) === null ? null : `${median(ratios)!.toFixed(2)}×`, range(ratios), mb, perMb(bare), perMb(ours)],
+      wholeRatios,
+      pairs,
+      steadyCells: [name, rates[mixClass], bare, range(steadyCosts(results, bareId)), ours, range(steadyCosts(results, bundleCase.id)),
+        ratioCell(ratios), range(ratios), steadyMb, steadyPerMb(bareId), steadyPerMb(bundleCase.id)],
+      wholeCells: [name, bareWhole, range(wholeCosts(results, bareId)), oursWhole, range(wholeCosts(results, bundleCase.id)),
+        ratioCell(wholeRatios), range(wholeRatios), perMb(bareWhole, bareMb), perMb(oursWhole, mb)],
     };
   }));
   console.log(`load average ${load(loadBefore)} before, ${load(loadAfter)} after (1, 5, 15 min; 2 cores shared)`);
   for (const row of rows) {
-    const name = row.mixClass === 'default' ? 'mixed' : `mixed ${row.mixClass === 'ops' ? ops.join('+') : row.mixClass}`;
-    console.log(`${name}${row.suffix}: bundle/bare = ${row.ratio === null ? '—' : `${row.ratio.toFixed(2)}×`} (range ${range(row.ratios)} over ${row.ratios.length} pairs)`);
+    console.log(`mixed ${row.name}: bundle/bare = ${row.ratio === null ? '—' : `${row.ratio.toFixed(2)}×`} (range ${range(row.ratios)} over ${row.ratios.length} pairs); whole process ${ratioCell(row.wholeRatios) ?? '—'} (range ${range(row.wholeRatios)})`);
+    console.log(`  pairs: ${row.pairs.join('; ')}`);
   }
+  console.log('');
+  console.log('Steady window (the seconds both runs of a pair share, warm-up and shut-down left out):');
   console.log('');
   console.log(
     markdownTable(
-      ['class', 'rate /s', 'bare CPU s per 10k it.', 'range', 'bundle CPU s per 10k it.', 'range', 'bundle/bare', 'ratio range', 'MB per it.', 'bare CPU ms per MB', 'bundle CPU ms per MB'],
-      rows.map((row) => row.cells),
+      ['class', 'rate /s', 'bare CPU s per 10k it.', 'range', 'bundle CPU s per 10k it.', 'range', 'bundle/bare', 'ratio range', 'bundle MB per it.', 'bare CPU ms per MB', 'bundle CPU ms per MB'],
+      rows.map((row) => row.steadyCells),
+    ),
+  );
+  console.log('');
+  console.log('Whole process (start-up, setup(), VU building and teardown() included):');
+  console.log('');
+  console.log(
+    markdownTable(
+      ['class', 'bare CPU s per 10k it.', 'range', 'bundle CPU s per 10k it.', 'range', 'bundle/bare', 'ratio range', 'bare CPU ms per MB', 'bundle CPU ms per MB'],
+      rows.map((row) => row.wholeCells),
     ),
   );
   writeJson(raw.json!, { durationSeconds, rates, loadAverage: { before: loadBefore, after: loadAfter }, results });

@@ -2,9 +2,10 @@
 // bench/overhead.ts): each case is one command that makes a given load
 // against the shared local emulator, measured in a steady window.
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { startBenchEmulator, type BenchEmulator, type SeededRecord } from './bench-emulator.js';
 import type { CostCase, GeneratorCommand, LoadShape, Workload } from './generators.js';
-import { freeLoopbackPort, k6IterationCounter } from './k6-iterations.js';
+import { freeLoopbackPort, k6DataCounter, k6IterationCounter } from './k6-iterations.js';
 import { measureRun } from './measured-run.js';
 import { rpcCounter } from './prometheus-counter.js';
 import { prepareScratch } from './preflight.js';
@@ -32,6 +33,8 @@ export interface CostResult {
   iterations: number | null;
   /** bytes k6 sent and received over the run (data_sent + data_received); null for tools that do not report it */
   dataBytes: number | null;
+  /** the machine's 1-minute load average as the run ended (its own pair included) */
+  loadAverage: number;
 }
 
 export interface MeasureOptions {
@@ -124,6 +127,7 @@ export async function measureCosts(
       timeoutMs: (costCase.shape.durationSeconds + 120) * 1000,
       sampleIntervalMs: SAMPLE_INTERVAL_MS,
       countRequests,
+      ...(counting === 'k6' ? { countBytes: k6DataCounter(command.k6ApiAddress!) } : {}),
     });
     const exported = command.summaryExportPath ? readSummaryExport(command.summaryExportPath) : null;
     // A k6 run's API is gone once it has exited: its whole-run count is the iterations of its summary.
@@ -147,6 +151,7 @@ export async function measureCosts(
       droppedIterations: exported?.droppedIterations ?? null,
       iterations: exported?.iterations ?? null,
       dataBytes: exported?.dataBytes ?? null,
+      loadAverage: loadavg()[0]!,
     };
     return { result, samples: run.samples };
   };
@@ -270,17 +275,24 @@ export function medianByCase(results: readonly CostResult[]): Map<string, CostRe
  * A case's cost over its baseline's in each pair: the baseline run beside it, or,
  * when cases ran one at a time, the baseline's run in the same repeat.
  */
-export function pairedRatios(results: readonly CostResult[], costCase: CostCase): number[] {
+export function pairedRatios(results: readonly CostResult[], costCase: CostCase, cost: (result: CostResult) => number | null = steadyCost): number[] {
   if (!costCase.baselineId) return [];
   const baselines = new Map<string, number>();
   for (const result of results) {
-    if (result.caseId === costCase.baselineId && result.steady && result.steady.cpuSecondsPer10k > 0) baselines.set(result.pairKey, result.steady.cpuSecondsPer10k);
+    const baseline = result.caseId === costCase.baselineId ? cost(result) : null;
+    if (baseline !== null && baseline > 0) baselines.set(result.pairKey, baseline);
   }
   return results.flatMap((result) => {
     const baseline = baselines.get(result.pairKey);
-    return result.caseId === costCase.id && result.steady && baseline !== undefined ? [result.steady.cpuSecondsPer10k / baseline] : [];
+    const own = result.caseId === costCase.id ? cost(result) : null;
+    return own !== null && baseline !== undefined ? [own / baseline] : [];
   });
 }
+
+/** CPU seconds per 10k requests in the steady window (the default figure of a ratio). */
+export const steadyCost = (result: CostResult): number | null => result.steady?.cpuSecondsPer10k ?? null;
+/** CPU seconds per 10k requests over the whole process: start-up, VU building and shut-down included. */
+export const wholeProcessCost = (result: CostResult): number | null => result.wholeCpuSecondsPer10k;
 
 /** The median of a case's paired ratios (pairedRatios); null when no repeat measured both. */
 export function costRatio(results: readonly CostResult[], costCase: CostCase): number | null {

@@ -32,6 +32,25 @@ export function k6IterationCounter(address: string): () => Promise<number> {
   };
 }
 
+/**
+ * The bytes the k6 at `address` has sent and received so far (data_sent + data_received),
+ * for CPU per MB moved over a steady window; 0 before k6 answers.
+ */
+export function k6DataCounter(address: string): () => Promise<number> {
+  const metric = async (name: string): Promise<number> => {
+    let response: Response;
+    try {
+      response = await fetch(`http://${address}/v1/metrics/${name}`);
+    } catch {
+      return 0;
+    }
+    if (response.status === 404) return 0;
+    if (!response.ok) throw new Error(`GET http://${address}/v1/metrics/${name} answered ${response.status}`);
+    return iterationsFromApi(await response.json());
+  };
+  return async () => (await metric('data_sent')) + (await metric('data_received'));
+}
+
 /** A loopback port free at the time of asking, for a k6 REST API. */
 export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -25,6 +25,8 @@ export interface MeasuredRunOptions {
   sampleIntervalMs?: number;
   /** reads the emulator's request counter; sampled together with CPU */
   countRequests?: () => Promise<number>;
+  /** reads the bytes the generator has moved so far (a k6 run's data_sent + data_received); sampled with CPU */
+  countBytes?: () => Promise<number>;
   /** checked after every sample; when true the generator gets SIGINT (a graceful stop) */
   stopWhen?: (samples: readonly RunSample[]) => boolean;
 }
@@ -37,6 +39,8 @@ export interface RunSample {
   peakRssKb: number;
   /** the emulator's counter at this moment; NaN when no counter was given */
   requests: number;
+  /** bytes the generator has moved by this moment; absent or NaN when no byte counter was given */
+  bytes?: number;
 }
 
 export interface MeasuredRun {
@@ -94,8 +98,9 @@ export async function measureRun(options: MeasuredRunOptions): Promise<MeasuredR
       const reading = sampleProcess(generatorPid);
       if (!reading) return;
       const requests = options.countRequests ? await options.countRequests() : Number.NaN;
+      const bytes = options.countBytes ? await options.countBytes() : Number.NaN;
       const atMs = performance.now();
-      samples.push({ atMs, elapsedMs: atMs - started, ...reading, requests });
+      samples.push({ atMs, elapsedMs: atMs - started, ...reading, requests, bytes });
       if (!stopRequested && options.stopWhen?.(samples)) {
         stopRequested = true;
         process.kill(generatorPid, 'SIGINT');

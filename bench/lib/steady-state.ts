@@ -12,6 +12,8 @@ export interface SteadyState {
   cpuSecondsPer10k: number;
   /** requests per second the emulator counted in the window */
   achievedRate: number;
+  /** bytes the generator moved in the window; null when they were not counted */
+  bytes: number | null;
   /** the window's first and last sample (RunSample.atMs) */
   fromMs: number;
   toMs: number;
@@ -61,6 +63,7 @@ export function steadyState(samples: readonly RunSample[], options: SteadyStateO
     cpuSeconds,
     cpuSecondsPer10k: (cpuSeconds / requests) * 10_000,
     achievedRate: requests / seconds,
+    bytes: to.bytes !== undefined && from.bytes !== undefined && Number.isFinite(to.bytes - from.bytes) ? to.bytes - from.bytes : null,
     fromMs: from.atMs,
     toMs: to.atMs,
   };

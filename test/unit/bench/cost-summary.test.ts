@@ -20,13 +20,14 @@ function result(caseId: string, repeat: number, cpu: number | null, pairKey = St
     pairKey,
     targetRate: 1000,
     exitCode: 0,
-    steady: cpu === null ? null : { seconds: 10, requests: 10_000, cpuSeconds: cpu, cpuSecondsPer10k: cpu, achievedRate: 1000, fromMs: 0, toMs: 10_000 },
+    steady: cpu === null ? null : { seconds: 10, requests: 10_000, cpuSeconds: cpu, cpuSecondsPer10k: cpu, achievedRate: 1000, bytes: null, fromMs: 0, toMs: 10_000 },
     wholeCpuSecondsPer10k: cpu,
     requests: 10_000,
     peakRssMb: 80,
     droppedIterations: 0,
     iterations: 10_000,
     dataBytes: null,
+    loadAverage: 1,
   };
 }
 

@@ -9,7 +9,7 @@
 // npm packages stay imports of node_modules. Code splitting keeps what the sources load with `await import` (the
 // CloudWatch client, the PNG renderer) in chunks of their own: bundled into one file, their packages' imports would
 // be hoisted to its top and loaded by every run. Runs from `npm ci` (prepare), `make setup` and, when a source changed, analysis/launch.mjs.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -112,7 +112,6 @@ export async function buildAnalysis({ log = () => {} } = {}) {
     inputs.add(relative(ANALYSIS_DIR, join(SOURCE_DIR, name)));
     outputs.push({ path: join(DIST_DIR, name), contents: readFileSync(join(SOURCE_DIR, name)) });
   }
-  const previous = readManifest()?.outputs ?? [];
   for (const output of outputs) {
     writeWhole(output.path, output.contents);
     log(`${relative(process.cwd(), output.path)} ${(output.contents.length / 1024).toFixed(1)} KiB`);
@@ -126,8 +125,21 @@ export async function buildAnalysis({ log = () => {} } = {}) {
     outputs: outputs.map((output) => relative(ANALYSIS_DIR, output.path).split(sep).join('/')),
   };
   writeWhole(MANIFEST, JSON.stringify(manifest, null, 1));
-  // Chunks of earlier builds (their names carry a content hash) go once nothing refers to them.
-  for (const path of previous) if (!manifest.outputs.includes(path)) rmSync(join(ANALYSIS_DIR, path), { force: true });
+  removeOldChunks(new Set(manifest.outputs));
+}
+
+/**
+ * Chunks of earlier builds (their names carry a content hash, so they never clash) are removed a day after they were
+ * written: an analysis started before a rebuild may still load one of its chunks (the PNG renderer, at the end).
+ */
+function removeOldChunks(current) {
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const name of readdirSync(DIST_DIR)) {
+    const path = join(DIST_DIR, name);
+    if (current.has(relative(ANALYSIS_DIR, path).split(sep).join('/')) || !/\.js(\.map)?$/.test(name)) continue;
+    const stats = statOrNull(path);
+    if (stats !== null && stats.isFile() && stats.mtimeMs < dayAgo) rmSync(path, { force: true });
+  }
 }
 
 /** Written under another name and renamed: a run started meanwhile reads the old file or the new one, never half. */

@@ -1,11 +1,19 @@
 // The analysis as a user runs it: `npm run analyze -- FILE --format json`, timed from process start to exit
-// (npm, tsx, reading, aggregating, writing summary.json), on a real k6 output's mix of lines. A short capacity run
-// recorded against the local emulator (or --from FILE, any `k6 run --out json` file) is replicated to --lines lines,
-// each copy shifted in time after the one before, so the result reads as one long run. Prints throughput and peak RSS
-// (GNU time, worker threads included) per repeat, their median and range, and the load average.
+// (npm, the build check, reading, aggregating, writing summary.json), on a real k6 output's mix of lines. A short
+// capacity run recorded against the local emulator (or --from FILE, any `k6 run --out json` file) is replicated to
+// --lines lines, each copy shifted in time after the one before, so the result reads as one long run; --synthetic
+// yes writes bench/analysis-synthetic.ts's mixed gRPC run instead. Its anchor is measured in the same run: a plain
+// readline + JSON.parse script over the same file (bench/analysis-readline.mjs). Each repeat is one round of every
+// case, the order rotating from round to round, and each round gives a ratio, so load that comes and goes on the
+// shared machine moves both sides of a ratio alike. --before DIR adds a third case: `npm run analyze` in another
+// checkout (an earlier commit: `git archive COMMIT analysis catalogue proto data package.json | tar -x -C DIR` and
+// `ln -s "$PWD/node_modules" DIR/`), for before/after figures from the same run. A rebuild of analysis/dist that a
+// changed source calls for is made before a timed run, untimed. Prints wall time, CPU time and peak RSS (GNU
+// time, worker threads and npm included) per run, the ratios per round, medians and ranges, and the load average.
 //
-//   npx tsx bench/analysis-e2e.ts [--lines 5000000] [--repeat 3] [--from k6.json] [--record-rate 200] [--keep yes]
-import { spawn } from 'node:child_process';
+//   npx tsx bench/analysis-e2e.ts [--lines 5000000] [--repeat 3] [--from k6.json | --synthetic yes] [--record-rate 200]
+//                                 [--before DIR] [--keep yes]
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,6 +24,7 @@ import { MissingInputError, runMain } from './lib/main.js';
 import { GNU_TIME } from './lib/measured-run.js';
 import { BenchConfigError, positiveInteger, readOptions } from './lib/options.js';
 import { parseTimeReport, TIME_FORMAT } from './lib/time-report.js';
+import { steadyMixedRun, writeSyntheticFile } from './analysis-synthetic.js';
 
 /** A Point line cut around its time, so copies can be written with another time. */
 interface TimedLine {
@@ -113,73 +122,152 @@ interface Timing {
   peakRssMb: number;
 }
 
-/** `npm run analyze -- input --format json` under GNU time. */
-async function timeAnalyze(input: string, outDir: string): Promise<Timing> {
+/** One program measured on the input: a label and how to start it. */
+interface Case {
+  label: string;
+  cwd: string;
+  command: string;
+  args: (input: string, outDir: string) => string[];
+  /** exit codes that mean "ran to the end" (the analysis exits 1 on a missed SLO) */
+  okCodes: readonly number[];
+  /** run before each timed run, untimed */
+  prepare?: () => void;
+}
+
+const ANALYZE_ARGS = (input: string, outDir: string) => ['run', '--silent', 'analyze', '--', input, '--format', 'json', '--out-dir', outDir];
+
+function analysisCase(label: string, cwd: string): Case {
+  const build = join(cwd, 'analysis/build.mjs');
+  // The working tree may change while the benchmark runs: a rebuild (about 0.2 s) belongs to no timed run.
+  const prepare = existsSync(build) ? () => void execFileSync(process.execPath, [build, '--if-stale'], { cwd, stdio: 'ignore' }) : undefined;
+  return { label, cwd, command: 'npm', args: ANALYZE_ARGS, okCodes: [0, 1], ...(prepare === undefined ? {} : { prepare }) };
+}
+
+const READLINE_CASE: Case = {
+  label: 'readline + JSON.parse',
+  cwd: REPO_ROOT,
+  command: process.execPath,
+  args: (input) => [join(REPO_ROOT, 'bench/analysis-readline.mjs'), input],
+  okCodes: [0],
+};
+
+/** Runs one case under GNU time. */
+async function timeCase(runCase: Case, input: string, outDir: string): Promise<Timing> {
   mkdirSync(outDir, { recursive: true });
+  runCase.prepare?.();
   const report = join(outDir, 'time.txt');
   const started = performance.now();
   const code = await new Promise<number | null>((done) => {
-    const child = spawn(GNU_TIME, ['-f', TIME_FORMAT, '-o', report, 'npm', 'run', '--silent', 'analyze', '--', input, '--format', 'json', '--out-dir', outDir], {
-      cwd: REPO_ROOT,
+    const child = spawn(GNU_TIME, ['-f', TIME_FORMAT, '-o', report, runCase.command, ...runCase.args(input, outDir)], {
+      cwd: runCase.cwd,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('close', (exit) => {
-      if (exit !== 0 && exit !== 1) process.stderr.write(stderr);
+      if (exit === null || !runCase.okCodes.includes(exit)) process.stderr.write(stderr);
       done(exit);
     });
   });
   const wallSec = (performance.now() - started) / 1000;
-  // Exit 1 is a missed SLO: the analysis ran to the end.
-  if (code !== 0 && code !== 1) throw new Error(`npm run analyze exited with ${code}`);
-  const totals = parseTimeReport(readFileSync(report, 'utf8'), 'of npm run analyze');
+  if (code === null || !runCase.okCodes.includes(code)) throw new Error(`${runCase.label} exited with ${code}`);
+  const totals = parseTimeReport(readFileSync(report, 'utf8'), `of ${runCase.label}`);
   return { wallSec, cpuSec: totals.cpuSeconds, peakRssMb: totals.peakRssKb / 1024 };
 }
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 const spread = (values: readonly number[], digits: number) => `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
+const loadText = () => loadavg().map((value) => value.toFixed(2)).join(' ');
+
+/** The input file: a recording replicated to `lines` lines, or the synthetic mixed run. Returns its line count. */
+async function writeInput(raw: Record<string, string | undefined>, lines: number, dir: string, input: string): Promise<number> {
+  if (raw.synthetic === 'yes') {
+    // 5,000 requests/s of the synthetic mix write 7 lines per request plus one vus line per second.
+    writeSyntheticFile(input, steadyMixedRun(5000, Math.max(1, Math.round(lines / 35_000))));
+    return countLines(input);
+  }
+  const source = raw.from ? resolve(raw.from) : join(dir, 'capacity.json');
+  if (raw.from) {
+    if (!existsSync(source)) throw new MissingInputError(`--from ${raw.from}`, 'expected a file written by `k6 run --out json=FILE`');
+  } else {
+    const rate = positiveInteger('record-rate', raw['record-rate'], 5000);
+    console.log(`recording a capacity run (5 steps up to ${rate}/s, 30 s) against a local emulator ...`);
+    await recordCapacityRun(rate, source);
+  }
+  const recording = await readRecording(source);
+  console.log(`${recording.points.length.toLocaleString('en-US')} recorded points, replicated`);
+  return replicate(recording, lines, input);
+}
+
+async function countLines(path: string): Promise<number> {
+  let count = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) count++;
+  }
+  return count;
+}
 
 runMain('analysis-e2e', async () => {
-  const raw = readOptions(process.argv.slice(2), { lines: '5000000', repeat: '3', from: '', 'record-rate': '200', keep: 'no' });
-  if (raw.keep !== 'yes' && raw.keep !== 'no') throw new BenchConfigError('--keep', 'yes or no', raw.keep ?? '');
+  const raw = readOptions(process.argv.slice(2), { lines: '5000000', repeat: '3', from: '', synthetic: 'no', 'record-rate': '200', before: '', keep: 'no' });
+  for (const flag of ['keep', 'synthetic'] as const) {
+    if (raw[flag] !== 'yes' && raw[flag] !== 'no') throw new BenchConfigError(`--${flag}`, 'yes or no', raw[flag] ?? '');
+  }
+  if (raw.synthetic === 'yes' && raw.from) throw new BenchConfigError('--synthetic', 'no together with --from', 'yes');
   const lines = positiveInteger('lines', raw.lines, 100_000_000);
   const repeats = positiveInteger('repeat', raw.repeat, 9);
+  const cases: Case[] = [analysisCase('analysis', REPO_ROOT)];
+  if (raw.before) {
+    const before = resolve(raw.before);
+    if (!existsSync(join(before, 'package.json'))) throw new MissingInputError(`--before ${raw.before}`, 'expected a checkout with package.json and node_modules');
+    cases.push(analysisCase('analysis before', before));
+  }
+  cases.push(READLINE_CASE);
   const dir = mkdtempSync(join(tmpdir(), 'analysis-e2e-'));
   try {
-    const source = raw.from ? resolve(raw.from) : join(dir, 'capacity.json');
-    if (raw.from) {
-      if (!existsSync(source)) throw new MissingInputError(`--from ${raw.from}`, 'expected a file written by `k6 run --out json=FILE`');
-    } else {
-      const rate = positiveInteger('record-rate', raw['record-rate'], 5000);
-      console.log(`recording a capacity run (5 steps up to ${rate}/s, 30 s) against a local emulator ...`);
-      await recordCapacityRun(rate, source);
-    }
-    const recording = await readRecording(source);
     const input = join(dir, 'k6.json');
-    const written = replicate(recording, lines, input);
+    const written = await writeInput(raw, lines, dir, input);
     const bytes = statSync(input).size;
-    console.log(
-      `input: ${written.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB (${(bytes / written).toFixed(0)} bytes per line), ` +
-        `${recording.points.length.toLocaleString('en-US')} recorded points replicated`,
-    );
-    const timings: Timing[] = [];
-    for (let repeat = 1; repeat <= repeats; repeat++) {
-      const load = loadavg().map((value) => value.toFixed(2)).join(' ');
-      const timing = await timeAnalyze(input, join(dir, `out-${repeat}`));
-      timings.push(timing);
+    console.log(`input: ${written.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(0)} MB (${(bytes / written).toFixed(0)} bytes per line)`);
+    const timings = new Map<string, Timing[]>(cases.map((c) => [c.label, []]));
+    for (let round = 0; round < repeats; round++) {
+      const order = cases.map((_, i) => cases[(i + round) % cases.length]!);
+      for (const runCase of order) {
+        const load = loadText();
+        const timing = await timeCase(runCase, input, join(dir, `out-${round}-${cases.indexOf(runCase)}`));
+        timings.get(runCase.label)!.push(timing);
+        console.log(
+          `round ${round + 1}, ${runCase.label.padEnd(22)} ${timing.wallSec.toFixed(2).padStart(6)} s, ${(bytes / 1e6 / timing.wallSec).toFixed(0).padStart(4)} MB/s, ` +
+            `${(written / 1e6 / timing.wallSec).toFixed(2)} M lines/s, ${timing.cpuSec.toFixed(2)} CPU s, peak RSS ${timing.peakRssMb.toFixed(0)} MB; load average before ${load}`,
+        );
+      }
+    }
+    const anchor = timings.get(READLINE_CASE.label)!;
+    for (const runCase of cases) {
+      const runs = timings.get(runCase.label)!;
+      const mbPerSec = runs.map((t) => bytes / 1e6 / t.wallSec);
+      const linesPerSec = runs.map((t) => written / 1e6 / t.wallSec);
+      const rss = runs.map((t) => t.peakRssMb);
+      const cpu = runs.map((t) => t.cpuSec);
+      let ratios = '';
+      if (runCase !== READLINE_CASE) {
+        // Per round: the anchor's time over this case's time (how many times faster than the plain script).
+        const wallRatio = runs.map((t, i) => anchor[i]!.wallSec / t.wallSec);
+        const cpuRatio = runs.map((t, i) => anchor[i]!.cpuSec / t.cpuSec);
+        ratios = `; ${median(wallRatio).toFixed(2)}× the readline script's speed in wall time (${spread(wallRatio, 2)}), ${median(cpuRatio).toFixed(2)}× in CPU time (${spread(cpuRatio, 2)})`;
+      }
       console.log(
-        `run ${repeat}: ${timing.wallSec.toFixed(2)} s, ${(bytes / 1e6 / timing.wallSec).toFixed(0)} MB/s, ${(written / 1e6 / timing.wallSec).toFixed(2)} M lines/s, ` +
-          `${timing.cpuSec.toFixed(2)} CPU s, peak RSS ${timing.peakRssMb.toFixed(0)} MB; load average before ${load}`,
+        `${runCase.label}: ${median(mbPerSec).toFixed(0)} MB/s (${spread(mbPerSec, 0)}), ${median(linesPerSec).toFixed(2)} M lines/s (${spread(linesPerSec, 2)}), ` +
+          `${median(cpu).toFixed(2)} CPU s (${spread(cpu, 2)}), peak RSS ${median(rss).toFixed(0)} MB (${spread(rss, 0)})${ratios}`,
       );
     }
-    const mbPerSec = timings.map((t) => bytes / 1e6 / t.wallSec);
-    const linesPerSec = timings.map((t) => written / 1e6 / t.wallSec);
-    const rss = timings.map((t) => t.peakRssMb);
-    console.log(
-      `analysis end to end: ${median(mbPerSec).toFixed(0)} MB/s (${spread(mbPerSec, 0)}), ${median(linesPerSec).toFixed(2)} M lines/s (${spread(linesPerSec, 2)}), ` +
-        `peak RSS ${median(rss).toFixed(0)} MB (${spread(rss, 0)}) over ${repeats} run(s); load average ${loadavg().map((value) => value.toFixed(2)).join(' ')} (2 cores shared)`,
-    );
+    if (raw.before) {
+      const after = timings.get('analysis')!;
+      const before = timings.get('analysis before')!;
+      const wall = after.map((t, i) => before[i]!.wallSec / t.wallSec);
+      const cpu = after.map((t, i) => before[i]!.cpuSec / t.cpuSec);
+      console.log(`analysis against before, per round: ${median(wall).toFixed(2)}× as fast in wall time (${spread(wall, 2)}), ${median(cpu).toFixed(2)}× in CPU time (${spread(cpu, 2)})`);
+    }
+    console.log(`${repeats} round(s); load average ${loadText()} (2 cores shared)`);
     if (raw.keep === 'yes') console.log(`kept ${input}`);
   } finally {
     if (raw.keep !== 'yes') rmSync(dir, { recursive: true, force: true });

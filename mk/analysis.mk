@@ -21,10 +21,11 @@ test-analysis: setup ensure-chromium ## npm run analyze end to end: a report, ex
 	echo "test-analysis: ok"
 
 # As a user runs it: `npm run analyze -- FILE --format json`, process start to exit, on a short capacity run recorded
-# against the local emulator and replicated to ANALYSIS_LINES lines (ANALYSIS_E2E_ARGS: e.g. --from k6.json --repeat 5).
+# against the local emulator and replicated to ANALYSIS_LINES lines, in rounds with its anchor, a plain readline +
+# JSON.parse script over the same file (ANALYSIS_E2E_ARGS: e.g. --from k6.json --repeat 5 --before DIR).
 ANALYSIS_LINES ?= 5000000
 ANALYSIS_E2E_ARGS ?=
-bench-analysis: setup k6 bundle ## the analysis end to end (MB/s, lines/s, peak RSS) on a real run's lines; then the scan alone on synthetic output (BENCH_LINES)
+bench-analysis: setup k6 bundle ## the analysis end to end (MB/s, lines/s, peak RSS, ratio to readline + JSON.parse) on a real run's lines; then the scan alone (BENCH_LINES)
 	npx tsx bench/analysis-e2e.ts --lines $(ANALYSIS_LINES) $(ANALYSIS_E2E_ARGS)
 	npx tsx bench/analysis-throughput.ts $(BENCH_LINES)
 

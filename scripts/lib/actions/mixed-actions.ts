@@ -1,10 +1,11 @@
 // The actions/ folder: the mixed workload's operations, one action per entry of the mix.
 //
 // The mixed workload's operations, written once against the transport-neutral
-// flows. Reads go to what setup() seeded (content known, so verified); writes go
-// to records this VU owns (vu-state.ts), so VUs never race on each other's
-// records, except the shared counters of atomic ops. An operation the transport
-// lacks has no entry: the workload skips and counts it.
+// flows. Reads go to what setup() seeded (content known, so verified, the hottest
+// ones on one read in VERIFY_EVERY); writes go to records this VU owns
+// (vu-state.ts), so VUs never race on each other's records, except the shared
+// counters of atomic ops. An operation the transport lacks has no entry: the
+// workload skips and counts it.
 import { oneReadIn, verifiedRead } from '../transport/grpc-client.js';
 import { config } from '../config/runtime.js';
 import { transport } from '../transport/transport.js';
@@ -17,7 +18,18 @@ import { pick, pickSome } from '../run/random.js';
 import { anyOwned, forget, remember, type OwnRecord } from '../run/vu-state.js';
 import { createRecord, deleteRecord, dropRecord, readRecord, readRecordBatch, readSeed, updateRecord } from '../flows/records.js';
 import { findStoreByName, readStoreKey } from '../flows/stores.js';
-import { abortedUpload, chunkUrls, deleteBlob, readBlob, readChunk, uploadBlob, uploadChunked, uploadConfirmed } from '../flows/blobs.js';
+import {
+  abortedUpload,
+  chunkUrls,
+  deleteBlob,
+  readBlob,
+  readBlobUncompared,
+  readChunk,
+  readChunkUncompared,
+  uploadBlob,
+  uploadChunked,
+  uploadConfirmed,
+} from '../flows/blobs.js';
 import { contend } from '../flows/atomic.js';
 import { queryOffered, runQuery, type QueryKind } from '../flows/queries.js';
 import { CHUNK_BYTES, CHUNKED_UPLOAD_CHUNKS, COLD_COUNTERS, HOT_COUNTER } from '../run/run-data.js';
@@ -43,6 +55,12 @@ const pingEchoes = transport.offers('Ping')
       oneReadIn(config.verifyEvery),
     )
   : undefined;
+
+// Reads of the blobs and chunks setup() seeded: one in VERIFY_EVERY per VU compares every
+// byte; the others check the status and that the blob arrived whole, without k6 turning the
+// bytes into JavaScript (flows/blobs.ts). Reads of the VU's own uploads always compare.
+const blobReadCompares = oneReadIn(config.verifyEvery);
+const chunkReadCompares = oneReadIn(config.verifyEvery);
 
 function createOwn(context: ActionContext): OwnRecord | undefined {
   const store = pick(context.data.stores);
@@ -81,10 +99,16 @@ const ALL_ACTIONS: ActionTable = {
     if (data.blobs.length === 0) return;
     const blob = pick(data.blobs);
     const payload = payloads.find((candidate) => candidate.size === blob.size);
-    if (payload) await readBlob(blob, payload);
+    if (!payload) return;
+    await (blobReadCompares(blob) ? readBlob(blob, payload) : readBlobUncompared(blob, payload));
   },
   // setup() may have failed to make the chunked record under injected faults; then there is nothing to read.
-  GetBlobChunk: async ({ data }) => (data.chunked.length === 0 ? undefined : readChunk(pick(data.chunked), chunk, Math.floor(Math.random() * CHUNKED_UPLOAD_CHUNKS))),
+  GetBlobChunk: async ({ data }) => {
+    if (data.chunked.length === 0) return;
+    const target = pick(data.chunked);
+    const number = Math.floor(Math.random() * CHUNKED_UPLOAD_CHUNKS);
+    await (chunkReadCompares(target) ? readChunk(target, chunk, number) : readChunkUncompared(target, chunk, number));
+  },
   CreateChunkUrls: ({ data }) => (data.chunked.length === 0 ? undefined : chunkUrls(pick(data.chunked), CHUNKED_UPLOAD_CHUNKS)),
 
   CreateRecord: (context) => {

@@ -196,12 +196,14 @@ function keyFigures(result: AnalysisResult): KeyFigure[] {
     figures.push({
       label: 'Achieved / offered',
       value: `${formatRate(started / seconds)} / ${formatRate(offered / seconds)}`,
-      note: `iterations/s over the run${configured === null ? '' : `; RATE ${formatRate(configured)}`}`,
+      note: `iterations/s over the run${configured === null ? '' : `; RATE ${Number.isInteger(configured) ? formatCount(configured) : formatRate(configured)}`}`,
       bad: started < offered * 0.95,
     });
   }
   figures.push({ label: 'p95 latency', value: formatLatency(overallPercentileMs(s.histograms, 95)), note: 'all operations' });
   figures.push({ label: 'Error rate', value: formatPercent(s.totals.errorRate), note: `${formatCount(s.totals.errors)} errors`, bad: s.totals.errors > 0 });
+  const checks = s.checks.passes + s.checks.fails;
+  if (checks > 0) figures.push({ label: 'Failed checks', value: formatCount(s.checks.fails), note: `of ${formatCount(checks)} (wrong answers)`, bad: s.checks.fails > 0 });
   figures.push({
     label: 'Dropped iterations',
     value: formatCount(s.droppedIterations),
@@ -234,8 +236,8 @@ function worstOperations(result: AnalysisResult, violationsByOp: ReadonlyMap<str
 function findings(result: AnalysisResult, violationsByOp: ReadonlyMap<string, SloViolation[]>, bottleneck: BottleneckAnswer | null): Finding[] {
   const s = result.summary;
   const out: Array<Finding & { rank: number }> = [];
-  const fixFirst =
-    bottleneck?.saturated && bottleneck.action !== null ? `${bottleneck.component} saturated first: ${lowerFirst(bottleneck.action)}, then run again` : null;
+  // Misses that follow from a saturated component point at its action (in the verdict band) rather than repeat it.
+  const fixFirst = bottleneck?.saturated && bottleneck.action !== null ? `likely from ${bottleneck.component} saturating: its action first, then run again` : null;
 
   // Failed objectives, one line per operation class, the class with the worst breach first.
   const byClass = new Map<string, SloViolation[]>();
@@ -307,7 +309,8 @@ function findings(result: AnalysisResult, violationsByOp: ReadonlyMap<string, Sl
             : result.scaling?.source == null
               ? 'too few VUs (MAX_VUS) or CPU on the runner, or the target slowing down: server metrics (--server-metrics, --cloudwatch) tell which'
               : 'more VUs (MAX_VUS) or CPU for that runner, or the load spread over more runners',
-      section: 'instances',
+      // One runner's table is in the scaling section; several runners have a section of their own.
+      section: Object.keys(s.instances).length > 1 ? 'instances' : 'scaling',
     });
   }
   if (s.thresholds.length > 0 && !thresholdsPass(s.thresholds) && s.slo.pass) {

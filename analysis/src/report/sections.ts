@@ -6,12 +6,22 @@ import type { ScalingAnalysis } from '../scaling/index.js';
 import { WAF_COMPONENT } from '../scaling/waf.js';
 import { thresholdsPass } from '../verdicts/thresholds.js';
 import { formatBytes, formatCount, formatDelta, formatMoney, formatMs, formatPercent, formatRate, formatStatusCodes } from '../format.js';
+import { buildAnswer } from './answer.js';
 
 export interface Table {
   headers: string[];
   rows: string[][];
   /** index of a column holding PASS/FAIL, for colouring */
   verdictColumn?: number;
+  /** report.html sorts it by a click on a column header */
+  sortable?: boolean;
+}
+
+/** Content shown folded (report.html's <details>): long tables, passes counted rather than listed, the arithmetic. */
+export interface Folded {
+  summary: string;
+  paragraphs: string[];
+  tables: Table[];
 }
 
 export interface Section {
@@ -19,6 +29,19 @@ export interface Section {
   title: string;
   paragraphs: string[];
   tables: Table[];
+  /** one line each, with what to do about it */
+  items?: Array<{ text: string; action: string; section?: string }>;
+  folded?: Folded[];
+  /** the tables are the summary: they come before the paragraphs */
+  tablesFirst?: boolean;
+}
+
+/** Tables longer than this are folded, their summary saying what they hold. */
+export const LONG_TABLE_ROWS = 12;
+
+/** The table in the open, or folded under `summary` when it is long. */
+function openOrFolded(table: Table, summary: string): { tables: Table[]; folded: Folded[] } {
+  return table.rows.length > LONG_TABLE_ROWS ? { tables: [], folded: [{ summary, paragraphs: [], tables: [table] }] } : { tables: [table], folded: [] };
 }
 
 export function verdictText(pass: boolean | null): string {
@@ -47,35 +70,48 @@ function thresholdsParagraph(s: AnalysisResult['summary']): string {
 
 export function reportSections(result: AnalysisResult): Section[] {
   const s = result.summary;
+  const answer = buildAnswer(result);
   const sections: Section[] = [];
 
-  const overview: string[] = [
-    `${s.startTime ?? '–'} to ${s.endTime ?? '–'} (${s.durationSec.toFixed(1)} s), from ${s.inputs.map((i) => i.path).join(', ')}.`,
-    `${formatCount(s.totals.requests)} requests at ${formatRate(s.totals.rps)}/s; ${formatCount(s.totals.errors)} errors (${formatPercent(s.totals.errorRate)}); ` +
-      `${formatCount(s.droppedIterations)} dropped iterations; checks ${formatCount(s.checks.passes)} passed, ${formatCount(s.checks.fails)} failed.`,
-    `${formatCount(s.iterations.count)} iterations at ${formatRate(s.iterations.rate)}/s, iteration duration p50 ${formatMs(s.iterations.durationMs.p50)} ms, ` +
-      `p95 ${formatMs(s.iterations.durationMs.p95)} ms; data sent ${formatBytes(s.data.sentBytes)}, received ${formatBytes(s.data.receivedBytes)}.`,
-    `SLO (${s.slo.source}): ${verdictText(s.slo.pass)}.` +
-      (s.thresholds.length > 0 ? ` k6 thresholds: ${verdictText(thresholdsPass(s.thresholds))}.` : '') +
-      (s.comparison ? ` Comparison with ${s.comparison.baseline}: ${verdictText(s.comparison.pass)}.` : ''),
-  ];
-  const overviewTables: Table[] = [];
-  if (s.scenario) {
-    overview.push(`Scenario ${s.scenario.name ?? '(unnamed)'}, from ${s.scenario.summaryPath}.`);
-    for (const note of s.scenario.notes) overview.push(`Note: ${note}`);
-    if (s.scenario.config !== null) {
-      overviewTables.push({
-        headers: ['Setting (effective configuration)', 'Value'],
-        rows: Object.entries(s.scenario.config).map(([key, value]) => [key, configValueText(value)]),
-      });
-    }
+  // The answer first: what was found, each with what to do; then what to change; then the tables.
+  sections.push({
+    id: 'findings',
+    title: 'Findings',
+    paragraphs: answer.findings.length === 0 ? ['Nothing failed: every objective held, every check passed.'] : [],
+    tables: [],
+    items: answer.findings.map((f) => ({ text: f.text, action: f.action, section: f.section })),
+  });
+  if (result.scaling !== null) sections.push(withRunners(scalingSection(result.scaling), s));
+
+  if (s.capacity) {
+    const cap = s.capacity;
+    sections.push({
+      id: 'capacity',
+      title: 'Capacity',
+      paragraphs: [...cap.findings, 'Offered and achieved are iterations per second (iterations started plus dropped, and started).'],
+      tables: [
+        {
+          headers: ['Step', 'Start', 'Offered/s', 'Achieved/s', 'Requests/s', 'Dropped/s', 'Error rate', 'SLO'],
+          rows: cap.steps.map((st) => [
+            st.name,
+            `${Math.round(st.startSec)} s`,
+            formatRate(st.offeredPerSec),
+            formatRate(st.achievedPerSec),
+            formatRate(st.requestsPerSec),
+            formatRate(st.droppedPerSec),
+            formatPercent(st.errorRate),
+            st.pass ? 'PASS' : `FAIL: ${st.violations.map((v) => `${v.op} ${describeCriterion(v.criterion)}`).join(', ')}`,
+          ]),
+          verdictColumn: 7,
+        },
+      ],
+    });
   }
-  sections.push({ id: 'overview', title: 'Overview', paragraphs: overview, tables: overviewTables });
 
   sections.push({
     id: 'operations',
     title: 'Operations',
-    paragraphs: ['Latencies in ms at the client; percentiles from HDR histograms (3 significant digits).'],
+    paragraphs: ['Latencies in ms at the client; percentiles from HDR histograms (3 significant digits). Click a column header to sort.'],
     tables: [
       {
         headers: ['Operation', 'Count', 'Req/s', 'Errors', 'Error rate', 'Status codes', 'min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max', 'SLO'],
@@ -97,54 +133,30 @@ export function reportSections(result: AnalysisResult): Section[] {
           verdictText(s.slo.operations[op]?.pass ?? null),
         ]),
         verdictColumn: 14,
+        sortable: true,
       },
     ],
   });
 
+  const violations: Table = {
+    headers: ['Operation', 'Objective', 'Limit', 'Observed'],
+    rows: s.slo.violations.map((v) => [
+      v.op,
+      describeCriterion(v.criterion),
+      v.criterion === 'errorRate' ? formatPercent(v.limit) : `${formatMs(v.limit)} ms`,
+      v.criterion === 'errorRate' ? formatPercent(v.observed) : `${formatMs(v.observed)} ms`,
+    ]),
+  };
   sections.push({
     id: 'slo',
     title: 'SLO verdicts',
-    paragraphs: [s.slo.pass ? 'Every operation met its objectives.' : `${s.slo.violations.length} objective(s) missed.`],
-    tables:
-      s.slo.violations.length === 0
-        ? []
-        : [
-            {
-              headers: ['Operation', 'Objective', 'Limit', 'Observed'],
-              rows: s.slo.violations.map((v) => [
-                v.op,
-                describeCriterion(v.criterion),
-                v.criterion === 'errorRate' ? formatPercent(v.limit) : `${formatMs(v.limit)} ms`,
-                v.criterion === 'errorRate' ? formatPercent(v.observed) : `${formatMs(v.observed)} ms`,
-              ]),
-            },
-          ],
-  });
-
-  sections.push({
-    id: 'thresholds',
-    title: 'k6 thresholds and checks',
-    paragraphs: [thresholdsParagraph(s)],
-    tables: [
-      ...(s.thresholds.length === 0
-        ? []
-        : [
-            {
-              headers: ['Metric', 'Threshold', 'Observed', 'Result'],
-              rows: s.thresholds.map((t) => [t.metric, t.expression, t.observed === null ? '–' : String(Number(t.observed.toFixed(4))), verdictText(t.pass)]),
-              verdictColumn: 3,
-            },
-          ]),
-      {
-        headers: ['Check', 'Passed', 'Failed', 'Result'],
-        rows: Object.entries(s.checks.byName).map(([name, c]) => [name, formatCount(c.passes), formatCount(c.fails), verdictText(c.fails === 0)]),
-        verdictColumn: 3,
-      },
+    paragraphs: [
+      s.slo.pass
+        ? `Every operation met its objectives (${s.slo.source}).`
+        : `${s.slo.violations.length} objective(s) missed on ${new Set(s.slo.violations.map((v) => v.op)).size} operation(s) (${s.slo.source}); Findings groups them by operation class.`,
     ],
+    ...(s.slo.violations.length === 0 ? { tables: [] } : openOrFolded(violations, `The ${s.slo.violations.length} missed objectives`)),
   });
-
-  const housekeeping = housekeepingSection(s);
-  if (housekeeping !== null) sections.push(housekeeping);
 
   if (s.comparison) {
     const c = s.comparison;
@@ -177,30 +189,22 @@ export function reportSections(result: AnalysisResult): Section[] {
     });
   }
 
-  if (s.capacity) {
-    const cap = s.capacity;
+  sections.push(thresholdsSection(s));
+
+  const waf = wafParagraphs(result);
+  if (waf.length > 0) sections.push({ id: 'waf', title: 'WAF blocks', paragraphs: waf, tables: [] });
+
+  if (Object.keys(s.instances).length > 1) {
     sections.push({
-      id: 'capacity',
-      title: 'Capacity',
-      paragraphs: [...cap.findings, 'Offered and achieved are iterations per second (iterations started plus dropped, and started).'],
-      tables: [
-        {
-          headers: ['Step', 'Start', 'Offered/s', 'Achieved/s', 'Requests/s', 'Dropped/s', 'Error rate', 'SLO'],
-          rows: cap.steps.map((st) => [
-            st.name,
-            `${Math.round(st.startSec)} s`,
-            formatRate(st.offeredPerSec),
-            formatRate(st.achievedPerSec),
-            formatRate(st.requestsPerSec),
-            formatRate(st.droppedPerSec),
-            formatPercent(st.errorRate),
-            st.pass ? 'PASS' : `FAIL: ${st.violations.map((v) => `${v.op} ${describeCriterion(v.criterion)}`).join(', ')}`,
-          ]),
-          verdictColumn: 7,
-        },
-      ],
+      id: 'instances',
+      title: 'Load generators',
+      paragraphs: [RUNNERS_PARAGRAPH],
+      tables: [runnersTable(s)],
     });
   }
+
+  const housekeeping = housekeepingSection(s);
+  if (housekeeping !== null) sections.push(housekeeping);
 
   if (s.cost) {
     const cost = s.cost;
@@ -214,30 +218,91 @@ export function reportSections(result: AnalysisResult): Section[] {
           (cost.perHourAtMeasuredRate === null ? '.' : `; one hour at the measured rate: ${formatMoney(cost.perHourAtMeasuredRate, cost.currency)}.`),
         ...(cost.unpriced.length > 0 ? [`Not priced (no entry in the price table): ${cost.unpriced.join(', ')}.`] : []),
       ],
-      tables: [
+      ...openOrFolded(
         {
           headers: ['Operation', 'Share of mix', 'Cost per million'],
           rows: Object.entries(cost.operations).map(([op, o]) => [op, formatPercent(o.share), formatMoney(o.perMillion, cost.currency)]),
         },
-      ],
+        `The cost of each of the ${Object.keys(cost.operations).length} operations`,
+      ),
     });
   }
 
-  if (result.scaling !== null) sections.push(withRunners(scalingSection(result.scaling), s));
-  const waf = wafParagraphs(result);
-  if (waf.length > 0) sections.push({ id: 'waf', title: 'WAF blocks', paragraphs: waf, tables: [] });
-
-  if (Object.keys(s.instances).length > 1) {
-    sections.push({
-      id: 'instances',
-      title: 'Load generators',
-      paragraphs: [RUNNERS_PARAGRAPH],
-      tables: [runnersTable(s)],
-    });
-  }
-
+  sections.push(runDetailsSection(s));
   if (s.warnings.length > 0) sections.push({ id: 'warnings', title: 'Warnings', paragraphs: s.warnings, tables: [] });
   return sections;
+}
+
+/** When and what ran: the window, the inputs, the totals k6 counted, the scenario and its effective configuration. */
+function runDetailsSection(s: AnalysisResult['summary']): Section {
+  const paragraphs: string[] = [
+    `${s.startTime ?? '–'} to ${s.endTime ?? '–'} (${s.durationSec.toFixed(1)} s), from ${s.inputs.map((i) => i.path).join(', ')}.`,
+    `${formatCount(s.totals.requests)} requests at ${formatRate(s.totals.rps)}/s; ${formatCount(s.totals.errors)} errors (${formatPercent(s.totals.errorRate)}); ` +
+      `${formatCount(s.droppedIterations)} dropped iterations; checks ${formatCount(s.checks.passes)} passed, ${formatCount(s.checks.fails)} failed.`,
+    `${formatCount(s.iterations.count)} iterations at ${formatRate(s.iterations.rate)}/s, iteration duration p50 ${formatMs(s.iterations.durationMs.p50)} ms, ` +
+      `p95 ${formatMs(s.iterations.durationMs.p95)} ms; data sent ${formatBytes(s.data.sentBytes)}, received ${formatBytes(s.data.receivedBytes)}.`,
+    `SLO (${s.slo.source}): ${verdictText(s.slo.pass)}.` +
+      (s.thresholds.length > 0 ? ` k6 thresholds: ${verdictText(thresholdsPass(s.thresholds))}.` : '') +
+      (s.comparison ? ` Comparison with ${s.comparison.baseline}: ${verdictText(s.comparison.pass)}.` : ''),
+  ];
+  const folded: Folded[] = [];
+  if (s.scenario) {
+    paragraphs.push(`Scenario ${s.scenario.name ?? '(unnamed)'}, from ${s.scenario.summaryPath}.`);
+    for (const note of s.scenario.notes) paragraphs.push(`Note: ${note}`);
+    if (s.scenario.config !== null) {
+      folded.push({
+        summary: 'The effective configuration',
+        paragraphs: [],
+        tables: [{ headers: ['Setting (effective configuration)', 'Value'], rows: Object.entries(s.scenario.config).map(([key, value]) => [key, configValueText(value)]) }],
+      });
+    }
+  }
+  return { id: 'overview', title: 'Run details', paragraphs, tables: [], folded };
+}
+
+/** Failed thresholds and checks in the open; the passing ones counted, their tables folded. */
+function thresholdsSection(s: AnalysisResult['summary']): Section {
+  const thresholdRow = (t: AnalysisResult['summary']['thresholds'][number]): string[] => [
+    t.metric,
+    t.expression,
+    t.observed === null ? '–' : String(Number(t.observed.toFixed(4))),
+    verdictText(t.pass),
+  ];
+  const thresholdHeaders = ['Metric', 'Threshold', 'Observed', 'Result'];
+  const failedThresholds = s.thresholds.filter((t) => t.pass === false);
+  const otherThresholds = s.thresholds.filter((t) => t.pass !== false);
+  const checks = Object.entries(s.checks.byName);
+  const checkRow = ([name, c]: [string, { passes: number; fails: number }]): string[] => [name, formatCount(c.passes), formatCount(c.fails), verdictText(c.fails === 0)];
+  const checkHeaders = ['Check', 'Passed', 'Failed', 'Result'];
+  const failedChecks = checks.filter(([, c]) => c.fails > 0);
+  const passedChecks = checks.filter(([, c]) => c.fails === 0);
+
+  const tables: Table[] = [];
+  const folded: Folded[] = [];
+  if (failedThresholds.length > 0) {
+    const table = { headers: thresholdHeaders, rows: failedThresholds.map(thresholdRow), verdictColumn: 3 };
+    const placed = openOrFolded(table, `The ${failedThresholds.length} failed thresholds`);
+    tables.push(...placed.tables);
+    folded.push(...placed.folded);
+  }
+  if (otherThresholds.length > 0) {
+    folded.push({
+      summary: `${otherThresholds.length} threshold(s) ${otherThresholds.every((t) => t.pass === true) ? 'passed' : 'passed or not judged'}`,
+      paragraphs: [],
+      tables: [{ headers: thresholdHeaders, rows: otherThresholds.map(thresholdRow), verdictColumn: 3 }],
+    });
+  }
+  if (failedChecks.length > 0) tables.push({ headers: checkHeaders, rows: failedChecks.map(checkRow), verdictColumn: 3 });
+  if (passedChecks.length > 0) {
+    folded.push({ summary: `${passedChecks.length} check(s) passed every time`, paragraphs: [], tables: [{ headers: checkHeaders, rows: passedChecks.map(checkRow), verdictColumn: 3 }] });
+  }
+  const checkText =
+    checks.length === 0
+      ? 'The run made no checks.'
+      : failedChecks.length === 0
+        ? `All ${checks.length} checks passed every time (${formatCount(s.checks.passes)} in all).`
+        : `${failedChecks.length} of ${checks.length} checks failed ${formatCount(s.checks.fails)} time(s): a failed check is a wrong answer, not a slow one.`;
+  return { id: 'thresholds', title: 'k6 thresholds and checks', paragraphs: [thresholdsParagraph(s), checkText], tables, folded };
 }
 
 const PHASE_LABELS: Record<string, string> = { setup: 'setup() (preflight included)', teardown: 'teardown()', cleanup: 'dist/cleanup.js' };
@@ -308,22 +373,46 @@ function withRunners(section: Section, s: AnalysisResult['summary']): Section {
 
 function scalingSection(analysis: ScalingAnalysis): Section {
   const { scaling } = analysis;
+  const evidence = scaling.components.filter((c) => c.evidence.length > 0);
+  const toChange = scaling.components.filter((c) => c.action !== null || c.name === scaling.bottleneck);
+  const unchanged = scaling.components.filter((c) => !toChange.includes(c));
+  const sizedFor = analysis.findings.filter((f) => f.startsWith('Sized for '));
+  const story = analysis.findings.filter((f) => !f.startsWith('Sized for '));
+  const nothing = (c: (typeof scaling.components)[number]): string =>
+    c.saturatedAtRate === null
+      ? 'nothing: today’s setting carries the goal'
+      : scaling.bottleneck !== null && scaling.bottleneck !== c.name
+        ? `nothing of its own: it followed ${scaling.bottleneck}`
+        : 'nothing: today’s setting carries the goal';
   return {
     id: 'scaling',
     title: 'Scaling recommendations',
-    paragraphs: [
-      ...analysis.findings,
-      ...scaling.components.map((c) => `${c.name}: ${c.recommendation} How: ${c.arithmetic}`),
-    ],
+    tablesFirst: true,
+    paragraphs: [...sizedFor, ...toChange.map((c) => `${c.name}: ${c.recommendation}`)],
     tables: [
       {
-        headers: ['Component', 'Saturated at (offered/s)', 'Evidence', 'Recommendation'],
+        headers: ['Component', 'Saturated at (offered/s)', 'What to change for the goal'],
         rows: scaling.components.map((c) => [
           c.name + (c.name === scaling.bottleneck ? ' (bottleneck)' : ''),
           c.saturatedAtRate === null ? '–' : formatRate(c.saturatedAtRate),
-          c.evidence.length === 0 ? '–' : c.evidence.map((e) => `${e.metric} = ${Number(e.value.toPrecision(4))}${e.time ? ` at ${e.time.slice(11, 19)}` : ''}`).join('; '),
-          c.recommendation,
+          c.action ?? nothing(c),
         ]),
+      },
+    ],
+    folded: [
+      { summary: 'How the bottleneck was found', paragraphs: story, tables: [] },
+      {
+        summary: 'Every component’s recommendation, how the figures were computed, and the evidence',
+        paragraphs: [...unchanged.map((c) => `${c.name}: ${c.recommendation}`), ...scaling.components.map((c) => `${c.name}, how: ${c.arithmetic}`)],
+        tables:
+          evidence.length === 0
+            ? []
+            : [
+                {
+                  headers: ['Component', 'Evidence', 'Value', 'At'],
+                  rows: evidence.flatMap((c) => c.evidence.map((e) => [c.name, e.metric, String(Number(e.value.toPrecision(4))), e.time ? e.time.slice(11, 19) : '–'])),
+                },
+              ],
       },
     ],
   };

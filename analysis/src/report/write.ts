@@ -1,11 +1,11 @@
 // Writes the selected report formats into the output directory and returns the paths written.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { AnalysisResult } from '../analyze.js';
 import { reportCharts } from '../charts/index.js';
 import type { ReportFormat } from '../config/constants.js';
 import { ConfigError } from '../config/errors.js';
-import { renderHtml } from './html.js';
+import { renderHtml, type ReportLinks } from './html.js';
 import { renderSummaryJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -31,7 +31,7 @@ export async function writeReports(result: AnalysisResult, outDir: string, forma
   const pngCharts = formats.has('png') ? charts : [];
   if (formats.has('json')) write('summary.json', renderSummaryJson(result.summary));
   if (formats.has('md')) write('report.md', renderMarkdown(result, pngCharts));
-  if (formats.has('html')) write('report.html', renderHtml(result, charts));
+  if (formats.has('html')) write('report.html', renderHtml(result, charts, reportLinks(result, outDir)));
   if (formats.has('junit')) write('junit.xml', renderJunit(result));
   if (pngCharts.length > 0) {
     // The canvas and Chart.js take a quarter of a second to load: only a report with PNG charts pays for them.
@@ -39,6 +39,19 @@ export async function writeReports(result: AnalysisResult, outDir: string, forma
     for (const chart of pngCharts) write(`${chart.id}.png`, renderChartPng(chart));
   }
   return written;
+}
+
+/** k6's web dashboard export beside the (first local) k6 output that has one, as `make demo` leaves it. */
+export const DASHBOARD_EXPORT_FILE = 'k6-dashboard.html';
+
+function reportLinks(result: AnalysisResult, outDir: string): ReportLinks {
+  for (const input of result.summary.inputs) {
+    if (input.path === '-' || /^[a-z][a-z0-9+.-]*:\/\//i.test(input.path)) continue;
+    const dashboard = join(dirname(input.path), DASHBOARD_EXPORT_FILE);
+    // A relative link, so the folder can be moved or shared as a whole.
+    if (existsSync(dashboard)) return { dashboard: relative(resolve(outDir), resolve(dashboard)).split(sep).join('/') };
+  }
+  return {};
 }
 
 /** The printed summary, kept beside the report (analysis.txt). */

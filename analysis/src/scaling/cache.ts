@@ -133,7 +133,9 @@ export function analyseCache(ctx: ScalingContext, cluster: string): ComponentRes
   const recommendation =
     parts.length === 0
       ? `No sizing: no memory or CPU series for ${cluster} inside the run.`
-      : `Use ${parts.join(', ')} for ${rateText(ctx, ctx.goalRate)}${totalEvictions > 0 ? `; the current node evicted ${num(totalEvictions)} keys` : ''}.`;
+      : action !== null
+        ? `${action} for ${rateText(ctx, ctx.goalRate)}${totalEvictions > 0 ? `; the current node evicted ${num(totalEvictions)} keys` : ''}.`
+        : `Today's node carries ${rateText(ctx, ctx.goalRate)}; the smallest that would: ${parts.join(', ')}.`;
   const line = [...utilisation.values()];
   return {
     component: { name, saturatedAtRate, evidence, action, recommendation, arithmetic: steps.join(' ') },

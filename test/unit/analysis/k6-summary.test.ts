@@ -59,13 +59,15 @@ describe('--k6-summary with every threshold passing', () => {
     expect(section).toMatch(/\| grpc_req_duration\{op:GetRecord\} \| p\(95\)<\d+ \| [\d.]+ \| PASS \|/);
   });
 
-  it('shows the scenario and its effective configuration in the overview', async () => {
+  it('shows the scenario and its effective configuration in the run details', async () => {
     const out = join(tempDir(), 'out');
     await cli([fixture('k6-summary/pass/k6.json'), '--k6-summary', fixture('k6-summary/pass/summary.json'), '--out-dir', out, ...FORMATS]);
     const { summary, md } = readOut(out);
     const config = fixtureSummary('pass').config;
     expect(summary.scenario).toEqual({ summaryPath: fixture('k6-summary/pass/summary.json'), name: 'smoke', config, notes: [] });
-    const overview = md.slice(md.indexOf('## Overview'), md.indexOf('## Operations'));
+    const start = md.indexOf('## Run details');
+    expect(start).toBeGreaterThan(-1);
+    const overview = md.slice(start, md.indexOf('\n## ', start));
     expect(overview).toContain('Scenario smoke, from ');
     expect(overview).toContain(`| profile | ${config.profile} |`);
     expect(overview).toContain(`| blobSizes | ${(config.blobSizes as number[]).join(', ')} |`);
@@ -92,7 +94,8 @@ describe('--k6-summary with failed thresholds', () => {
     expect(md).toMatch(/\| checks\{op:GetRecord,kind:status\} \| rate==1 \| 0 \| FAIL \|/);
     expect(md).toContain('k6 thresholds: FAIL.');
     const html = readFileSync(join(out, 'report.html'), 'utf8');
-    expect(html).toContain('<span class="badge pass">SLO PASS</span><span class="badge fail">k6 thresholds FAIL</span>');
+    // The verdict band: the run fails on its thresholds alone.
+    expect(html).toMatch(/<span class="verdict-badge fail">FAIL<\/span> <strong id="verdict-headline">SLO held<\/strong><span class="details">k6 thresholds: \d+ of \d+ failed<\/span>/);
   });
 });
 

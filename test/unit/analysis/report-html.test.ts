@@ -67,11 +67,49 @@ describe('report.html in Chromium', () => {
     expect(requests.filter((url) => !url.startsWith('file:'))).toEqual([]);
   });
 
-  it('shows the operations table with a row per operation of both runs', async () => {
+  it('opens with the answer at 1400x900: the verdict, and without server metrics how to get the bottleneck, above the fold', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+    await expect(page.locator('#verdict .verdict-badge').textContent()).resolves.toBe('FAIL');
+    await expect(page.locator('#verdict-headline').textContent()).resolves.toBe('SLO missed');
+    await expect(page.locator('#bottleneck-name').textContent()).resolves.toBe('not known without server metrics');
+    await expect(page.locator('#bottleneck-action').textContent()).resolves.toMatch(/--server-metrics URL .* or --cloudwatch --infra-env FILE/);
+    for (const selector of ['#verdict-headline', '#bottleneck-name', '#bottleneck-action', '#verdict .figures']) {
+      const box = await page.locator(selector).boundingBox();
+      expect(box, selector).not.toBeNull();
+      expect(box!.y + box!.height, selector).toBeLessThanOrEqual(900);
+    }
+    // The findings, each with what to do, follow the overview chart.
+    const seen = await page.locator('#findings ol.findings li .seen').allTextContents();
+    const todo = await page.locator('#findings ol.findings li .do').allTextContents();
+    expect(seen[0]).toMatch(/^records: 1 operation over budget on errors, worst GetRecord \(errors [\d.]+% > 1\.00%\)$/);
+    expect(todo[0]).toMatch(/^read the status codes/);
+    expect(seen.some((f) => /checks failed/.test(f))).toBe(true);
+    expect(todo).toHaveLength(seen.length);
+  });
+
+  it('shows the operations table whole, with a row per operation of both runs, sorted by a click on a header', async () => {
     const rows = await page.locator('#operations tbody tr').count();
     expect(rows).toBe(27);
     await expect(page.locator('#operations tbody tr', { hasText: 'GetRecord' }).locator('td.fail').count()).resolves.toBe(1);
-    await expect(page.locator('header .badge.fail').allTextContents()).resolves.toContain('SLO FAIL');
+    const counts = async (): Promise<number[]> =>
+      (await page.locator('#operations tbody tr td:nth-child(2)').allTextContents()).map((c) => Number(c.replace(/,/g, '')));
+    await page.locator('#operations th', { hasText: /^Count$/ }).click();
+    const descending = await counts();
+    expect(descending).toEqual([...descending].sort((a, b) => b - a));
+    expect(descending[0]).toBeGreaterThan(descending[descending.length - 1]!);
+    await page.locator('#operations th', { hasText: /^Count$/ }).click();
+    const ascending = await counts();
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+  });
+
+  it('lists failed thresholds and checks in the open and folds the passing ones, counted', async () => {
+    const open = await page.locator('#thresholds > .table-wrap td:last-child').allTextContents();
+    expect(open.length).toBeGreaterThan(0);
+    for (const result of open) expect(result).toBe('FAIL');
+    const folded = page.locator('#thresholds details');
+    await expect(folded.locator('summary').allTextContents()).resolves.toContainEqual(expect.stringMatching(/^\d+ check\(s\) passed every time$/));
+    await expect(folded.first().evaluate((d) => (d as unknown as { open: boolean }).open)).resolves.toBe(false);
   });
 
   it('has the other sections: SLO, thresholds and checks, cost, load generators', async () => {
@@ -91,6 +129,7 @@ describe('report.html in Chromium', () => {
     );
     const classes = ['records', 'blobs', 'atomic', 'stores', 'health'];
     expect(canvases.map((c) => c.id)).toEqual([
+      'chart-overview',
       ...classes.map((cls) => `chart-latency-p95-${cls}`),
       ...classes.map((cls) => `chart-latency-p99-${cls}`),
       ...classes.map((cls) => `chart-latency-distribution-${cls}`),

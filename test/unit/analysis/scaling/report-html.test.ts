@@ -50,11 +50,48 @@ afterAll(async () => {
 });
 
 describe('report.html with server metrics', () => {
-  it('has the Scaling recommendations section with a row per component, the bottleneck marked', async () => {
+  it('opens at 1400x900 with the verdict, the bottleneck by name and its action, all inside the first screen', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+    await expect(page.locator('#verdict-headline').textContent()).resolves.toMatch(/^(last step that held: \S+ at [\d.]+ iterations\/s offered|no step held the SLO)/);
+    await expect(page.locator('#bottleneck-name').textContent()).resolves.toBe('DynamoDB open-saves-records');
+    await expect(page.locator('#bottleneck-action .lever').textContent()).resolves.toMatch(/^Provision open-saves-records with [\d,]+ WCU \(now 20\)/);
+    for (const selector of ['#verdict-headline', '#bottleneck-name', '#bottleneck-action', '#verdict .figures']) {
+      const box = await page.locator(selector).boundingBox();
+      expect(box, selector).not.toBeNull();
+      expect(box!.y, selector).toBeGreaterThanOrEqual(0);
+      expect(box!.y + box!.height, selector).toBeLessThanOrEqual(900);
+    }
+  });
+
+  it('draws the overview chart under the verdict, with the moment the bottleneck saturated marked', async () => {
+    const overview = await page.locator('#chart-overview').boundingBox();
+    const band = await page.locator('#verdict').boundingBox();
+    expect(overview!.y).toBeGreaterThan(band!.y + band!.height);
+    expect(overview!.height).toBeGreaterThan(250);
+    const labels = await page.evaluate(() => {
+      const chart = (globalThis as unknown as { Chart: { getChart(id: string): { data: { datasets: { label: string; data: { x: number; y: number | null }[] }[] } } } }).Chart.getChart('chart-overview');
+      return chart.data.datasets.map((d) => ({ label: d.label, xs: [...new Set(d.data.map((p) => p.x))] }));
+    });
+    expect(labels.map((l) => l.label)).toEqual(
+      expect.arrayContaining(['iterations/s offered (started + dropped)', 'iterations/s achieved (started)', 'errors/s', 'p95 latency, all operations (ms, right axis)']),
+    );
+    const mark = labels.find((l) => /^DynamoDB open-saves-records saturated \(\d+ s\)$/.test(l.label));
+    expect(mark, JSON.stringify(labels.map((l) => l.label))).toBeDefined();
+    // A vertical line: one x, at the second the table's throttling began.
+    expect(mark!.xs).toHaveLength(1);
+    expect(labels.some((l) => l.label.startsWith('DynamoDB open-saves-records utilisation'))).toBe(true);
+  });
+
+  it('has the Scaling recommendations section with a row per component, the bottleneck marked, and the arithmetic folded', async () => {
     expect(consoleErrors).toEqual([]);
     await expect(page.locator('section#scaling h2').textContent()).resolves.toBe('Scaling recommendations');
-    const names = await page.locator('#scaling tbody tr td:first-child').allTextContents();
+    const names = await page.locator('#scaling > .table-wrap').first().locator('tbody tr td:first-child').allTextContents();
     expect(names).toEqual(['pods/HPA', 'DynamoDB open-saves-records (bottleneck)', 'k6 runners']);
+    const changes = await page.locator('#scaling > .table-wrap').first().locator('tbody tr td:last-child').allTextContents();
+    expect(changes[1]).toMatch(/^Provision open-saves-records with [\d,]+ WCU \(now 20\)$/);
+    await expect(page.locator('#scaling details summary').allTextContents()).resolves.toContain('Every component’s recommendation, how the figures were computed, and the evidence');
+    await expect(page.locator('#scaling details', { hasText: 'how: WCU per request' }).evaluate((d) => (d as unknown as { open: boolean }).open)).resolves.toBe(false);
     await expect(page.locator('nav a[href="#scaling"]').count()).resolves.toBe(1);
   });
 

@@ -82,7 +82,11 @@ describe('--server-metrics URL', () => {
   it('writes the section in report.md and report.html, and the utilisation chart', () => {
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toMatch(/## Scaling recommendations\n/);
-    expect(md).toMatch(/\| DynamoDB open-saves-records \(bottleneck\) \| [\d.]+ \| AWS\/DynamoDB WriteThrottleEvents/);
+    expect(md).toMatch(/\| DynamoDB open-saves-records \(bottleneck\) \| [\d.]+ \| Provision open-saves-records with [\d,]+ WCU \(now 20\) \|/);
+    // The evidence and the arithmetic, folded.
+    expect(md).toMatch(/<summary>Every component’s recommendation, how the figures were computed, and the evidence<\/summary>[^]*\| DynamoDB open-saves-records \| AWS\/DynamoDB WriteThrottleEvents/);
+    expect(md).toMatch(/!\[Load, errors and latency over the run, and where it saturated\]\(overview\.png\)/);
+    expect(existsSync(join(out, 'overview.png'))).toBe(true);
     expect(md).toMatch(/!\[Utilisation against offered load\]\(utilisation\.png\)/);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<section id="scaling"><h2>Scaling recommendations<\/h2>/);
     expect(existsSync(join(out, 'utilisation.png'))).toBe(true);

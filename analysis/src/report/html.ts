@@ -93,8 +93,10 @@ function renderSection(section: Section, ids: ReadonlySet<string>): string {
 function renderBand(answer: Answer): string {
   const { verdict, bottleneck } = answer;
   const status = verdict.pass ? 'pass' : 'fail';
-  const details = verdict.details.length === 0 ? '' : `<span class="details">${html(verdict.details.join(' · '))}</span>`;
-  const capacity = answer.capacity?.broke ? `<div class="capacity">${html(answer.capacity.broke)}</div>` : '';
+  // A capacity run's headline is its last step; the whole run's verdict, which mixes the steps, comes second.
+  const detailText = `${answer.capacity === null ? '' : 'over the whole run: '}${verdict.details.join(' · ')}`;
+  const details = verdict.details.length === 0 ? '' : `<span class="details">${html(sentenceCase(detailText))}</span>`;
+  const capacity = answer.capacity?.broke ? `<div class="capacity">${html(sentenceCase(answer.capacity.broke))}</div>` : '';
   let cause: string;
   if (bottleneck === null) {
     cause =
@@ -128,11 +130,15 @@ function renderBand(answer: Answer): string {
     .join('');
   return [
     `<section id="verdict" class="band ${status}">`,
-    `<div class="verdict-line"><span class="verdict-badge ${status}">${verdict.pass ? 'PASS' : 'FAIL'}</span> <strong id="verdict-headline">${html(verdict.headline)}</strong>${details}</div>`,
+    `<div class="verdict-line"><span class="verdict-badge ${status}">${verdict.pass ? 'PASS' : 'FAIL'}</span> <strong id="verdict-headline">${html(sentenceCase(verdict.headline))}</strong>${details}</div>`,
     capacity,
     `<div class="band-grid"><div class="cause">${cause}</div><div class="figures">${figures}</div></div>`,
     '</section>',
   ].join('\n');
+}
+
+function sentenceCase(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 const STYLE = `

@@ -53,7 +53,7 @@ describe('report.html with server metrics', () => {
   it('opens at 1400x900 with the verdict, the bottleneck by name and its action, all inside the first screen', async () => {
     await page.setViewportSize({ width: 1400, height: 900 });
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
-    await expect(page.locator('#verdict-headline').textContent()).resolves.toMatch(/^(last step that held: \S+ at [\d.]+ iterations\/s offered|no step held the SLO)/);
+    await expect(page.locator('#verdict-headline').textContent()).resolves.toMatch(/^(Last step that held: \S+ at [\d.]+ iterations\/s offered|No step held the SLO)/);
     await expect(page.locator('#bottleneck-name').textContent()).resolves.toBe('DynamoDB open-saves-records');
     await expect(page.locator('#bottleneck-action .lever').textContent()).resolves.toMatch(/^Provision open-saves-records with [\d,]+ WCU \(now 20\)/);
     for (const selector of ['#verdict-headline', '#bottleneck-name', '#bottleneck-action', '#verdict .figures']) {

@@ -94,8 +94,8 @@ function renderBand(answer: Answer): string {
   const { verdict, bottleneck } = answer;
   const status = verdict.pass ? 'pass' : 'fail';
   // A capacity run's headline is its last step; the whole run's verdict, which mixes the steps, comes second.
-  const detailText = `${answer.capacity === null ? '' : 'over the whole run: '}${verdict.details.join(' · ')}`;
-  const details = verdict.details.length === 0 ? '' : `<span class="details">${html(sentenceCase(detailText))}</span>`;
+  const detailText = `${answer.capacity === null ? '' : 'Over the whole run: '}${verdict.details.join(' · ')}`;
+  const details = verdict.details.length === 0 ? '' : `<span class="details">${html(detailText)}</span>`;
   const capacity = answer.capacity?.broke ? `<div class="capacity">${html(sentenceCase(answer.capacity.broke))}</div>` : '';
   let cause: string;
   if (bottleneck === null) {
@@ -137,8 +137,9 @@ function renderBand(answer: Answer): string {
   ].join('\n');
 }
 
+/** A capital first letter, except for a name that has none (k6). */
 function sentenceCase(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return text.startsWith('k6') ? text : text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 const STYLE = `

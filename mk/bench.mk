@@ -19,9 +19,10 @@ bench-quick: setup k6 bundle ## the key ratios in under 2 minutes: framework ove
 
 # The command users run against the same mix written by hand: three pairs at 40 iterations/s for 90 s, long enough
 # for the 10 MB transfers to even out (MIXED_ARGS adds
-# options, e.g. --classes default,records,blobs,stores,health,atomic for the cost of each operation class).
+# options, e.g. --classes default,records,blobs,stores,health,atomic for the cost of each operation class, or
+# --before path/to/mixed.js for another build paired in the same repeats).
 MIXED_ARGS ?=
-bench-mixed: setup k6 bundle ## dist/mixed.js against bench/k6/bare-mixed.js on the default mix: bundle/bare ratio, CPU s per 10k iterations per class
+bench-mixed: setup k6 bundle ## dist/mixed.js against bench/k6/bare-mixed.js on the default mix: bundle/bare ratio, CPU s per 10k iterations and k6 CPU ms per MB, steady and whole process
 	@mkdir -p $(BENCH_OUT)
 	set -o pipefail; npx tsx bench/mixed.ts --repeat 3 --duration 90 $(MIXED_ARGS) --json $(BENCH_OUT)/mixed.json | tee $(BENCH_OUT)/mixed.md
 

@@ -182,8 +182,8 @@ const loadText = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 /** The input file: a recording replicated to `lines` lines, or the synthetic mixed run. Returns its line count. */
 async function writeInput(raw: Record<string, string | undefined>, lines: number, dir: string, input: string): Promise<number> {
   if (raw.synthetic === 'yes') {
-    // 5,000 requests/s of the synthetic mix write 7 lines per request plus one vus line per second.
-    writeSyntheticFile(input, steadyMixedRun(5000, Math.max(1, Math.round(lines / 35_000))));
+    // 5,000 requests/s of the synthetic mix write about 6 lines per request (7 for a failed one) and a vus line a second.
+    writeSyntheticFile(input, steadyMixedRun(5000, Math.max(1, Math.round(lines / 30_000))));
     return countLines(input);
   }
   const source = raw.from ? resolve(raw.from) : join(dir, 'capacity.json');

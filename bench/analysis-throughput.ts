@@ -16,8 +16,8 @@ import { steadyMixedRun, writeSyntheticFile } from './analysis-synthetic.js';
 import { scanInputs } from '../analysis/src/input/scan.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-// Lines per request in the synthetic mix (7 per request plus a vus point per second).
-const LINES_PER_REQUEST = 7;
+// Lines per request in the synthetic mix (6, 7 for a failed request, plus a vus point per second).
+const LINES_PER_REQUEST = 6;
 const RATE = 5000;
 
 interface Measurement {

@@ -187,9 +187,9 @@ describe('WAF, runners and missing sources', () => {
   it('sizes the k6 runners from the measured CPU per request of the default mix', () => {
     const result = analyseScaling(input({ history: history(WRITES_FIRST), goalRate: 5000 }));
     const runners = component(result, 'k6 runners');
-    // 5000 × 6.31 ms = 31.55 cores, / 0.7 = 45.07, 46 cores; / 2 per pod = 23 pods
-    expect(runners.action).toBe('Run 23 runner pods of 2 vCPU (OS_INFRA_K6_PARALLELISM=23)');
-    expect(runners.recommendation).toMatch(/^Run 23 runner pods of 2 vCPU \(OS_INFRA_K6_PARALLELISM=23\): 46 cores for k6 at 5,000 iterations\/s/);
+    // 5000 × 2.46 ms = 12.30 cores, / 0.7 = 17.57, 18 cores; / 2 per pod = 9 pods
+    expect(runners.action).toBe('Run 9 runner pods of 2 vCPU (OS_INFRA_K6_PARALLELISM=9)');
+    expect(runners.recommendation).toMatch(/^Run 9 runner pods of 2 vCPU \(OS_INFRA_K6_PARALLELISM=9\): 18 cores for k6 at 5,000 iterations\/s/);
     expect(runners.arithmetic).toMatch(/BENCHMARKS\.md/);
   });
 

@@ -130,11 +130,12 @@ export function readCachedWorker(cachePath: string): string | null {
 }
 
 /**
- * The worker's code. From TypeScript sources (the usual `tsx analysis/src/cli.ts`), worker.ts and its imports are
- * bundled with esbuild and run with `eval`: a worker started on the .ts file would need tsx's loader in every
- * thread, which costs each worker a loader thread and a transform of every module. The bundle is kept in the
- * temporary directory with the size and mtime of each of its inputs, so a run whose sources have not changed skips
- * esbuild (0.15 to 0.5 s before the first worker starts, a tenth of a 1 GB analysis).
+ * The worker's code. Built (`npm run analyze` runs analysis/dist, see analysis/build.mjs), this module sees itself as
+ * dist/input/scan.js and the worker file is beside it. From TypeScript sources (tests, `tsx analysis/src/cli.ts`),
+ * worker.ts and its imports are bundled with esbuild and run with `eval`: a worker started on the .ts file would need
+ * tsx's loader in every thread, which costs each worker a loader thread and a transform of every module. The bundle
+ * is kept in the temporary directory with the size and mtime of each of its inputs, so a run whose sources have not
+ * changed skips esbuild (0.15 to 0.5 s before the first worker starts).
  */
 async function workerCode(): Promise<{ code: string | URL; eval: boolean }> {
   const source = new URL('./worker.ts', import.meta.url);

@@ -56,6 +56,8 @@ export const REPORTED_PERCENTILES = [50, 90, 95, 99, 99.9] as const;
 // Time-bucket sizes --bucket auto chooses from, and how many buckets it aims to stay under.
 export const BUCKET_CHOICES_MS = [1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000];
 export const AUTO_BUCKET_TARGET = 150;
+/** --bucket auto reads this much of an input's head and tail for its first and last timestamps. */
+export const PROBE_BYTES = 256 * 1024;
 // --bucket auto without a readable time range (gzip inputs, whose end cannot be read without decompressing them).
 export const DEFAULT_BUCKET_MS = 10_000;
 export const DEFAULT_FORMATS = ['html', 'md', 'json', 'png', 'junit'] as const;

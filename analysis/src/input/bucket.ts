@@ -3,12 +3,10 @@
 // object's head and tail were read when its prefix was listed).
 import { closeSync, openSync, readSync } from 'node:fs';
 import { TAGGED_METRICS } from '../aggregate/aggregate.js';
-import { AUTO_BUCKET_TARGET, BUCKET_CHOICES_MS, DEFAULT_BUCKET_MS } from '../config/constants.js';
+import { AUTO_BUCKET_TARGET, BUCKET_CHOICES_MS, DEFAULT_BUCKET_MS, PROBE_BYTES } from '../config/constants.js';
 import { PointFields } from '../aggregate/point.js';
 import { LINE_POINT, LineParser } from './line-parser.js';
 import type { InputFile } from './plan.js';
-
-export const PROBE_BYTES = 256 * 1024;
 
 export function chooseBucketMs(files: readonly InputFile[]): number {
   let first = Infinity;

@@ -2,9 +2,8 @@
 // can fold independently.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { RANGE_TARGET_BYTES } from '../config/constants.js';
+import { PROBE_BYTES, RANGE_TARGET_BYTES } from '../config/constants.js';
 import { InputError } from '../config/errors.js';
-import { PROBE_BYTES } from './bucket.js';
 import type { RangeTask } from './reader.js';
 import type { S3ObjectRef } from './s3-object.js';
 import type { S3Access } from './s3-client.js';

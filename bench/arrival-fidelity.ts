@@ -6,7 +6,7 @@
 //   npx tsx bench/arrival-fidelity.ts [--rates 500,1000,2000] [--duration 15] [--repeat 1]
 //                                     [--json results/bench/arrival-fidelity.json]
 import { measureCosts, medianByCase} from './lib/cost.js';
-import { GENERATORS, type CostCase, type GeneratorId } from './lib/generators.js';
+import { GENERATORS, type CostCase, type GeneratorId } from './lib/generators/generators.js';
 import { runMain } from './lib/main.js';
 import { integerList, positiveInteger, readOptions } from './lib/options.js';
 import { checkGenerators, writeJson } from './lib/preflight.js';

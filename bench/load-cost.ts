@@ -7,7 +7,7 @@
 //                              [--generators k6-minimal,k6-bundle,ghz,locust] [--repeat 3] [--json results/bench/load-cost.json]
 // The mix includes 1 MB and 10 MB blob transfers, so it runs at its own, lower rate.
 import { measureCosts, renderCosts } from './lib/cost.js';
-import { GENERATOR_IDS, generatorCases, WORKLOADS } from './lib/generators.js';
+import { GENERATOR_IDS, generatorCases, WORKLOADS } from './lib/generators/generators.js';
 import { runMain } from './lib/main.js';
 import { choiceList, positiveInteger, readOptions } from './lib/options.js';
 import { checkGenerators, writeJson } from './lib/preflight.js';

@@ -24,11 +24,11 @@ import { join, resolve } from 'node:path';
 import { GRPC_OPERATION_GROUPS } from '../catalogue/operations.js';
 import { REPO_ROOT } from '../test/helpers/emulator-process.js';
 import { measureCosts, pairedRatios, steadyCost, wholeProcessCost, type CostResult } from './lib/cost.js';
-import { bundleRun, k6ScriptCommand, type CostCase, type GeneratorCommand, type GeneratorContext, type LoadShape } from './lib/generators.js';
+import { bundleRun, k6ScriptCommand, type CostCase, type GeneratorCommand, type GeneratorContext, type LoadShape } from './lib/generators/generators.js';
 import { MissingInputError, runMain } from './lib/main.js';
 import { BenchConfigError, choiceList, positiveInteger, readOptions } from './lib/options.js';
 import { checkGenerators, writeJson } from './lib/preflight.js';
-import { classMix, type MixFile } from './lib/mix-classes.js';
+import { classMix, type MixFile } from './lib/generators/mix-classes.js';
 import { markdownTable } from './lib/table.js';
 
 // 'ops' is the default mix cut down to the operations named by --ops (e.g. QueryRecords, to price one of them).

@@ -1,20 +1,20 @@
 // Where the bundles' extra cost per call comes from: the mixed bundle making
 // one RPC per iteration, as built and with each per-call feature taken out
-// (bench/lib/bundle-edits.ts), against the minimal k6 script making the same
+// (bench/lib/generators/bundle-edits.ts), against the minimal k6 script making the same
 // call. Every case runs --repeat times, interleaved; medians are printed.
 //
 //   npx tsx bench/overhead.ts [--workload Ping] [--rate 1000] [--duration 12] [--repeat 3]
 //                             [--cases bundle,no-thresholds,<edit names>,bare] [--json results/bench/overhead.json]
 // The minimal script always runs; --cases picks the bundle variants (default: every removal, no fixes;
-// the proposed fixes in bench/lib/bundle-edits.ts run when named).
+// the proposed fixes in bench/lib/generators/bundle-edits.ts run when named).
 import { readFileSync } from 'node:fs';
 import { measureCosts, renderCosts} from './lib/cost.js';
-import { applyEdits, LAZY_PAYLOADS, PER_CALL_EDITS, PROPOSED_FIXES, type BundleEdit } from './lib/bundle-edits.js';
-import { bundleRun, GENERATORS, type CostCase, type GeneratorContext, type LoadShape, type Workload } from './lib/generators.js';
+import { applyEdits, LAZY_PAYLOADS, PER_CALL_EDITS, PROPOSED_FIXES, type BundleEdit } from './lib/generators/bundle-edits.js';
+import { bundleRun, GENERATORS, type CostCase, type GeneratorContext, type LoadShape, type Workload } from './lib/generators/generators.js';
 import { runMain } from './lib/main.js';
 import { choiceList, positiveInteger, readOptions } from './lib/options.js';
 import { checkGenerators, requireBundle, writeJson } from './lib/preflight.js';
-import { writeBundleVariant, type BundleVariant } from './lib/protoset-variant.js';
+import { writeBundleVariant, type BundleVariant } from './lib/generators/protoset-variant.js';
 
 const BASELINE = 'k6-minimal';
 

@@ -5,7 +5,7 @@
 //
 //   npx tsx bench/quick.ts [--json results/bench/quick.json]
 import { costRatio, measureCosts, medianByCase} from './lib/cost.js';
-import { generatorCases, type CostCase } from './lib/generators.js';
+import { generatorCases, type CostCase } from './lib/generators/generators.js';
 import { runMain } from './lib/main.js';
 import { readOptions } from './lib/options.js';
 import { checkGenerators, prepareScratch, requireBundle, writeJson } from './lib/preflight.js';

@@ -1,10 +1,10 @@
 // Shapes of the request and response messages as proto-loader hands them over
 // with LOADER_OPTIONS (camelCase, int64 as strings, enums by name, defaults set),
 // and the builders that turn stored entities into response messages.
-import { microsToTimestamp, type TimestampMessage } from './clock.js';
-import type { Checksums } from './checksums.js';
-import { propertiesToMessage, type PropertyMessage } from './properties.js';
-import type { RecordEntity, StoreEntity } from './state.js';
+import { microsToTimestamp, type TimestampMessage } from './state/clock.js';
+import type { Checksums } from './state/checksums.js';
+import { propertiesToMessage, type PropertyMessage } from './state/properties.js';
+import type { RecordEntity, StoreEntity } from './state/state.js';
 import { invalidArgument } from './errors.js';
 
 export type Int64 = string | number;

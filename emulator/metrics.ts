@@ -2,7 +2,7 @@
 // RPC and status code, HTTP requests per route and status, plus state gauges.
 import { status } from '@grpc/grpc-js';
 import { RPC_NAMES, type RpcName } from './constants.js';
-import type { State } from './state.js';
+import type { State } from './state/state.js';
 
 const CODE_NAMES: string[] = [];
 for (const [name, value] of Object.entries(status)) if (typeof value === 'number') CODE_NAMES[value] = name;

@@ -6,14 +6,14 @@ import type { Server as HttpServer } from 'node:http';
 import { AccessCheck } from './auth.js';
 import { GRPC_SERVER_CHANNEL_OPTIONS, type RpcName } from './constants.js';
 import { FaultInjector, NO_FAULTS, type FaultOptions } from './faults.js';
-import { openSavesImplementation, type ServiceContext } from './grpc-service.js';
-import { HealthStatus } from './health.js';
+import { openSavesImplementation, type ServiceContext } from './grpc/grpc-service.js';
+import { HealthStatus } from './grpc/health.js';
 import { createHttpServer } from './http/server.js';
 import { Metrics } from './metrics.js';
 import { CapacityGate, type GateOptions } from './model/gate.js';
-import { loadProtos } from './proto.js';
-import { addReflection } from './reflection.js';
-import { State } from './state.js';
+import { loadProtos } from './grpc/proto.js';
+import { addReflection } from './grpc/reflection.js';
+import { State } from './state/state.js';
 
 export interface ServerOptions {
   /** Interface to bind both listeners to; 127.0.0.1 unless told otherwise. */

@@ -26,8 +26,8 @@ test-analysis: setup ensure-chromium ## npm run analyze end to end: a report, ex
 ANALYSIS_LINES ?= 5000000
 ANALYSIS_E2E_ARGS ?=
 bench-analysis: setup k6 bundle ## the analysis end to end (MB/s, lines/s, peak RSS, ratio to readline + JSON.parse) on a real run's lines; then the scan alone (BENCH_LINES)
-	npx tsx bench/analysis-e2e.ts --lines $(ANALYSIS_LINES) $(ANALYSIS_E2E_ARGS)
-	npx tsx bench/analysis-throughput.ts $(BENCH_LINES)
+	npx tsx bench/analysis/analysis-e2e.ts --lines $(ANALYSIS_LINES) $(ANALYSIS_E2E_ARGS)
+	npx tsx bench/analysis/analysis-throughput.ts $(BENCH_LINES)
 
 TEST_TARGETS += test-analysis
 TEST_PREREQS += ensure-chromium

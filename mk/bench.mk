@@ -2,7 +2,7 @@
 # They are not tests, so nothing here joins TEST_TARGETS. Every load goes to a local emulator on
 # 127.0.0.1 and every run is bounded in time. BENCHMARKS.md lists the figures of one `make bench`.
 BENCH_OUT ?= results/bench
-# Bundle variants of the overhead breakdown (bench/lib/bundle-edits.ts): removals, then proposed fixes.
+# Bundle variants of the overhead breakdown (bench/lib/generators/bundle-edits.ts): removals, then proposed fixes.
 OVERHEAD_PING_CASES ?= bundle,no-status-check,no-verify-check,no-call-params,bare
 OVERHEAD_GETRECORD_CASES ?= bundle,no-record-verify,no-verify-check,bare
 
@@ -37,7 +37,7 @@ bench: setup k6 bundle bench-peers ## every benchmark: generator cost vs ghz and
 	set -o pipefail; npx tsx bench/vu-memory.ts --scripts mixed --sources proto,protoset-lazy --json $(BENCH_OUT)/vu-memory-mixed.json | tee $(BENCH_OUT)/vu-memory-mixed.md
 	set -o pipefail; npx tsx bench/vu-memory.ts --vus 100 --sources proto,protoset-lazy --scripts "$$(ls dist/*.js | xargs -n1 basename | sed 's/\.js$$//' | paste -sd, -)" --json $(BENCH_OUT)/vu-memory-bundles.json | tee $(BENCH_OUT)/vu-memory-bundles.md
 	set -o pipefail; npx tsx bench/arrival-fidelity.ts --duration 12 --json $(BENCH_OUT)/arrival-fidelity.json | tee $(BENCH_OUT)/arrival-fidelity.md
-	set -o pipefail; npx tsx bench/analysis-throughput.ts 1000000 | tee $(BENCH_OUT)/analysis-1m.md
-	set -o pipefail; npx tsx bench/analysis-throughput.ts 10000000 | tee $(BENCH_OUT)/analysis-10m.md
-	set -o pipefail; npx tsx bench/analysis-e2e.ts --lines 5000000 | tee $(BENCH_OUT)/analysis-e2e.md
-	set -o pipefail; npx tsx bench/emulator-throughput.ts | tee $(BENCH_OUT)/emulator-throughput.md
+	set -o pipefail; npx tsx bench/analysis/analysis-throughput.ts 1000000 | tee $(BENCH_OUT)/analysis-1m.md
+	set -o pipefail; npx tsx bench/analysis/analysis-throughput.ts 10000000 | tee $(BENCH_OUT)/analysis-10m.md
+	set -o pipefail; npx tsx bench/analysis/analysis-e2e.ts --lines 5000000 | tee $(BENCH_OUT)/analysis-e2e.md
+	set -o pipefail; npx tsx bench/emulator/emulator-throughput.ts | tee $(BENCH_OUT)/emulator-throughput.md

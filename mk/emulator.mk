@@ -7,4 +7,4 @@ test-emulator: setup ## run only the local emulator's and the proto's tests
 	npx vitest run test/unit/emulator test/unit/proto
 
 bench-emulator: setup ## unary Ping and GetRecord throughput of the local emulator (about 30 s, 127.0.0.1 only)
-	npx tsx bench/emulator-throughput.ts
+	npx tsx bench/emulator/emulator-throughput.ts

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startEmulatorProcess, type EmulatorProcess } from '../../test/helpers/emulator-process.js';
 import { DEFAULT_RECORDS_PER_STORE } from '../../scripts/lib/config/constants.js';
-import { cpuLayout, pinCurrentProcess, type CpuLayout } from './cpu-layout.js';
+import { cpuLayout, pinCurrentProcess, type CpuLayout } from './measure/cpu-layout.js';
 
 export interface SeededRecord {
   storeKey: string;

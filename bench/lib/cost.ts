@@ -4,13 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { startBenchEmulator, type BenchEmulator, type SeededRecord } from './bench-emulator.js';
-import type { CostCase, GeneratorCommand, LoadShape, Workload } from './generators.js';
-import { freeLoopbackPort, k6DataCounter, k6IterationCounter } from './k6-iterations.js';
-import { measureRun } from './measured-run.js';
-import { rpcCounter } from './prometheus-counter.js';
+import type { CostCase, GeneratorCommand, LoadShape, Workload } from './generators/generators.js';
+import { freeLoopbackPort, k6DataCounter, k6IterationCounter } from './generators/k6-iterations.js';
+import { measureRun } from './measure/measured-run.js';
+import { rpcCounter } from './measure/prometheus-counter.js';
 import { prepareScratch } from './preflight.js';
-import { commonSpan, steadyState, type SteadyState } from './steady-state.js';
-import type { RunSample } from './measured-run.js';
+import { commonSpan, steadyState, type SteadyState } from './measure/steady-state.js';
+import type { RunSample } from './measure/measured-run.js';
 import { markdownTable, ratio } from './table.js';
 
 export interface CostResult {

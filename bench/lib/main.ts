@@ -2,8 +2,8 @@
 // (bad option, missing tool, missing bundle) prints one line and exits 2; an
 // unexpected failure prints its message and exits 1. Never a stack trace.
 import { BenchConfigError } from './options.js';
-import { MissingPeerError } from './peers.js';
-import { signalRunningGenerators } from './measured-run.js';
+import { MissingPeerError } from './generators/peers.js';
+import { signalRunningGenerators } from './measure/measured-run.js';
 
 export class MissingInputError extends Error {
   constructor(what: string, hint: string) {

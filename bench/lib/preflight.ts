@@ -7,9 +7,9 @@ import { dirname, join } from 'node:path';
 import { K6_BINARY } from '../../test/helpers/k6.js';
 import { buildFileDescriptors, encodeDescriptorSet } from '../../tools/protoset/descriptor-set.js';
 import { REPO_ROOT } from '../../test/helpers/emulator-process.js';
-import { BUNDLE_DIR, type GeneratorId } from './generators.js';
+import { BUNDLE_DIR, type GeneratorId } from './generators/generators.js';
 import { MissingInputError } from './main.js';
-import { GHZ_BINARY, LOCUST_BINARY, requireExecutable } from './peers.js';
+import { GHZ_BINARY, LOCUST_BINARY, requireExecutable } from './generators/peers.js';
 
 export interface Scratch {
   dir: string;

@@ -5,11 +5,11 @@
 import { basename } from 'node:path';
 import { K6_BINARY } from '../../test/helpers/k6.js';
 import { REPO_ROOT } from '../../test/helpers/emulator-process.js';
-import { cpuLayout } from './cpu-layout.js';
-import { measureRun, type RunSample } from './measured-run.js';
+import { cpuLayout } from './measure/cpu-layout.js';
+import { measureRun, type RunSample } from './measure/measured-run.js';
 import { readFileSync } from 'node:fs';
-import { applyEdits, LAZY_PAYLOADS, type BundleEdit } from './bundle-edits.js';
-import { withProtoset, writeBundleVariant, type BundleVariant } from './protoset-variant.js';
+import { applyEdits, LAZY_PAYLOADS, type BundleEdit } from './generators/bundle-edits.js';
+import { withProtoset, writeBundleVariant, type BundleVariant } from './generators/protoset-variant.js';
 import { markdownTable } from './table.js';
 
 /**

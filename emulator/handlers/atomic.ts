@@ -10,8 +10,8 @@ import {
   requireIntegerProperty,
   type PropertyMessage,
   type StoredProperty,
-} from '../properties.js';
-import { touchRecord, type RecordEntity, type State } from '../state.js';
+} from '../state/properties.js';
+import { touchRecord, type RecordEntity, type State } from '../state/state.js';
 import { cacheAfterWrite } from './record-cache.js';
 import { requireRecord } from './record-fields.js';
 

@@ -2,10 +2,10 @@
 // 65,536 bytes, external above; content streamed in pieces of at most 1 MiB.
 import { status } from '@grpc/grpc-js';
 import { BLOB_MAX_INLINE_SIZE, STREAM_PIECE_BYTES } from '../constants.js';
-import { NO_CHECKSUMS, type Checksums } from '../checksums.js';
+import { NO_CHECKSUMS, type Checksums } from '../state/checksums.js';
 import { failedPrecondition, invalidArgument, RpcError } from '../errors.js';
 import { checksumFields, int64ToNumber, type BlobMetadataMessage, type HintMessage, type StreamUploadMessage } from '../messages.js';
-import { newBlobKey, touchRecord, type BlobRef, type RecordEntity, type State } from '../state.js';
+import { newBlobKey, touchRecord, type BlobRef, type RecordEntity, type State } from '../state/state.js';
 import { cacheAfterWrite, readRecordThroughCache } from './record-cache.js';
 import { checkEntityLimit, requireRecord } from './record-fields.js';
 import { ContentBuffer, readClientChecksums, requireContent, requireMetadataFirst, sizeMismatch, verifyChecksums } from './upload.js';

@@ -1,7 +1,7 @@
 // Chunked uploads (spec d.4): CreateChunkedBlob → UploadChunk × N → CommitChunkedUpload
 // (or AbortChunkedUpload); read back with GetBlobChunk or CreateChunkUrls.
 import { status } from '@grpc/grpc-js';
-import { NO_CHECKSUMS, type Checksums } from '../checksums.js';
+import { NO_CHECKSUMS, type Checksums } from '../state/checksums.js';
 import { failedPrecondition, invalidArgument, notFound, resourceExhausted, RpcError } from '../errors.js';
 import {
   int64ToNumber,
@@ -11,7 +11,7 @@ import {
   type RecordMessage,
   type StreamUploadMessage,
 } from '../messages.js';
-import { chunkBytes, newBlobKey, touchRecord, type BlobRef, type State } from '../state.js';
+import { chunkBytes, newBlobKey, touchRecord, type BlobRef, type State } from '../state/state.js';
 import { cacheAfterWrite } from './record-cache.js';
 import { applyWritableFields, checkSignature, readWritableFields, requireRecord } from './record-fields.js';
 import { checkStreamedSize, splitContent, type StreamResult } from './blobs.js';

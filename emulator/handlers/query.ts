@@ -3,8 +3,8 @@
 import { status } from '@grpc/grpc-js';
 import { invalidArgument, RpcError } from '../errors.js';
 import { keyOnlyRecordMessage, recordToMessage, type RecordMessage } from '../messages.js';
-import { compareProperties, propertyFromMessage, type PropertyMessage, type StoredProperty } from '../properties.js';
-import type { RecordEntity, State } from '../state.js';
+import { compareProperties, propertyFromMessage, type PropertyMessage, type StoredProperty } from '../state/properties.js';
+import type { RecordEntity, State } from '../state/state.js';
 
 export interface QueryFilterMessage {
   propertyName?: string;

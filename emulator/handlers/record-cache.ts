@@ -2,7 +2,7 @@
 // unless skip_cache; writes refresh it unless do_not_cache, which purges instead.
 import { notFound } from '../errors.js';
 import { recordToMessage, type HintMessage, type RecordMessage } from '../messages.js';
-import { recordCacheKey, type RecordEntity, type State } from '../state.js';
+import { recordCacheKey, type RecordEntity, type State } from '../state/state.js';
 
 export interface CachedRecord {
   readonly entity: RecordEntity;

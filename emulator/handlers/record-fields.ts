@@ -1,12 +1,12 @@
 // Rules shared by the RPCs that write record fields (CreateRecord, UpdateRecord,
 // CommitChunkedUpload with a record, and the HTTP record routes): what may be written,
 // within which limits, under which signature precondition.
-import { isSetTimestamp, type TimestampMessage } from '../clock.js';
+import { isSetTimestamp, type TimestampMessage } from '../state/clock.js';
 import { ENTITY_OVERHEAD_BYTES, MAX_OPAQUE_STRING_BYTES, MAX_RECORD_ENTITY_BYTES, TAG_OVERHEAD_BYTES } from '../constants.js';
 import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
 import type { RecordMessage } from '../messages.js';
-import { propertiesFromMessage, propertyBytes, type StoredProperty } from '../properties.js';
-import { touchRecord, type RecordEntity, type State } from '../state.js';
+import { propertiesFromMessage, propertyBytes, type StoredProperty } from '../state/properties.js';
+import { touchRecord, type RecordEntity, type State } from '../state/state.js';
 
 /** The client-writable fields UpdateRecord replaces wholesale. */
 export interface WritableFields {

@@ -1,9 +1,9 @@
 // CreateRecord, GetRecord, GetRecords, UpdateRecord, DeleteRecord (spec d.2).
 import { status } from '@grpc/grpc-js';
-import { nowMicros } from '../clock.js';
+import { nowMicros } from '../state/clock.js';
 import { alreadyExists, failedPrecondition, invalidArgument } from '../errors.js';
 import { recordToMessage, type HintMessage, type RecordMessage, type StatusMessage } from '../messages.js';
-import { newSignature, recordCacheKey, type RecordEntity, type State } from '../state.js';
+import { newSignature, recordCacheKey, type RecordEntity, type State } from '../state/state.js';
 import {
   applyWritableFields,
   checkEntityLimit,

@@ -1,8 +1,8 @@
 // CreateStore, GetStore, ListStores, DeleteStore (spec d.1).
-import { nowMicros } from '../clock.js';
+import { nowMicros } from '../state/clock.js';
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '../errors.js';
 import { storeToMessage, type StoreMessage } from '../messages.js';
-import { estimateStoreBytes, storeCacheKey, type State, type StoreEntity } from '../state.js';
+import { estimateStoreBytes, storeCacheKey, type State, type StoreEntity } from '../state/state.js';
 
 export interface CreateStoreRequest {
   store?: StoreMessage | null;

@@ -2,10 +2,10 @@
 // the messages, reserves budget bytes as pieces arrive and verifies checksums.
 import { status } from '@grpc/grpc-js';
 import { crc32c as computeCrc32c } from '../../proto/crc32c.js';
-import { md5 as computeMd5, NO_CHECKSUMS, type Checksums } from '../checksums.js';
+import { md5 as computeMd5, NO_CHECKSUMS, type Checksums } from '../state/checksums.js';
 import { dataLoss, invalidArgument, RpcError } from '../errors.js';
 import type { StreamUploadMessage } from '../messages.js';
-import type { State } from '../state.js';
+import type { State } from '../state/state.js';
 
 export function requireMetadataFirst<M>(message: StreamUploadMessage<M>, rpc: string): M {
   if (message.request !== 'metadata' || !message.metadata) {

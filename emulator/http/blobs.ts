@@ -3,7 +3,7 @@
 // do not change it (see README); all blob bytes count against the budget.
 import { damageBytes } from '../faults.js';
 import { estimateFieldBytes } from '../handlers/record-fields.js';
-import { blobObjectKey, recordCacheKey, touchRecord, type RecordEntity, type RecordView, type State } from '../state.js';
+import { blobObjectKey, recordCacheKey, touchRecord, type RecordEntity, type RecordView, type State } from '../state/state.js';
 import { readBody, type HttpContext } from './context.js';
 import { requireHttpRecord } from './records.js';
 import { HttpError, methodNotAllowed, sendBytes, sendEmpty, sendJson } from './respond.js';

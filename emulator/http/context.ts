@@ -2,7 +2,7 @@
 // that stop at the byte budget instead of buffering without bound.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BlobDamage } from '../faults.js';
-import type { State } from '../state.js';
+import type { State } from '../state/state.js';
 import { HttpError } from './respond.js';
 
 export interface HttpContext {

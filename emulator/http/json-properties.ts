@@ -4,7 +4,7 @@
 //   {"type": "INTEGER"|"STRING"|"BOOLEAN", "<kind>_value": v} → that typed property;
 //   anything else (fractions, null, arrays, other objects) → STRING holding the JSON text.
 // Each property remembers its JSON form, so HTTP reads hand back what HTTP wrote.
-import type { StoredProperty } from '../properties.js';
+import type { StoredProperty } from '../state/properties.js';
 
 const TYPED_KEYS = new Set(['type', 'integer_value', 'string_value', 'boolean_value']);
 

@@ -1,6 +1,6 @@
 // /api/metadata/{type}/{id} of the AWS port: free-form JSON items with no gRPC
 // equivalent, plus the store_info / store_stats items the store and record routes write.
-import type { MetadataItem, State } from '../state.js';
+import type { MetadataItem, State } from '../state/state.js';
 import { readJsonObject, type HttpContext } from './context.js';
 import { HttpError, methodNotAllowed, sendEmpty, sendJson } from './respond.js';
 

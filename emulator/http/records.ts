@@ -1,9 +1,9 @@
 // /api/stores/{store_id}/records[/{record_id}] of the AWS port, over the shared
 // records (JSON properties mapped as http/json-properties.ts describes).
-import { microsToRfc3339Seconds } from '../clock.js';
+import { microsToRfc3339Seconds } from '../state/clock.js';
 import { newRecordEntity } from '../handlers/records.js';
 import { estimateFieldBytes, type WritableFields } from '../handlers/record-fields.js';
-import { recordCacheKey, touchRecord, type RecordEntity, type RecordView, type State } from '../state.js';
+import { recordCacheKey, touchRecord, type RecordEntity, type RecordView, type State } from '../state/state.js';
 import { readJsonObject, type HttpContext } from './context.js';
 import { propertiesFromJson, propertiesToJson, stringProperty } from './json-properties.js';
 import { countRecordCreated, countRecordDeleted } from './metadata.js';

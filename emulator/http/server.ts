@@ -3,7 +3,7 @@
 // injected faults apply to API routes only, so probes keep working.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { HTTP_PATHS, matchPath, routeFor, type HttpPathName } from '../../catalogue/http-routes.js';
-import type { ServiceContext } from '../grpc-service.js';
+import type { ServiceContext } from '../grpc/grpc-service.js';
 import { INJECTED_ERROR_MESSAGE } from '../faults.js';
 import { sendAnswer, type Ticket } from '../model/gate.js';
 import { admitHttp, FAILED_OUTCOME, httpCall, httpOutcome, serveMetricsHistory } from '../model/transport.js';

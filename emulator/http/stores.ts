@@ -1,7 +1,7 @@
 // /api/stores and /api/stores/{store_id} of the AWS port, over the shared stores.
-import { microsToRfc3339Seconds } from '../clock.js';
+import { microsToRfc3339Seconds } from '../state/clock.js';
 import { newStoreEntity } from '../handlers/stores.js';
-import { storeCacheKey, type State, type StoreEntity } from '../state.js';
+import { storeCacheKey, type State, type StoreEntity } from '../state/state.js';
 import { readJsonObject, type HttpContext } from './context.js';
 import { deleteMetadataItem, putMetadataItem } from './metadata.js';
 import { dynamoItemBytes, firstPage } from './paging.js';

@@ -4,7 +4,7 @@ import { Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { ALARM_LIMITS } from '../../catalogue/aws-metrics.js';
-import { CompositeAlarm, anyInAlarm } from '../constructs/health-alarm.js';
+import { CompositeAlarm, anyInAlarm } from '../constructs/alarms/health-alarm.js';
 import { InvalidDefinitionError } from '../errors.js';
 import './support/synth.js';
 

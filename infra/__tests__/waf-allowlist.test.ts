@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { CLOUDFRONT_WAF_REGION, InfraConfigError, loadInfraConfig, type InfraConfig } from '../../catalogue/deployment.js';
-import { ALLOW_RULE_GROUP_CAPACITY } from '../constructs/load-egress-allowlist.js';
+import { ALLOW_RULE_GROUP_CAPACITY } from '../constructs/load-generation/load-egress-allowlist.js';
 import { WafAllowlistStack } from '../stacks/waf-allowlist-stack.js';
 import { exampleConfig, exampleEnv } from './support/config.js';
 import { dataSourcesOf, resourcesOf, synthStack, type SynthResult } from './support/synth.js';

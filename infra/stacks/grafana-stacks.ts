@@ -7,9 +7,9 @@ import type { Construct } from 'constructs';
 import { GRAFANA_DASHBOARDS } from '../../dashboards/grafana/dashboards.js';
 import { grafanaFile } from '../../dashboards/grafana/files.js';
 import type { InfraConfig } from '../../catalogue/deployment.js';
-import { GrafanaContent } from '../constructs/grafana-content.js';
-import { GrafanaProvider } from '../constructs/grafana-provider.js';
-import { ManagedGrafana } from '../constructs/grafana-workspace.js';
+import { GrafanaContent } from '../constructs/grafana/grafana-content.js';
+import { GrafanaProvider } from '../constructs/grafana/grafana-provider.js';
+import { ManagedGrafana } from '../constructs/grafana/grafana-workspace.js';
 import { PROJECT_TAGS } from './observability-stack.js';
 
 export class GrafanaWorkspaceStack extends TerraformStack {

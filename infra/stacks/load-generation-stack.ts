@@ -9,11 +9,11 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider/inde
 import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { InfraConfigError, type InfraConfig } from '../../catalogue/deployment.js';
-import { K6TestRun } from '../constructs/k6-test-run.js';
-import { MetricsWriterRole } from '../constructs/metrics-writer-role.js';
-import { ResultsBucket } from '../constructs/results-bucket.js';
-import { ResultsWriterPolicy } from '../constructs/results-writer-policy.js';
-import { SecretsReaderPolicy } from '../constructs/secrets-reader-policy.js';
+import { K6TestRun } from '../constructs/load-generation/k6-test-run.js';
+import { MetricsWriterRole } from '../constructs/load-generation/metrics-writer-role.js';
+import { ResultsBucket } from '../constructs/load-generation/results-bucket.js';
+import { ResultsWriterPolicy } from '../constructs/load-generation/results-writer-policy.js';
+import { SecretsReaderPolicy } from '../constructs/load-generation/secrets-reader-policy.js';
 import { PROJECT_TAGS } from './observability-stack.js';
 
 export const RUNNER_SERVICE_ACCOUNT = 'k6-runner';

@@ -8,13 +8,13 @@ import { buildDashboards } from '../../dashboards/cloudwatch/index.js';
 import type { InfraConfig } from '../../catalogue/deployment.js';
 import { CLOUDFRONT, RECOMMENDED_ALARMS } from '../../catalogue/aws-metrics.js';
 import { k6SeriesFilter } from '../../dashboards/k6-queries.js';
-import { singleMetricAlarm } from '../constructs/alarm-definitions.js';
-import { AlarmTopic } from '../constructs/alarm-topic.js';
-import { CompositeAlarm } from '../constructs/health-alarm.js';
-import { K6Alarms } from '../constructs/k6-alarms.js';
+import { singleMetricAlarm } from '../constructs/alarms/alarm-definitions.js';
+import { AlarmTopic } from '../constructs/alarms/alarm-topic.js';
+import { CompositeAlarm } from '../constructs/alarms/health-alarm.js';
+import { K6Alarms } from '../constructs/alarms/k6-alarms.js';
 import { LoadTestDashboard } from '../constructs/load-test-dashboard.js';
-import { S3RequestMetrics } from '../constructs/s3-request-metrics.js';
-import { ServiceAlarms } from '../constructs/service-alarms.js';
+import { S3RequestMetrics } from '../constructs/alarms/s3-request-metrics.js';
+import { ServiceAlarms } from '../constructs/alarms/service-alarms.js';
 
 export const PROJECT_TAGS = { project: 'opensaves-loadtest', 'managed-by': 'cdktf' };
 

@@ -5,8 +5,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { InfraConfig, WafAllowlistConfig } from '../../catalogue/deployment.js';
-import { ClusterNatEgress } from '../constructs/cluster-nat-egress.js';
-import { LoadEgressAllowlist } from '../constructs/load-egress-allowlist.js';
+import { ClusterNatEgress } from '../constructs/load-generation/cluster-nat-egress.js';
+import { LoadEgressAllowlist } from '../constructs/load-generation/load-egress-allowlist.js';
 import { PROJECT_TAGS } from './observability-stack.js';
 
 export class WafAllowlistStack extends TerraformStack {

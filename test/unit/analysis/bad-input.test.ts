@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { syntheticK6Output, steadyMixedRun } from '../../../bench/analysis-synthetic.js';
+import { syntheticK6Output, steadyMixedRun } from '../../../bench/analysis/analysis-synthetic.js';
 import { scanInputs } from '../../../analysis/src/input/scan.js';
 import { InputError } from '../../../analysis/src/config/errors.js';
 import { cli, removeTempDirs, tempDir } from './helpers.js';

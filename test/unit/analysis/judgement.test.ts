@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeSyntheticFile, type SyntheticRun } from '../../../bench/analysis-synthetic.js';
+import { writeSyntheticFile, type SyntheticRun } from '../../../bench/analysis/analysis-synthetic.js';
 import { evaluateSlo, type SloSpec } from '../../../analysis/src/verdicts/slo.js';
 import { estimateCost, loadPriceTable, operationCost } from '../../../analysis/src/verdicts/cost.js';
 import { mannWhitney, twoProportion } from '../../../analysis/src/aggregate/stats.js';

@@ -10,7 +10,7 @@ import { loadSlo } from '../../../analysis/src/verdicts/slo.js';
 import { DEFAULT_SLO_PATH } from '../../../analysis/src/config/args.js';
 import { durationSecOf } from '../../../analysis/src/summary.js';
 import { join } from 'node:path';
-import { steadyMixedRun, writeSyntheticFile, type SyntheticRequest } from '../../../bench/analysis-synthetic.js';
+import { steadyMixedRun, writeSyntheticFile, type SyntheticRequest } from '../../../bench/analysis/analysis-synthetic.js';
 import { exactPercentile, fixture, removeTempDirs, tempDir } from './helpers.js';
 
 const scan = (name: string) => scanInputs([fixture(name)], { bucketMs: 1000, lenient: false, workers: 0 });

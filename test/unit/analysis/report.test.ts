@@ -116,7 +116,7 @@ describe('status labels', () => {
 
 describe('junit.xml for thresholds this tool cannot re-evaluate', () => {
   it('marks them skipped, neither passed nor failed', async () => {
-    const { syntheticK6Output, steadyMixedRun } = await import('../../../bench/analysis-synthetic.js');
+    const { syntheticK6Output, steadyMixedRun } = await import('../../../bench/analysis/analysis-synthetic.js');
     const { writeFileSync } = await import('node:fs');
     const dir = tempDir();
     const text = [...syntheticK6Output(steadyMixedRun(20, 5))]

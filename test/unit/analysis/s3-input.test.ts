@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { steadyMixedRun, writeSyntheticFile, type SyntheticRun } from '../../../bench/analysis-synthetic.js';
+import { steadyMixedRun, writeSyntheticFile, type SyntheticRun } from '../../../bench/analysis/analysis-synthetic.js';
 import { operationViews } from '../../../analysis/src/aggregate/operations.js';
 import { openInputs, planRanges } from '../../../analysis/src/input/plan.js';
 import { scanInputs } from '../../../analysis/src/input/scan.js';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { writeSyntheticFile, writeSyntheticGzip, type SyntheticRequest, type SyntheticRun } from '../../../bench/analysis-synthetic.js';
+import { writeSyntheticFile, writeSyntheticGzip, type SyntheticRequest, type SyntheticRun } from '../../../bench/analysis/analysis-synthetic.js';
 import { scanInputs } from '../../../analysis/src/input/scan.js';
 import { operationViews } from '../../../analysis/src/aggregate/operations.js';
 import { buildTimeSeries } from '../../../analysis/src/aggregate/timeseries.js';

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runK6 } from '../../helpers/k6.js';
 import { startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
-import { RPC_COUNTER, sumCounter } from '../../../bench/lib/prometheus-counter.js';
-import { classMix } from '../../../bench/lib/mix-classes.js';
+import { RPC_COUNTER, sumCounter } from '../../../bench/lib/measure/prometheus-counter.js';
+import { classMix } from '../../../bench/lib/generators/mix-classes.js';
 
 const SCRIPT = 'bench/k6/bare-mixed.js';
 const scratch = mkdtempSync(join(tmpdir(), 'bare-mixed-test-'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BenchConfigError, choiceList, integerList, positiveInteger, readOptions } from '../../../bench/lib/options.js';
 import { markdownTable, ratio } from '../../../bench/lib/table.js';
-import { cpuLayout } from '../../../bench/lib/cpu-layout.js';
+import { cpuLayout } from '../../../bench/lib/measure/cpu-layout.js';
 
 describe('benchmark options', () => {
   it('fills defaults and takes given values', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
-import { applyEdits, PER_CALL_EDITS, PROPOSED_FIXES } from '../../../bench/lib/bundle-edits.js';
-import { VariantError, withProtoset } from '../../../bench/lib/protoset-variant.js';
+import { applyEdits, PER_CALL_EDITS, PROPOSED_FIXES } from '../../../bench/lib/generators/bundle-edits.js';
+import { VariantError, withProtoset } from '../../../bench/lib/generators/protoset-variant.js';
 import { bundleScenarios } from '../scenarios/bundles.js';
 
 describe('withProtoset', () => {

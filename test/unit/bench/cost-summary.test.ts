@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alignPair, costRatio, medianByCase, pairedRatios, pairSide, readSummaryExport, type CostResult } from '../../../bench/lib/cost.js';
-import type { CostCase } from '../../../bench/lib/generators.js';
-import { steadyState } from '../../../bench/lib/steady-state.js';
+import type { CostCase } from '../../../bench/lib/generators/generators.js';
+import { steadyState } from '../../../bench/lib/measure/steady-state.js';
 import { initSettled, mbPerVu, type MemoryResult } from '../../../bench/lib/vu-memory.js';
-import type { RunSample } from '../../../bench/lib/measured-run.js';
+import type { RunSample } from '../../../bench/lib/measure/measured-run.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cost-summary-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

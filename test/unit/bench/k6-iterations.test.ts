@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeLoopbackPort, iterationsFromApi, k6IterationCounter } from '../../../bench/lib/k6-iterations.js';
+import { freeLoopbackPort, iterationsFromApi, k6IterationCounter } from '../../../bench/lib/generators/k6-iterations.js';
 import { readSummaryExport } from '../../../bench/lib/cost.js';
 import { runK6 } from '../../helpers/k6.js';
 import { startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';

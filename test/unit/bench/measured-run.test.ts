@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureRun, signalRunningGenerators } from '../../../bench/lib/measured-run.js';
+import { measureRun, signalRunningGenerators } from '../../../bench/lib/measure/measured-run.js';
 
 // A child that burns 0.6 s of CPU (counted in CPU time, so a busy machine only
 // makes it slower) and holds about 64 MB, then exits.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runK6 } from '../../helpers/k6.js';
 import { startEmulatorProcess, type EmulatorProcess } from '../../helpers/emulator-process.js';
-import { sumCounter, RPC_COUNTER } from '../../../bench/lib/prometheus-counter.js';
+import { sumCounter, RPC_COUNTER } from '../../../bench/lib/measure/prometheus-counter.js';
 
 const SCRIPT = 'bench/k6/minimal-grpc.js';
 const scratch = mkdtempSync(join(tmpdir(), 'minimal-script-test-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProcStat, parseProcStatus, sampleProcess } from '../../../bench/lib/proc-stats.js';
+import { parseProcStat, parseProcStatus, sampleProcess } from '../../../bench/lib/measure/proc-stats.js';
 
 describe('parseProcStat', () => {
   it('reads utime and stime even when the command name holds spaces and parentheses', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RPC_COUNTER, sumCounter } from '../../../bench/lib/prometheus-counter.js';
+import { RPC_COUNTER, sumCounter } from '../../../bench/lib/measure/prometheus-counter.js';
 
 const EXPOSITION = [
   '# HELP opensaves_rpc_total gRPC calls by method and status code',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RunSample } from '../../../bench/lib/measured-run.js';
-import { commonSpan, steadyState } from '../../../bench/lib/steady-state.js';
+import type { RunSample } from '../../../bench/lib/measure/measured-run.js';
+import { commonSpan, steadyState } from '../../../bench/lib/measure/steady-state.js';
 
 // One sample every 500 ms: 2 s of start-up costing 1 CPU second, then 1,000
 // requests per second at 0.25 CPU seconds per second, then 1 s of shut-down.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimeReport } from '../../../bench/lib/time-report.js';
+import { parseTimeReport } from '../../../bench/lib/measure/time-report.js';
 
 describe('parseTimeReport', () => {
   it('adds user and system time and keeps the peak RSS', () => {

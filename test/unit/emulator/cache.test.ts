@@ -1,7 +1,7 @@
 // The record cache and its hints (spec d.6): reads go to the cache unless
 // skip_cache; writes cache the record unless do_not_cache, which purges it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordCacheKey } from '../../../emulator/state.js';
+import { recordCacheKey } from '../../../emulator/state/state.js';
 import { seedRecord, startTestEmulator, uniqueKey, type TestEmulator } from './support/client.js';
 
 let emulator: TestEmulator;

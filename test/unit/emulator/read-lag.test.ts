@@ -5,8 +5,8 @@
 import { status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../../emulator/cli-args.js';
-import { LaggedHistory } from '../../../emulator/read-lag.js';
-import type { State } from '../../../emulator/state.js';
+import { LaggedHistory } from '../../../emulator/state/read-lag.js';
+import type { State } from '../../../emulator/state/state.js';
 import { failure, startTestEmulator, uniqueKey, type TestEmulator } from './support/client.js';
 
 let emulator: TestEmulator | undefined;

@@ -6,7 +6,7 @@ import { BlobUpload, deleteBlob } from '../../../emulator/handlers/blobs.js';
 import { abortChunkedUpload, ChunkUpload, commitChunkedUpload, createChunkedBlob } from '../../../emulator/handlers/chunks.js';
 import { createRecord, deleteRecord, updateRecord } from '../../../emulator/handlers/records.js';
 import { createStore, deleteStore } from '../../../emulator/handlers/stores.js';
-import { State } from '../../../emulator/state.js';
+import { State } from '../../../emulator/state/state.js';
 
 function uploadBlob(state: State, storeKey: string, recordKey: string, data: Buffer): void {
   const upload = BlobUpload.begin(state, { request: 'metadata', metadata: { storeKey, recordKey, size: String(data.length) } });

@@ -1,7 +1,7 @@
 // Plain-function units of the emulator: flag parsing, fault decisions, checksums,
 // the JSON property mapping and the cache, without a socket.
 import { describe, expect, it } from 'vitest';
-import { TtlCache } from '../../../emulator/cache.js';
+import { TtlCache } from '../../../emulator/state/cache.js';
 import { crc32c } from '../../../proto/crc32c.js';
 import { parseArgs } from '../../../emulator/cli-args.js';
 import { ConfigError } from '../../../emulator/errors.js';

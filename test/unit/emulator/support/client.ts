@@ -10,7 +10,7 @@ import {
   type ClientWritableStream,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { loadProtos } from '../../../../emulator/proto.js';
+import { loadProtos } from '../../../../emulator/grpc/proto.js';
 import { startServer, type ServerHandle, type ServerOptions } from '../../../../emulator/server.js';
 
 type AnyMethod = (...args: unknown[]) => unknown;

@@ -301,14 +301,11 @@ function findings(result: AnalysisResult, violationsByOp: ReadonlyMap<string, Sl
     out.push({
       rank: 60,
       text: `Runner ${name} fell behind at ${b.time.slice(11, 19)}: ${formatRate(b.achievedRate)} of ${formatRate(b.offeredRate)} iterations/s, ${formatRate(b.droppedRate)} dropped/s`,
-      action:
-        runnersComponent?.action != null
-          ? lowerFirst(runnersComponent.action)
-          : bottleneck?.saturated && bottleneck.component !== 'k6 runners'
-            ? `its VUs waited on ${bottleneck.component}: fix that first`
-            : result.scaling?.source == null
-              ? 'too few VUs (MAX_VUS) or CPU on the runner, or the target slowing down: server metrics (--server-metrics, --cloudwatch) tell which'
-              : 'more VUs (MAX_VUS) or CPU for that runner, or the load spread over more runners',
+      action: fellBehindAction(
+        bottleneck?.saturated ? bottleneck.component : null,
+        runnersComponent?.action ?? null,
+        result.scaling?.source != null,
+      ),
       // One runner's table is in the scaling section; several runners have a section of their own.
       section: Object.keys(s.instances).length > 1 ? 'instances' : 'scaling',
     });
@@ -335,4 +332,16 @@ function unitOf(result: AnalysisResult): string {
 
 function lowerFirst(text: string): string {
   return text.length > 0 && /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
+}
+
+/**
+ * What to do about a runner that fell behind. A server component that saturated is why it fell behind in this run (its
+ * VUs waited on the target), so that comes first; the runners' own sizing for the goal rate stays in the scaling section.
+ */
+export function fellBehindAction(saturatedComponent: string | null, runnersAction: string | null, serverMetricsRead: boolean): string {
+  if (saturatedComponent !== null && saturatedComponent !== 'k6 runners') return `its VUs waited on ${saturatedComponent}: fix that first`;
+  if (runnersAction !== null) return lowerFirst(runnersAction);
+  return serverMetricsRead
+    ? 'more VUs (MAX_VUS) or CPU for that runner, or the load spread over more runners'
+    : 'too few VUs (MAX_VUS) or CPU on the runner, or the target slowing down: server metrics (--server-metrics, --cloudwatch) tell which';
 }

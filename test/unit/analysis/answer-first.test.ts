@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../../analysis/src/cli.js';
+import { fellBehindAction } from '../../../analysis/src/report/answer.js';
 import { summaryWidth, wrap } from '../../../analysis/src/report/terminal.js';
 import { cli, fixture, removeTempDirs, tempDir } from './helpers.js';
 
@@ -85,5 +86,18 @@ describe("report.html's link to k6's dashboard", () => {
     copyFileSync(fixture('smoke.json'), join(bare, 'k6.json'));
     await cli([join(bare, 'k6.json'), '--format', 'html', '--out-dir', join(bare, 'report')]);
     expect(readFileSync(join(bare, 'report', 'report.html'), 'utf8')).not.toContain('k6-dashboard.html');
+  });
+});
+
+describe('a runner that fell behind', () => {
+  it('points at the server component that saturated first, not at more runners for the goal rate', () => {
+    expect(fellBehindAction('pods/HPA', 'Run 12 runner pods of 2 vCPU (OS_INFRA_K6_PARALLELISM=12)', true)).toBe('its VUs waited on pods/HPA: fix that first');
+  });
+
+  it("gets the runners' own action when they were the bottleneck or nothing on the server saturated", () => {
+    const more = 'Run 12 runner pods of 2 vCPU (OS_INFRA_K6_PARALLELISM=12)';
+    expect(fellBehindAction('k6 runners', more, true)).toBe('run 12 runner pods of 2 vCPU (OS_INFRA_K6_PARALLELISM=12)');
+    expect(fellBehindAction(null, more, true)).toBe('run 12 runner pods of 2 vCPU (OS_INFRA_K6_PARALLELISM=12)');
+    expect(fellBehindAction(null, null, false)).toMatch(/server metrics \(--server-metrics, --cloudwatch\) tell which$/);
   });
 });

@@ -14,8 +14,9 @@ const INFRA_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REGION = /\b(?:us|eu|ap|sa|ca|me|af|il|mx|cn)-(?:gov-)?(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d\b/;
 const ACCOUNT_ID = /(?<![\w.-])\d{12}(?![\w.-])/;
 
+// Every .ts file under the folder, its sub-folders included (constructs are grouped by concern).
 function sources(dir: string): string[] {
-  return readdirSync(join(INFRA_DIR, dir))
+  return (readdirSync(join(INFRA_DIR, dir), { recursive: true }) as string[])
     .filter((file) => file.endsWith('.ts'))
     .map((file) => join(INFRA_DIR, dir, file));
 }
@@ -25,6 +26,12 @@ describe('no literal account ids or regions', () => {
     const text = readFileSync(file, 'utf8');
     expect(text).not.toMatch(ACCOUNT_ID);
     expect(text).not.toMatch(REGION);
+  });
+
+  it('reads the grouped constructs too', () => {
+    const files = sources('constructs').map((file) => file.slice(INFRA_DIR.length));
+    expect(files).toContain(join('constructs', 'load-generation', 'k6-test-run.ts'));
+    expect(files).toContain(join('constructs', 'alarms', 'service-alarms.ts'));
   });
 
   it('the checks would catch one', () => {

@@ -3,10 +3,9 @@
 import { invalid } from '../config/errors.js';
 import { isRecord, readJsonFile } from '../config/json-file.js';
 import type { OperationFigures } from '../aggregate/operations.js';
+import { objectivesOf, SLO_CRITERIA, type RunSloOverrides, type SloCriterion, type SloLimits } from '../../../catalogue/slo-objectives.js';
 
-export const SLO_CRITERIA = ['p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'p999Ms', 'maxMs', 'errorRate'] as const;
-export type SloCriterion = (typeof SLO_CRITERIA)[number];
-export type SloLimits = Partial<Record<SloCriterion, number>>;
+export { SLO_CRITERIA, type RunSloOverrides, type SloCriterion, type SloLimits } from '../../../catalogue/slo-objectives.js';
 
 export interface SloSpec {
   source: string;
@@ -14,13 +13,6 @@ export interface SloSpec {
   operations: Record<string, SloLimits>;
   /** the run's SLO_P95_MS, SLO_P99_MS and SLO_ERROR_RATE, applied to every operation as the scenarios apply them */
   runOverrides?: RunSloOverrides;
-}
-
-/** What a scenario run with SLO_P95_MS, SLO_P99_MS or SLO_ERROR_RATE judged by (its summary's config records them). */
-export interface RunSloOverrides {
-  p95Ms?: number;
-  p99Ms?: number;
-  errorRate?: number;
 }
 
 // The config keys of the scenarios' summary file (scripts/lib/config/config.ts) and the variables they come from.
@@ -100,20 +92,9 @@ function parseLimits(value: unknown, where: string): SloLimits {
   return limits;
 }
 
-/**
- * An operation's objectives: the defaults, its own entry over them, then the run's overrides as the scenarios apply
- * them (scripts/profiles/thresholds.ts): SLO_P95_MS sets p95, SLO_P99_MS p99 (without it p99 is at least SLO_P95_MS),
- * SLO_ERROR_RATE the error rate.
- */
+/** An operation's objectives under the SLO and the run's overrides, by the rule the capacity scenario shares. */
 export function limitsFor(spec: SloSpec, op: string): SloLimits {
-  const limits: SloLimits = { ...spec.defaults, ...spec.operations[op] };
-  const overrides = spec.runOverrides;
-  if (overrides === undefined) return limits;
-  if (overrides.p95Ms !== undefined) limits.p95Ms = overrides.p95Ms;
-  if (overrides.p99Ms !== undefined) limits.p99Ms = overrides.p99Ms;
-  else if (overrides.p95Ms !== undefined && limits.p99Ms !== undefined) limits.p99Ms = Math.max(limits.p99Ms, overrides.p95Ms);
-  if (overrides.errorRate !== undefined) limits.errorRate = overrides.errorRate;
-  return limits;
+  return objectivesOf(spec.defaults, spec.operations[op], spec.runOverrides);
 }
 
 export function evaluateSlo(spec: SloSpec, operations: ReadonlyMap<string, OperationFigures>): SloVerdict {

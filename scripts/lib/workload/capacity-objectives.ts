@@ -1,11 +1,13 @@
 // The objectives a capacity step is judged by: data/slo.json (the analysis's default SLO, bundled) per operation,
-// with the run's SLO_* overrides. Pure, so a unit test holds it against the analysis's own reading of the same file.
+// with the run's SLO_* overrides, by the rule the analysis uses too (catalogue/slo-objectives.ts). Pure, so a unit
+// test holds it against the analysis's own reading of the same file.
 import type { Config } from '../config/config.js';
+import { objectivesOf, type SloCriterion, type SloLimits } from '../../../catalogue/slo-objectives.js';
 import sloFile from '../../../data/slo.json' with { type: 'json' };
 
 /** The objectives of data/slo.json (the analysis's default SLO), in milliseconds and as a fraction of calls. */
-export type Criterion = 'p50Ms' | 'p90Ms' | 'p95Ms' | 'p99Ms' | 'p999Ms' | 'maxMs' | 'errorRate';
-export type Objectives = Partial<Record<Criterion, number>>;
+export type Criterion = SloCriterion;
+export type Objectives = SloLimits;
 
 export interface SloTable {
   readonly defaults: Objectives;
@@ -25,19 +27,18 @@ export const LATENCY_CRITERIA = Object.keys(TREND_AGGREGATION) as Exclude<Criter
 
 export const DATA_SLO: SloTable = sloFile as unknown as SloTable;
 
-/**
- * One operation's objectives: data/slo.json's defaults, its own entry over them, then the run's overrides as
- * scripts/profiles/thresholds.ts applies them: SLO_P95_MS sets p95, SLO_P99_MS p99 (without it, p99 is at least
- * SLO_P95_MS), SLO_ERROR_RATE the error rate.
- */
+/** One operation's objectives: data/slo.json's entries (its `$` notes left out), with the run's SLO_* overrides. */
 export function objectivesFor(op: string, config: Pick<Config, 'sloP95Ms' | 'sloP99Ms' | 'sloErrorRate'>, slo: SloTable = DATA_SLO): Objectives {
+  return objectivesOf(limitsOf(slo.defaults), limitsOf(slo.operations[op] ?? {}), {
+    p95Ms: config.sloP95Ms,
+    p99Ms: config.sloP99Ms,
+    errorRate: config.sloErrorRate,
+  });
+}
+
+/** The numeric objectives of one entry of the file; its `$` keys are notes for readers. */
+function limitsOf(entry: Objectives): Objectives {
   const limits: Objectives = {};
-  for (const source of [slo.defaults, slo.operations[op] ?? {}]) {
-    for (const [key, value] of Object.entries(source)) if (!key.startsWith('$') && typeof value === 'number') limits[key as Criterion] = value;
-  }
-  if (config.sloP95Ms !== undefined) limits.p95Ms = config.sloP95Ms;
-  if (config.sloP99Ms !== undefined) limits.p99Ms = config.sloP99Ms;
-  else if (config.sloP95Ms !== undefined && limits.p99Ms !== undefined) limits.p99Ms = Math.max(limits.p99Ms, config.sloP95Ms);
-  if (config.sloErrorRate !== undefined) limits.errorRate = config.sloErrorRate;
+  for (const [key, value] of Object.entries(entry)) if (!key.startsWith('$') && typeof value === 'number') limits[key as Criterion] = value;
   return limits;
 }

@@ -4,6 +4,7 @@ import type { AnalysisResult } from '../analyze.js';
 import { operationClass } from '../charts/operation-classes.js';
 import { describeCriterion, type SloViolation } from '../verdicts/slo.js';
 import { thresholdsPass } from '../verdicts/thresholds.js';
+import { ACHIEVED_SHARE } from '../scaling/constants.js';
 import { WAF_COMPONENT } from '../scaling/waf.js';
 import { formatCount, formatMs, formatPercent, formatRate } from '../format.js';
 
@@ -197,7 +198,7 @@ function keyFigures(result: AnalysisResult): KeyFigure[] {
       label: 'Achieved / offered',
       value: `${formatRate(started / seconds)} / ${formatRate(offered / seconds)}`,
       note: `iterations/s over the run${configured === null ? '' : `; RATE ${Number.isInteger(configured) ? formatCount(configured) : formatRate(configured)}`}`,
-      bad: started < offered * 0.95,
+      bad: started < offered * ACHIEVED_SHARE,
     });
   }
   figures.push({ label: 'p95 latency', value: formatLatency(overallPercentileMs(s.histograms, 95)), note: 'all operations' });
